@@ -1,0 +1,429 @@
+//! Who does a message speak as, and how hard does it push?
+//!
+//! A message *claims* a service when it speaks as that service: a `【SBI証券】` header, an
+//! opening `Amazon:`, `…より`, `…をご利用のお客様`, "from …", a closing signature, "Your …
+//! code". A mere mention does not: `Amazonで頼んだ本届いた？`, `Google Maps says 25 min`. The
+//! distinction matters because only a claim makes a foreign link an impersonation; treating
+//! every mention as a claim would quarantine friends' chat.
+//!
+//! Pressure cues (urgency, suspension threats, payment demands, prizes, refunds, app installs)
+//! are what turns an unbranded link into a lure; they are counted by category so that a message
+//! repeating one threat does not outscore one that combines several.
+
+use crate::normalize::Normalized;
+use crate::registry::Registry;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// How a message speaks as a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimHow {
+    /// `【SBI証券】`, `[Amazon]`.
+    Header,
+    /// Opens with the name and a colon, a line break, or (Japanese) a space.
+    Opening,
+    /// `…より`, `…をご利用のお客様`, "from …", "… Support", "…です".
+    Speaker,
+    /// Ends with the name (a signature).
+    Signature,
+    /// "Your … code", "… verification code", `…の認証コード`.
+    Code,
+    /// Sent from one of the service's registered senders.
+    Sender,
+    /// A link imitates the service's domain.
+    Link,
+}
+
+impl ClaimHow {
+    /// English phrase for reasons.
+    pub fn describe_en(self) -> &'static str {
+        match self {
+            ClaimHow::Header => "a header in its name",
+            ClaimHow::Opening => "opens in its name",
+            ClaimHow::Speaker => "speaks as it",
+            ClaimHow::Signature => "signs with its name",
+            ClaimHow::Code => "presents a code as its",
+            ClaimHow::Sender => "comes from its registered sender",
+            ClaimHow::Link => "links to a look-alike of its domain",
+        }
+    }
+
+    /// Japanese phrase for reasons.
+    pub fn describe_ja(self) -> &'static str {
+        match self {
+            ClaimHow::Header => "件名に名前を掲げています",
+            ClaimHow::Opening => "冒頭で名乗っています",
+            ClaimHow::Speaker => "送り主として名乗っています",
+            ClaimHow::Signature => "末尾に署名しています",
+            ClaimHow::Code => "その認証コードとして示しています",
+            ClaimHow::Sender => "登録済みの送信元から届いています",
+            ClaimHow::Link => "公式に似せたドメインにリンクしています",
+        }
+    }
+}
+
+/// A text claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextClaim {
+    /// Service index.
+    pub service: usize,
+    /// How.
+    pub how: ClaimHow,
+}
+
+const OPEN_BRACKETS: &[char] = &['【', '[', '〔', '〈', '《', '≪', '<', '«', '『'];
+const CLOSE_BRACKETS: &[char] = &['】', ']', '〕', '〉', '》', '≫', '>', '»', '』'];
+const START_ONLY_OPEN: &[char] = &['(', '「'];
+const START_ONLY_CLOSE: &[char] = &[')', '」'];
+
+/// Words after a name that make it the speaker.
+const SPEAKER_AFTER: &[&str] = &[
+    "より", "からのお知らせ", "からのご案内", "からの重要", "からのご連絡", "からのお願い",
+    "をご利用のお客様", "をご利用中のお客様", "ご利用のお客様", "ご利用中のお客様", "会員様",
+    "会員の皆様", "お客様センター", "カスタマーセンター", "カスタマーサポート", "サポートセンター",
+    "サポートデスク", "サポート", "事務局", "セキュリティセンター", "お客さまセンター", "公式",
+    "です", "でございます", "運営事務局", "お問い合わせ窓口", "コールセンター",
+    " support", " team", " security", " customer service", " customer care", " alert",
+    " fraud", " notification", " notice", " services", " service center", " help desk",
+    " account services", " members", " customer", " customers", " card services", " bank:",
+    " online", " verify", " id:", " account:",
+];
+
+/// Words before a name that make it the speaker.
+const SPEAKER_BEFORE: &[&str] = &[
+    "from ", "from the ", "dear ", "this is ", "sent by ", "message from ", "regards, ",
+    "thanks, ", "こちらは", "こちら",
+];
+
+/// Code words that, right after a name, make a code message speak for it.
+const CODE_AFTER: &[&str] = &[
+    " code", " verification", " security code", " login", " passcode", " otp", " pin",
+    " one-time", " 2fa", " sign-in", " access code", "認証コード", "の認証コード",
+    "確認コード", "の確認コード", "認証番号", "の認証番号", "ワンタイム", "のワンタイム",
+    "のセキュリティコード", "セキュリティコード", "ログイン", "の本人確認コード",
+];
+
+/// Find the text claims of a message, in text order. `skip` lists byte ranges (links) inside
+/// which a name is part of a host, not a claim.
+pub fn text_claims(n: &Normalized, reg: &Registry, skip: &[(usize, usize)]) -> Vec<TextClaim> {
+    let folded = n.folded.as_str();
+    let mut out = Vec::new();
+    let content_start = leading_noise_end(folded);
+    let trimmed_end = folded
+        .trim_end_matches(|c: char| c.is_whitespace() || ".。!！)）]】」>".contains(c))
+        .len();
+    for (s, e, service) in reg.find_aliases(folded) {
+        if skip.iter().any(|&(a, b)| s < b && e > a) {
+            continue;
+        }
+        let alias = &folded[s..e];
+        let prev = folded[..s].chars().next_back();
+        let next = folded[e..].chars().next();
+        // ASCII names need word boundaries: `au` inside `auth`, `line` inside `online`.
+        if alias.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '@' || c == '.' || c == '-')
+        {
+            continue;
+        }
+        if alias.ends_with(|c: char| c.is_ascii_alphanumeric())
+            && next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '@' || (c == '.' && folded[e + 1..].starts_with(|c: char| c.is_ascii_alphabetic())))
+        {
+            continue;
+        }
+        if let Some(how) = claim_shape(folded, s, e, content_start, trimmed_end) {
+            out.push(TextClaim { service, how });
+        }
+    }
+    out
+}
+
+/// Where the message's content starts: after whitespace, `<#>`, `[#]` and bracketed tags such
+/// as `【重要】` that do not name anyone.
+fn leading_noise_end(folded: &str) -> usize {
+    let mut i = 0;
+    loop {
+        let rest = &folded[i..];
+        let t = rest.trim_start();
+        i += rest.len() - t.len();
+        if let Some(x) = ["<#>", "[#]", "(#)"].iter().find(|p| t.starts_with(**p)) {
+            i += x.len();
+            continue;
+        }
+        for (o, c) in [("【", "】"), ("[", "]")] {
+            if let Some(inner) = t.strip_prefix(o) {
+                if let Some(close) = inner.find(c) {
+                    let tag = &inner[..close];
+                    if ["重要", "緊急", "至急", "注意", "お知らせ", "警告", "important", "urgent", "alert", "notice", "info"]
+                        .iter()
+                        .any(|w| tag.trim() == *w)
+                    {
+                        i += o.len() + close + c.len();
+                        return i + leading_noise_end(&folded[i..]);
+                    }
+                }
+            }
+        }
+        return i;
+    }
+}
+
+fn claim_shape(f: &str, s: usize, e: usize, content_start: usize, content_end: usize) -> Option<ClaimHow> {
+    let before = &f[..s];
+    let after = &f[e..];
+    // Header: inside a bracket pair.
+    if let Some(open) = before.rfind(|c: char| OPEN_BRACKETS.contains(&c) || START_ONLY_OPEN.contains(&c)) {
+        let oc = before[open..].chars().next().expect("bracket");
+        let between = &before[open + oc.len_utf8()..];
+        let start_only = START_ONLY_OPEN.contains(&oc);
+        if between.chars().count() <= 20 && !between.contains(['\n', ']', '】', ')', '」']) && (!start_only || open <= content_start) {
+            let closers: &[char] = if start_only { START_ONLY_CLOSE } else { CLOSE_BRACKETS };
+            if let Some(close) = after.find(|c: char| closers.contains(&c) || c == '\n') {
+                if after[close..].starts_with(|c: char| closers.contains(&c)) && after[..close].chars().count() <= 20 {
+                    return Some(ClaimHow::Header);
+                }
+            }
+        }
+    }
+    // Opening: the first words of the message.
+    if s <= content_start {
+        let next = after.chars().next();
+        match next {
+            None => return Some(ClaimHow::Signature),
+            Some(':' | '\n' | '|' | '-' | '–' | '—' | '/' | '：') => return Some(ClaimHow::Opening),
+            Some(' ' | '\u{3000}') => {
+                let after_space = after.trim_start_matches([' ', '\u{3000}']);
+                if after_space.starts_with(|c: char| !c.is_ascii()) || after_space.starts_with(['-', ':']) {
+                    return Some(ClaimHow::Opening);
+                }
+            }
+            _ => {}
+        }
+    }
+    if SPEAKER_AFTER.iter().any(|w| after.starts_with(w)) && !after.starts_with("よりも") {
+        return Some(ClaimHow::Speaker);
+    }
+    if SPEAKER_BEFORE.iter().any(|w| before.ends_with(w)) {
+        return Some(ClaimHow::Speaker);
+    }
+    if CODE_AFTER.iter().any(|w| after.starts_with(w)) || before.ends_with("your ") && code_soon(after) {
+        return Some(ClaimHow::Code);
+    }
+    if (before.ends_with("code for ") || before.ends_with("code from ") || before.ends_with("code for your ")) && !after.starts_with("の") {
+        return Some(ClaimHow::Code);
+    }
+    // Signature: the message ends with the name.
+    if e >= content_end && s > 0 {
+        let p = before.trim_end_matches([' ', '\u{3000}']);
+        if p.is_empty() || p.ends_with(|c: char| "\n-–—/(（【[。．.!！、,:".contains(c)) {
+            return Some(ClaimHow::Signature);
+        }
+    }
+    None
+}
+
+/// "Your Google verification code", "your Amex SafeKey one-time code": a code word within a
+/// few words after the name.
+fn code_soon(after: &str) -> bool {
+    let window: String = after.chars().take(32).collect();
+    ["code", "pin", "otp", "passcode", "password"]
+        .iter()
+        .any(|w| window.contains(w))
+}
+
+/// Pressure-cue categories and their weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cue {
+    /// "urgent", 至急, 本日中.
+    Urgency,
+    /// "suspended", 停止, 凍結.
+    Suspension,
+    /// "unpaid", 未払い, 料金.
+    Payment,
+    /// "you won", 当選.
+    Prize,
+    /// "refund", 還付, 給付金.
+    Refund,
+    /// "install the app", `.apk`.
+    Install,
+    /// "verify your account", 本人確認, ログイン.
+    Credentials,
+    /// "redelivery", 不在, 再配達.
+    Delivery,
+    /// "unusual activity", 不正利用.
+    SecurityAlert,
+}
+
+impl Cue {
+    fn weight(self) -> u32 {
+        match self {
+            Cue::Urgency => 1,
+            Cue::Install => 3,
+            _ => 2,
+        }
+    }
+}
+
+const CUES: &[(&str, Cue)] = &[
+    ("urgent", Cue::Urgency), ("immediately", Cue::Urgency), ("within 24", Cue::Urgency),
+    ("within 48", Cue::Urgency), ("final notice", Cue::Urgency), ("last chance", Cue::Urgency),
+    ("act now", Cue::Urgency), ("expires today", Cue::Urgency), ("asap", Cue::Urgency),
+    ("final reminder", Cue::Urgency), ("avoid", Cue::Urgency),
+    ("至急", Cue::Urgency), ("緊急", Cue::Urgency), ("本日中", Cue::Urgency), ("24時間以内", Cue::Urgency),
+    ("直ちに", Cue::Urgency), ("速やかに", Cue::Urgency), ("今すぐ", Cue::Urgency), ("最終通知", Cue::Urgency),
+    ("最終警告", Cue::Urgency), ("期限", Cue::Urgency), ("早急", Cue::Urgency),
+    ("suspended", Cue::Suspension), ("suspend", Cue::Suspension), ("locked", Cue::Suspension),
+    ("restricted", Cue::Suspension), ("disabled", Cue::Suspension), ("deactivated", Cue::Suspension),
+    ("on hold", Cue::Suspension), ("blocked", Cue::Suspension), ("will be closed", Cue::Suspension),
+    ("停止", Cue::Suspension), ("凍結", Cue::Suspension), ("制限", Cue::Suspension), ("ロック", Cue::Suspension),
+    ("無効", Cue::Suspension), ("利用できなく", Cue::Suspension), ("解約", Cue::Suspension),
+    ("unpaid", Cue::Payment), ("outstanding", Cue::Payment), ("overdue", Cue::Payment),
+    ("payment failed", Cue::Payment), ("pay now", Cue::Payment), ("toll", Cue::Payment),
+    ("fee", Cue::Payment), ("balance due", Cue::Payment), ("past due", Cue::Payment),
+    ("penalty", Cue::Payment), ("billing", Cue::Payment), ("payment", Cue::Payment),
+    ("未払い", Cue::Payment), ("未納", Cue::Payment), ("滞納", Cue::Payment), ("料金", Cue::Payment),
+    ("お支払い", Cue::Payment), ("支払い", Cue::Payment), ("請求", Cue::Payment), ("差し押さえ", Cue::Payment),
+    ("督促", Cue::Payment), ("延滞", Cue::Payment), ("手数料", Cue::Payment),
+    ("you won", Cue::Prize), ("you have won", Cue::Prize), ("you've won", Cue::Prize),
+    ("winner", Cue::Prize), ("prize", Cue::Prize), ("congratulations", Cue::Prize),
+    ("claim your", Cue::Prize), ("reward", Cue::Prize), ("gift card", Cue::Prize), ("selected", Cue::Prize),
+    ("当選", Cue::Prize), ("賞品", Cue::Prize), ("プレゼント", Cue::Prize), ("特典", Cue::Prize),
+    ("refund", Cue::Refund), ("rebate", Cue::Refund), ("reimburse", Cue::Refund), ("compensation", Cue::Refund),
+    ("返金", Cue::Refund), ("還付", Cue::Refund), ("払い戻し", Cue::Refund), ("給付金", Cue::Refund),
+    ("キャッシュバック", Cue::Refund), ("補償", Cue::Refund),
+    ("install", Cue::Install), ("download the app", Cue::Install), (".apk", Cue::Install),
+    ("インストール", Cue::Install), ("アプリをダウンロード", Cue::Install),
+    ("verify your", Cue::Credentials), ("confirm your", Cue::Credentials), ("update your", Cue::Credentials),
+    ("validate", Cue::Credentials), ("log in", Cue::Credentials), ("login", Cue::Credentials),
+    ("sign in", Cue::Credentials), ("verify now", Cue::Credentials), ("click", Cue::Credentials),
+    ("tap the link", Cue::Credentials), ("re-activate", Cue::Credentials), ("reactivate", Cue::Credentials),
+    ("本人確認", Cue::Credentials), ("ログイン", Cue::Credentials), ("ご確認ください", Cue::Credentials),
+    ("確認してください", Cue::Credentials), ("確認をお願い", Cue::Credentials), ("再設定", Cue::Credentials),
+    ("登録情報", Cue::Credentials), ("情報を更新", Cue::Credentials), ("手続き", Cue::Credentials),
+    ("お手続き", Cue::Credentials), ("認証", Cue::Credentials), ("こちらから", Cue::Credentials),
+    ("redelivery", Cue::Delivery), ("delivery failed", Cue::Delivery), ("failed delivery", Cue::Delivery),
+    ("parcel", Cue::Delivery), ("package", Cue::Delivery), ("shipment", Cue::Delivery),
+    ("undeliverable", Cue::Delivery), ("incomplete address", Cue::Delivery), ("reschedule", Cue::Delivery),
+    ("不在", Cue::Delivery), ("再配達", Cue::Delivery), ("お荷物", Cue::Delivery), ("持ち帰り", Cue::Delivery),
+    ("宛先不明", Cue::Delivery), ("配送", Cue::Delivery), ("配達", Cue::Delivery),
+    ("unusual", Cue::SecurityAlert), ("suspicious", Cue::SecurityAlert), ("unauthorized", Cue::SecurityAlert),
+    ("unauthorised", Cue::SecurityAlert), ("fraud", Cue::SecurityAlert), ("security alert", Cue::SecurityAlert),
+    ("compromised", Cue::SecurityAlert), ("new device", Cue::SecurityAlert),
+    ("不正", Cue::SecurityAlert), ("不審", Cue::SecurityAlert), ("第三者", Cue::SecurityAlert),
+    ("異常", Cue::SecurityAlert), ("セキュリティ", Cue::SecurityAlert), ("身に覚え", Cue::SecurityAlert),
+];
+
+fn cue_automaton() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(CUES.iter().map(|(w, _)| w))
+            .expect("cue automaton")
+    })
+}
+
+/// Pressure cues found: distinct categories and the score they add up to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pressure {
+    /// Distinct categories, sorted.
+    pub cues: Vec<Cue>,
+    /// The words that matched (first per category), for evidence.
+    pub words: Vec<&'static str>,
+    /// Sum of the categories' weights.
+    pub score: u32,
+}
+
+/// Count pressure cues in folded text.
+pub fn pressure(folded: &str) -> Pressure {
+    let mut p = Pressure::default();
+    for m in cue_automaton().find_iter(folded) {
+        let (word, cue) = CUES[m.pattern().as_usize()];
+        if word.is_ascii() && word.as_bytes()[0].is_ascii_alphabetic() {
+            let b = folded.as_bytes();
+            let before_ok = m.start() == 0 || !b[m.start() - 1].is_ascii_alphanumeric();
+            let after_ok = m.end() >= b.len() || !(b[m.end()].is_ascii_alphanumeric() || b[m.end()] == b'\'');
+            // Plurals and -ed forms still count ("fees", "packages").
+            let plural = m.end() < b.len() && matches!(b[m.end()], b's' | b'd') && (m.end() + 1 >= b.len() || !b[m.end() + 1].is_ascii_alphabetic());
+            if !before_ok || !(after_ok || plural) {
+                continue;
+            }
+        }
+        if !p.cues.contains(&cue) {
+            p.cues.push(cue);
+            p.words.push(word);
+            p.score += cue.weight();
+        }
+    }
+    let mut pairs: Vec<(Cue, &'static str)> = p.cues.iter().copied().zip(p.words.iter().copied()).collect();
+    pairs.sort();
+    p.cues = pairs.iter().map(|x| x.0).collect();
+    p.words = pairs.iter().map(|x| x.1).collect();
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+    use crate::registry::{Registry, RegistryFile};
+
+    fn reg() -> Registry {
+        let f = RegistryFile::from_json(
+            r#"{"version":1,"services":[
+            {"id":"sbi-sec","name":"SBI証券","aliases":["SBI証券","SBI"],"domains":["sbisec.co.jp"],"links":"never"},
+            {"id":"amazon","name":"Amazon","aliases":["Amazon","アマゾン"],"domains":["amazon.co.jp"],"links":"official"},
+            {"id":"google","name":"Google","aliases":["Google"],"domains":["google.com"],"links":"official"},
+            {"id":"monex","name":"マネックス証券","aliases":["マネックス","Monex"],"domains":["monex.co.jp"],"links":"never"},
+            {"id":"au","name":"au","aliases":["au","KDDI"],"domains":["au.com"],"links":"official"},
+            {"id":"smbc-card","name":"三井住友カード","aliases":["三井住友カード"],"domains":["smbc-card.com"],"links":"never"}
+            ]}"#,
+        )
+        .unwrap();
+        Registry::compile(&f, "JP").unwrap()
+    }
+
+    fn claim(r: &Registry, body: &str) -> Option<(String, ClaimHow)> {
+        let n = normalize(body);
+        text_claims(&n, r, &[]).first().map(|c| (r.service(c.service).id.clone(), c.how))
+    }
+
+    #[test]
+    fn claims_and_mentions() {
+        let r = reg();
+        use ClaimHow::*;
+        let cases: &[(&str, Option<(&str, ClaimHow)>)] = &[
+            ("【SBI証券】お取引に制限がかかっています", Some(("sbi-sec", Header))),
+            ("[Amazon] Your order has shipped", Some(("amazon", Header))),
+            ("Amazon: your account is on hold", Some(("amazon", Opening))),
+            ("マネックス 重要なお知らせ", Some(("monex", Opening))),
+            ("マネ\u{200b}ックス証券より重要なお知らせ", Some(("monex", Speaker))),
+            ("三井住友カードをご利用のお客様へ", Some(("smbc-card", Speaker))),
+            ("Message from Amazon: verify now", Some(("amazon", Speaker))),
+            ("ご確認ください。\n三井住友カード", Some(("smbc-card", Signature))),
+            ("Your Google verification code is 596465", Some(("google", Code))),
+            ("【重要】SBI証券：本人確認のお願い", Some(("sbi-sec", Opening))),
+            ("Amazonで頼んだ本届いた？", None),
+            ("楽天のセールでSBIの口座開いた?", None),
+            ("Google Maps says 25 min", None),
+            ("auth code 1234", None),
+            ("I bought it on amazon yesterday lol", None),
+            ("SBI証券の口座、開設できた？", None),
+        ];
+        for (body, want) in cases {
+            let want = want.map(|(s, h)| (s.to_string(), h));
+            assert_eq!(claim(&r, body), want, "{body}");
+        }
+    }
+
+    #[test]
+    fn pressure_counts_categories() {
+        let p = pressure(&normalize("至急：お客様の口座が凍結されました。本日中にログインしてください").folded);
+        assert_eq!(p.cues, vec![Cue::Urgency, Cue::Suspension, Cue::Credentials]);
+        assert_eq!(p.score, 5);
+        assert_eq!(pressure("are you free tonight? feeling fine").score, 0);
+        assert!(pressure("your package fees are unpaid").cues.contains(&Cue::Payment));
+    }
+}

@@ -1,0 +1,25 @@
+//! smishgate-core: an on-device SMS gate and smishing classifier.
+//!
+//! The pipeline, each step its own module: [`normalize`] the text, find its [`links`], check
+//! them for [`lookalike`] domains, extract the [`otp`], normalise the [`sender`], find the
+//! service the message [`claims`] to be against the [`registry`], and [`classify`] into a
+//! [`verdict`]. Everything here is pure: no I/O, no network, no logging of message content.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod claims;
+pub mod classify;
+pub mod error;
+pub mod links;
+pub mod lookalike;
+pub mod normalize;
+pub mod otp;
+pub mod registry;
+pub mod sender;
+pub mod verdict;
+
+pub use classify::{classify, Message, Options};
+pub use error::{Error, Result};
+pub use registry::{LinkPolicy, Registry, RegistryFile, ServiceSpec};
+pub use verdict::{Action, Kind, Reason, ReasonCode, Verdict};

@@ -1,0 +1,495 @@
+//! Link finding and link features.
+//!
+//! Smishing lives in its links, and attackers write them so that filters miss them: without a
+//! scheme (`sbisec.co.jp.kakunin.info/x`), with a userinfo prefix that shows a brand before the
+//! real host (`https://www.amazon.co.jp@amazon-check.shop/`), in punycode, behind an open
+//! redirect (`google.com/url?q=…`). This module finds every link in normalised text and
+//! describes each one with registry-free features; the classifier adds what needs the registry
+//! (official or not, lookalike or not).
+//!
+//! A scheme-less host is a link only when it looks like one: chat glues words with a dot
+//! (`wife.how`, `u.call`) and those end in real top-level domains too. The public-suffix list is
+//! compiled in (crate `psl`), so no lookup ever leaves the phone.
+
+use crate::normalize::Normalized;
+use regex::Regex;
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// At most this many links of one message are analysed; a message with more is suspicious for
+/// that alone, and the bound keeps classification time linear.
+pub const MAX_LINKS: usize = 32;
+
+/// Registry-free features of one link.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Features {
+    /// A generic URL shortener: the real target is hidden.
+    pub shortener: bool,
+    /// The host is a raw IP address.
+    pub ip_host: bool,
+    /// A port other than the scheme's default.
+    pub port: bool,
+    /// An IDN host (punycode or non-ASCII letters).
+    pub punycode: bool,
+    /// The TLD is on the abuse-prone list ([`ABUSE_TLDS`]).
+    pub abuse_tld: bool,
+    /// Labels left of the registrable domain (`a.b.example.com` → 2).
+    pub subdomain_depth: u8,
+    /// A `user@` part hides the real host behind a familiar name.
+    pub userinfo: bool,
+    /// The path downloads an Android package.
+    pub apk: bool,
+    /// Plain `http://` (no TLS).
+    pub insecure: bool,
+    /// The link sits behind a redirector; the target is judged instead.
+    pub redirect: bool,
+}
+
+/// One link found in a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// The link as written in the normalised text.
+    pub text: String,
+    /// The scheme when one was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    /// The host, ASCII (punycode) and lowercase.
+    pub host: String,
+    /// The host in Unicode, when it differs from `host`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_unicode: Option<String>,
+    /// The registrable domain (public suffix + one label), when the host has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// The path, query and fragment as written.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub path: String,
+    /// Registry-free features.
+    pub features: Features,
+    /// Where a redirector sends the reader: the link that is judged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Box<Link>>,
+    /// Byte range of the link in the normalised text.
+    #[serde(skip)]
+    pub span: (usize, usize),
+}
+
+impl Link {
+    /// The link that is judged: the innermost redirect target, or the link itself.
+    pub fn effective(&self) -> &Link {
+        let mut l = self;
+        while let Some(t) = &l.target {
+            l = t;
+        }
+        l
+    }
+
+    /// True if written without a scheme (`Bol.com`, `example.com/x`).
+    pub fn scheme_less(&self) -> bool {
+        self.scheme.is_none()
+    }
+}
+
+/// Generic URL shorteners (brands' own shorteners such as `amzn.to` are listed as official
+/// domains in the registry instead). Curated from the shorteners seen in public smishing
+/// reports (phishing-URL feeds, フィッシング対策協議会 alerts) and the common public services.
+pub const SHORTENERS: &[&str] = &[
+    "bit.ly", "bitly.com", "bitly.ws", "tinyurl.com", "goo.gl", "ow.ly", "is.gd", "v.gd",
+    "buff.ly", "rebrand.ly", "cutt.ly", "shorturl.at", "t.ly", "rb.gy", "tiny.cc", "s.id",
+    "bit.do", "qr.ae", "x.gd", "u.to", "lnkd.in", "shorturl.asia", "urlz.fr", "soo.gd", "tiny.one",
+    "clck.ru", "bl.ink", "han.gl", "me2.do", "vo.la", "gg.gg", "cli.re", "reurl.cc", "lihi.cc",
+    "lihi1.com", "lihi2.com", "x.co", "kutt.it", "t.co", "shorturl.com", "smsg.io", "snip.ly",
+    "urlshortener.io", "short.gy", "shrtco.de", "bom.so", "tny.im", "qrco.de", "surl.li",
+    "ln.run", "is.gd", "tinu.be", "1url.com", "2u.pw", "cutt.us", "linkr.it", "dub.sh",
+];
+
+/// Top-level domains over-represented in phishing, from Spamhaus' "most abused TLDs" tables and
+/// Interisle's Phishing Landscape reports (2023–2025). Being here is a weak signal on its own.
+pub const ABUSE_TLDS: &[&str] = &[
+    "top", "xyz", "shop", "icu", "buzz", "cc", "club", "online", "site", "vip", "live", "sbs",
+    "cfd", "bond", "win", "rest", "lol", "click", "link", "support", "help", "cyou", "monster",
+    "work", "quest", "life", "pw", "tk", "ml", "ga", "cf", "gq", "fun", "store", "info", "today",
+    "wang", "cn", "ru", "su", "best", "bar", "space", "website", "tech", "email", "host", "uno",
+    "ink", "men", "loan", "xin", "asia", "mobi", "biz", "pro", "world", "fit", "cam", "gdn",
+    "kim", "date", "racing", "review", "stream", "download", "accountant", "country", "science",
+    "party", "trade", "webcam", "cricket", "faith", "zip", "mov", "lat", "autos", "boats", "hair",
+    "skin", "makeup", "beauty", "qpon", "locker", "ws", "vn", "sa.com", "net.cn", "com.cn",
+];
+
+/// TLDs common enough that a scheme-less host ending in one is read as a link.
+const COMMON_TLDS: &[&str] = &[
+    "com", "net", "org", "edu", "gov", "io", "co", "me", "us", "uk", "de", "fr", "it", "es", "nl",
+    "be", "ch", "at", "se", "no", "dk", "fi", "pl", "cz", "ua", "jp", "kr", "tw", "hk", "sg",
+    "in", "id", "th", "vn", "ph", "my", "au", "nz", "ca", "br", "mx", "ar", "eu", "ly", "tv",
+    "ai", "app", "dev", "gl", "gd", "gy", "ne", "ac", "go", "or", "ad", "ed", "gr", "lg",
+];
+
+/// Hosts whose redirect endpoints are known to send readers elsewhere.
+const REDIRECT_PARAMS: &[&str] = &[
+    "q", "url", "u", "uddg", "to", "target", "dest", "destination", "redirect", "redirect_uri",
+    "redirect_url", "redirecturl", "r", "link", "continue", "next", "goto", "out", "z", "adurl",
+];
+
+fn link_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // Host characters: ASCII letters/digits/hyphen plus Latin-1..Latin Extended, Greek and
+        // Cyrillic letters (homoglyph attacks). CJK is left out on purpose: Japanese text glues
+        // onto links without a space (`https://x.top/aからログイン`).
+        let hc = r"a-z0-9\u{00C0}-\u{024F}\u{0370}-\u{03FF}\u{0400}-\u{04FF}";
+        let pattern = format!(
+            r"(?x)
+            (?P<scheme>(?:https?|ftp)://[{hc}\-._~%!$&'*+,;=:@\[\]]+(?:[/?\#\\][!-~]*)?)
+            |
+            (?P<bare>
+                (?:[a-z0-9._%+\-]+@)?
+                (?:[{hc}](?:[{hc}\-]{{0,62}}[{hc}])?\.)+
+                (?:[a-z\u{{00C0}}-\u{{024F}}\u{{0370}}-\u{{03FF}}\u{{0400}}-\u{{04FF}}][{hc}\-]{{0,62}}[{hc}]|xn--[a-z0-9\-]+)
+                (?::[0-9]{{1,5}})?
+                (?:[/?\#][!-~]*)?
+            )
+            |
+            (?P<ip>[0-9]{{1,3}}(?:\.[0-9]{{1,3}}){{3}}(?::[0-9]{{1,5}})?(?:/[!-~]*)?)
+            "
+        );
+        Regex::new(&pattern).expect("link regex compiles")
+    })
+}
+
+/// Find every link in normalised text (at most [`MAX_LINKS`]).
+pub fn extract(text: &Normalized) -> Vec<Link> {
+    let folded = text.folded.as_str();
+    // Fast path: no dot, no link.
+    if !folded.contains('.') && !folded.contains("://") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for caps in link_regex().captures_iter(folded) {
+        if out.len() >= MAX_LINKS {
+            break;
+        }
+        let m = caps.get(0).expect("group 0");
+        let before = folded[..m.start()].chars().next_back();
+        if let Some(g) = caps.name("scheme") {
+            let (s, e) = trim_trailing(folded, g.start(), g.end());
+            if let Some(mut link) = parse_absolute(&folded[s..e], &text.clean[s..e], 0) {
+                link.span = (s, e);
+                out.push(link);
+            }
+        } else if let Some(g) = caps.name("bare") {
+            // `@host #code` (origin-bound code line) and `user@host` (e-mail) are not links.
+            if matches!(before, Some('@') | Some('#') | Some('/') | Some('\\')) {
+                continue;
+            }
+            let (s, e) = trim_trailing(folded, g.start(), g.end());
+            if let Some(mut link) = parse_bare(&folded[s..e], &text.clean[s..e]) {
+                link.span = (s, e);
+                out.push(link);
+            }
+        } else if let Some(g) = caps.name("ip") {
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
+                continue;
+            }
+            let (s, e) = trim_trailing(folded, g.start(), g.end());
+            let raw = &folded[s..e];
+            // `IP: 104.28.42.75` in a login notice is not a link: only with a port or a path.
+            if !raw.contains(':') && !raw.contains('/') {
+                continue;
+            }
+            if let Some(link) = parse_absolute(&format!("http://{raw}"), &text.clean[s..e], 0) {
+                let mut link = link;
+                link.scheme = None;
+                link.text = text.clean[s..e].to_string();
+                link.span = (s, e);
+                out.push(link);
+            }
+        }
+    }
+    out
+}
+
+/// Trailing punctuation belongs to the sentence, not the link; an unbalanced closing bracket too.
+fn trim_trailing(s: &str, start: usize, mut end: usize) -> (usize, usize) {
+    loop {
+        let Some(c) = s[start..end].chars().next_back() else {
+            break;
+        };
+        let seg = &s[start..end];
+        let strip = match c {
+            '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '*' | '`' => true,
+            ')' => seg.matches('(').count() < seg.matches(')').count(),
+            ']' => seg.matches('[').count() < seg.matches(']').count(),
+            '}' | '>' => true,
+            _ => false,
+        };
+        if !strip {
+            break;
+        }
+        end -= c.len_utf8();
+    }
+    (start, end)
+}
+
+/// Parse a scheme-less candidate and decide whether it is a link at all.
+fn parse_bare(folded: &str, clean: &str) -> Option<Link> {
+    let (userinfo, rest) = match folded.find('@') {
+        Some(at) => (Some(&folded[..at]), &folded[at + 1..]),
+        None => (None, folded),
+    };
+    let has_path = rest.contains(['/', '?', '#']);
+    // `name@example.com` is an e-mail address; `www.brand.com@evil.shop/x` is the userinfo trick.
+    if userinfo.is_some() && !has_path {
+        return None;
+    }
+    let mut link = parse_absolute(&format!("http://{folded}"), clean, 0)?;
+    link.scheme = None;
+    link.text = clean.to_string();
+    let domain = link.domain.as_deref()?;
+    let tld = domain.rsplit('.').next().unwrap_or("");
+    let label = domain.split('.').next().unwrap_or("");
+    let www = link.host.starts_with("www.");
+    let hyphen_or_digit = label.contains('-') || label.bytes().any(|b| b.is_ascii_digit());
+    let tld_ok = COMMON_TLDS.contains(&tld)
+        || ABUSE_TLDS.contains(&tld)
+        || is_abuse_suffix(domain)
+        || link.host.starts_with("xn--")
+        || tld.starts_with("xn--");
+    let has_port = link.features.port;
+    let accepted = has_path || www || hyphen_or_digit || tld_ok || has_port || userinfo.is_some();
+    // A file name such as `report.pdf` has no known suffix and never gets here; `ver2.0` never
+    // matches the pattern. Anything accepted must have a known public suffix.
+    accepted.then_some(link)
+}
+
+fn is_abuse_suffix(domain: &str) -> bool {
+    ABUSE_TLDS
+        .iter()
+        .any(|t| t.contains('.') && domain.ends_with(t) && domain[..domain.len() - t.len()].ends_with('.'))
+}
+
+/// Parse an absolute URL (scheme present). `depth` bounds redirect unwrapping.
+fn parse_absolute(folded: &str, clean: &str, depth: u8) -> Option<Link> {
+    let (scheme, rest) = folded.split_once("://")?;
+    let auth_end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    let authority = &rest[..auth_end];
+    let path_folded = &rest[auth_end..];
+    let (userinfo, hostport) = match authority.rfind('@') {
+        Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
+        None => (None, authority),
+    };
+    let (host_raw, port) = split_port(hostport);
+    let host_raw = host_raw.trim_end_matches('.');
+    if host_raw.is_empty() {
+        return None;
+    }
+    let mut features = Features {
+        userinfo: userinfo.is_some_and(|u| !u.is_empty()),
+        insecure: scheme == "http",
+        ..Features::default()
+    };
+    if let Some(p) = port {
+        let default = matches!((scheme, p), ("http", 80) | ("https", 443) | ("ftp", 21));
+        features.port = !default;
+    }
+    let (host, host_unicode, ip) = host_forms(host_raw)?;
+    features.ip_host = ip;
+    let domain = if ip {
+        None
+    } else {
+        psl::domain_str(&host).map(str::to_string)
+    };
+    if !ip {
+        let known = psl::suffix(host.as_bytes()).is_some_and(|s| s.is_known());
+        if !known {
+            return None;
+        }
+    }
+    features.punycode = host.split('.').any(|l| l.starts_with("xn--"));
+    if let Some(d) = &domain {
+        let tld = d.rsplit('.').next().unwrap_or("");
+        features.abuse_tld = ABUSE_TLDS.contains(&tld) || is_abuse_suffix(d);
+        let sub = host.len().saturating_sub(d.len());
+        features.subdomain_depth = if sub == 0 {
+            0
+        } else {
+            host[..sub - 1].split('.').count().min(255) as u8
+        };
+        features.shortener = SHORTENERS.contains(&d.as_str()) || SHORTENERS.contains(&host.as_str());
+    }
+    let path_only = path_folded.split(['?', '#']).next().unwrap_or("");
+    features.apk = path_only.ends_with(".apk") || path_folded.contains(".apk?");
+    // The path as written (case kept): same offsets in clean and folded.
+    let path = clean
+        .get(clean.len() - path_folded.len()..)
+        .unwrap_or(path_folded)
+        .to_string();
+    let mut link = Link {
+        text: clean.to_string(),
+        scheme: Some(scheme.to_string()),
+        host,
+        host_unicode,
+        domain,
+        path,
+        features,
+        target: None,
+        span: (0, 0),
+    };
+    if depth < 3 {
+        if let Some(inner) = redirect_target(&link, depth) {
+            link.features.redirect = true;
+            link.target = Some(Box::new(inner));
+        }
+    }
+    Some(link)
+}
+
+fn split_port(hostport: &str) -> (&str, Option<u16>) {
+    if hostport.starts_with('[') {
+        if let Some(close) = hostport.find(']') {
+            let port = hostport[close + 1..].strip_prefix(':').and_then(|p| p.parse().ok());
+            return (&hostport[..=close], port);
+        }
+        return (hostport, None);
+    }
+    match hostport.rsplit_once(':') {
+        Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+            (h, p.parse().ok().or(Some(0)))
+        }
+        Some((h, "")) => (h, None),
+        _ => (hostport, None),
+    }
+}
+
+/// ASCII host, Unicode host when different, and whether it is an IP literal.
+fn host_forms(raw: &str) -> Option<(String, Option<String>, bool)> {
+    if raw.starts_with('[') {
+        return Some((raw.to_string(), None, true));
+    }
+    if is_ipv4ish(raw) {
+        return Some((raw.to_string(), None, true));
+    }
+    let ascii = if raw.is_ascii() {
+        raw.to_string()
+    } else {
+        match idna::domain_to_ascii(raw) {
+            Ok(a) => a,
+            // Not even valid IDNA: keep a punycode-free marker host so the link is still judged.
+            Err(_) => format!("invalid-idn.{}", raw.rsplit('.').next().unwrap_or("invalid")),
+        }
+    };
+    let unicode = if ascii.split('.').any(|l| l.starts_with("xn--")) {
+        let (u, _) = idna::domain_to_unicode(&ascii);
+        (u != ascii).then_some(u)
+    } else {
+        None
+    };
+    Some((ascii, unicode, false))
+}
+
+/// Dotted-quad, or the decimal/hex integer forms browsers also accept (`http://3232235777`).
+fn is_ipv4ish(h: &str) -> bool {
+    let parts: Vec<&str> = h.split('.').collect();
+    let num = |p: &str| {
+        !p.is_empty()
+            && (p.bytes().all(|b| b.is_ascii_digit())
+                || (p.starts_with("0x") && p.len() > 2 && p[2..].bytes().all(|b| b.is_ascii_hexdigit())))
+    };
+    (1..=4).contains(&parts.len()) && parts.iter().all(|p| num(p)) && (parts.len() == 4 || h.len() >= 8)
+}
+
+/// The link a redirector sends to: a query parameter holding an absolute URL, or Google AMP's
+/// `/amp/s/host/path`.
+fn redirect_target(link: &Link, depth: u8) -> Option<Link> {
+    let path = link.path.as_str();
+    if let Some(q) = path.split_once('?').map(|(_, q)| q) {
+        let q = q.split('#').next().unwrap_or("");
+        for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
+            let key = k.to_ascii_lowercase();
+            if !REDIRECT_PARAMS.contains(&key.as_str()) {
+                continue;
+            }
+            let v = v.trim();
+            let lower = v.to_ascii_lowercase();
+            if lower.starts_with("http://") || lower.starts_with("https://") {
+                let n = crate::normalize::normalize(v);
+                return parse_absolute(&n.folded, &n.clean, depth + 1);
+            }
+        }
+    }
+    let d = link.domain.as_deref().unwrap_or("");
+    if d.starts_with("google.") {
+        if let Some(rest) = path.strip_prefix("/amp/s/") {
+            let n = crate::normalize::normalize(&format!("https://{rest}"));
+            return parse_absolute(&n.folded, &n.clean, depth + 1);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    fn hosts(body: &str) -> Vec<String> {
+        extract(&normalize(body))
+            .iter()
+            .map(|l| l.effective().host.clone())
+            .collect()
+    }
+
+    #[test]
+    fn finds_links_and_only_links() {
+        let cases: &[(&str, &[&str])] = &[
+            ("ｈｔｔｐｓ：／／ｓｂｉ－ｓｅｃ．ｎｅｔ", &["sbi-sec.net"]),
+            ("確認はrakuten-sec.helpへ", &["rakuten-sec.help"]),
+            ("sbisec.co.jp.kakunin.info/x からログイン", &["sbisec.co.jp.kakunin.info"]),
+            ("meet at 10.30 ok", &[]),
+            ("update to ver2.0 now", &[]),
+            ("open file.txt please", &[]),
+            ("mail me at taro.yamada@example.co.jp", &[]),
+            ("my wife.how are you u.call me today.do it", &[]),
+            ("IP: 104.28.42.75\nNOT YOU?", &[]),
+            ("http://104.28.42.75/login", &["104.28.42.75"]),
+            ("go 104.28.42.75:8080 now", &["104.28.42.75"]),
+            ("838123 is your code.\n@tesco.com #838123", &[]),
+            ("https://www.amazon.co.jp@amazon-check.shop/", &["amazon-check.shop"]),
+            ("www.amazon.co.jp@amazon-check.shop/signin", &["amazon-check.shop"]),
+            ("https://www.google.com/url?q=https://evil.top/x&sa=D", &["evil.top"]),
+            ("see https://www.google.com/amp/s/evil.top/y", &["evil.top"]),
+            ("hxxps://sbi-kakunin[.]top/login", &["sbi-kakunin.top"]),
+            ("今すぐhttps://xn--80ak6aa92e.com/ へ", &["xn--80ak6aa92e.com"]),
+            ("https://аpple.com/verify", &["xn--pple-43d.com"]),
+            ("Amex code for Bol.com purchase", &["bol.com"]),
+            ("(see www.example.com.)", &["www.example.com"]),
+            ("v.whatsapp.com/105876", &["v.whatsapp.com"]),
+        ];
+        for (body, want) in cases {
+            assert_eq!(hosts(body), *want, "body {body:?}");
+        }
+    }
+
+    #[test]
+    fn features() {
+        let l = &extract(&normalize("http://bit.ly/3xYz"))[0];
+        assert!(l.features.shortener && l.features.insecure);
+        let l = &extract(&normalize("https://a.b.evil.top:8443/app.apk"))[0];
+        assert!(l.features.abuse_tld && l.features.port && l.features.apk);
+        assert_eq!(l.features.subdomain_depth, 2);
+        assert_eq!(l.domain.as_deref(), Some("evil.top"));
+        let l = &extract(&normalize("https://аpple.com/"))[0];
+        assert!(l.features.punycode);
+        assert_eq!(l.host_unicode.as_deref(), Some("аpple.com"));
+        let l = &extract(&normalize("https://www.google.com/url?q=https://evil.top/x"))[0];
+        assert!(l.features.redirect);
+        assert_eq!(l.host, "www.google.com");
+        assert_eq!(l.effective().host, "evil.top");
+    }
+
+    #[test]
+    fn keeps_case_of_path() {
+        let l = &extract(&normalize("Go https://Example.com/AbC?X=1"))[0];
+        assert_eq!(l.host, "example.com");
+        assert_eq!(l.path, "/AbC?X=1");
+    }
+}

@@ -1,0 +1,338 @@
+//! Does a domain imitate a registered official domain?
+//!
+//! Phishing domains are built to pass a glance: a Cyrillic `а` in `аpple.com`, `rnonex` for
+//! `monex`, `paypa1`, the whole official domain used as a subdomain (`sbisec.co.jp.verify.top`)
+//! or glued with hyphens (`monex-co-jp.xyz`, `usps.com-redelivery.top`). Those are strong signals
+//! on their own. Weaker ones — a brand's token inside a foreign domain, one edit away from a
+//! brand, the brand's label under another suffix — also describe plenty of honest domains
+//! (`paypal.com` is one edit from PayPay, `money.com` from Monex), so they are reported as weak
+//! and the classifier acts on them only in company (a text claim, an abuse-prone TLD, pressure).
+//!
+//! The caller first checks that the host is nobody's official domain: `amazon.de` and
+//! `paypay-bank.co.jp` are brands' own and never reach this module.
+
+use crate::links::Link;
+use crate::registry::{registrable_label, Registry};
+use serde::Serialize;
+
+/// Brand tokens shorter than this are not searched inside foreign hosts (`au`, `jcb`, `line`
+/// occur inside too many words).
+pub const MIN_TOKEN_LEN: usize = 5;
+
+/// How a domain imitates an official one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Technique {
+    /// Same TR39 skeleton after digit/letter swaps, different letters (`аpple`, `rnonex`, `paypa1`).
+    Confusable,
+    /// The official domain followed by a dot or hyphen inside another domain
+    /// (`sbisec.co.jp.verify.top`, `usps.com-redelivery.top`).
+    DotGame,
+    /// The official domain with its dots turned into hyphens (`monex-co-jp.xyz`).
+    HyphenGame,
+    /// The official label under another public suffix (`sbisec.net`).
+    OtherSuffix,
+    /// The brand's label inside a foreign host (`amazon-account-help.com`).
+    BrandToken,
+    /// One or two edits from the official label (`rakutem`, `smbc-card` → `smbc-cadr`).
+    EditDistance,
+}
+
+impl Technique {
+    /// Strong techniques decide on their own; weak ones need company.
+    pub fn is_strong(self) -> bool {
+        matches!(self, Technique::Confusable | Technique::DotGame | Technique::HyphenGame)
+    }
+
+    /// A short English phrase for reasons.
+    pub fn describe_en(self) -> &'static str {
+        match self {
+            Technique::Confusable => "look-alike letters",
+            Technique::DotGame => "the official domain used as a prefix",
+            Technique::HyphenGame => "the official domain written with hyphens",
+            Technique::OtherSuffix => "the brand's name under another ending",
+            Technique::BrandToken => "the brand's name inside another domain",
+            Technique::EditDistance => "a near-miss spelling",
+        }
+    }
+
+    /// The same in Japanese.
+    pub fn describe_ja(self) -> &'static str {
+        match self {
+            Technique::Confusable => "紛らわしい文字への置き換え",
+            Technique::DotGame => "公式ドメインを先頭に付けた別ドメイン",
+            Technique::HyphenGame => "公式ドメインをハイフンでつないだ別ドメイン",
+            Technique::OtherSuffix => "公式と同じ名前で末尾だけ違うドメイン",
+            Technique::BrandToken => "ブランド名を含む別ドメイン",
+            Technique::EditDistance => "公式に似せた綴り",
+        }
+    }
+}
+
+/// A lookalike finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookalike {
+    /// The imitated service (index into the registry).
+    pub service: usize,
+    /// The official domain imitated.
+    pub imitates: String,
+    /// How.
+    pub technique: Technique,
+}
+
+/// TR39 confusable skeleton of a label, lower-cased, with the digit/letter swaps phishers use.
+pub fn skeleton(label: &str) -> String {
+    let lower = label.to_lowercase();
+    let sk: String = unicode_security::skeleton(&lower).collect::<String>().to_lowercase();
+    // TR39 maps `m` to `rn`, `w` to `vv`, `0` to `O`, `1`/`I` to `l` already; a few swaps it
+    // does not treat as confusable are common in phishing domains.
+    sk.chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' | '!' | '|' | 'i' => 'l',
+            '3' => 'e',
+            '4' => 'a',
+            '5' => 's',
+            '7' => 't',
+            '$' => 's',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Check one link (its judged target) against the registry's official domains.
+pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
+    let link = link.effective();
+    if link.features.ip_host {
+        return None;
+    }
+    let host = link.host.as_str();
+    let mut best: Option<Lookalike> = None;
+    let mut offer = |cand: Lookalike| {
+        let rank = |t: Technique| match t {
+            Technique::Confusable => 0,
+            Technique::DotGame => 1,
+            Technique::HyphenGame => 2,
+            Technique::OtherSuffix => 3,
+            Technique::BrandToken => 4,
+            Technique::EditDistance => 5,
+        };
+        if best.as_ref().is_none_or(|b| rank(cand.technique) < rank(b.technique)) {
+            best = Some(cand);
+        }
+    };
+
+    // Dot and hyphen games: the whole official domain embedded in a foreign host.
+    for l in &reg.labels {
+        let d = l.domain.as_str();
+        if d.len() < 6 || !d.contains('.') {
+            continue;
+        }
+        if contains_bounded(host, d, true) {
+            offer(Lookalike {
+                service: l.service,
+                imitates: d.to_string(),
+                technique: Technique::DotGame,
+            });
+        } else {
+            let hyphened = d.replace('.', "-");
+            if contains_bounded(host, &hyphened, false) {
+                offer(Lookalike {
+                    service: l.service,
+                    imitates: d.to_string(),
+                    technique: Technique::HyphenGame,
+                });
+            }
+        }
+    }
+
+    let unicode_host = link.host_unicode.as_deref().unwrap_or(host);
+    if let Some(label_u) = registrable_label(host).and_then(|ascii_label| {
+        // The Unicode form of the same label, for the skeleton.
+        let n = ascii_label.split('.').count();
+        let parts: Vec<&str> = unicode_host.split('.').collect();
+        let host_parts = host.split('.').count();
+        let suffix_parts = host_parts.checked_sub(n)?;
+        let idx = suffix_parts.checked_sub(0)?;
+        let _ = idx;
+        // The registrable label is the label just before the suffix.
+        let suffix_len = host_parts - host.split('.').position(|p| p == ascii_label)?;
+        parts.get(parts.len().checked_sub(suffix_len)?).map(|s| (s.to_string(), ascii_label))
+    }) {
+        let (label_unicode, label_ascii) = label_u;
+        let sk = skeleton(&label_unicode);
+        if let Some(idxs) = reg.skeletons.get(&sk) {
+            for &i in idxs {
+                let l = &reg.labels[i];
+                let technique = if l.label == label_ascii {
+                    Technique::OtherSuffix
+                } else {
+                    Technique::Confusable
+                };
+                offer(Lookalike {
+                    service: l.service,
+                    imitates: l.domain.clone(),
+                    technique,
+                });
+            }
+        }
+        let sk_len = sk.chars().count();
+        if sk_len >= 5 {
+            let sk_chars: Vec<char> = sk.chars().collect();
+            for l in &reg.labels {
+                let ol = l.skeleton.chars().count();
+                if ol < 5 || ol.abs_diff(sk_len) > 2 || l.skeleton == sk {
+                    continue;
+                }
+                let limit = if ol >= 9 { 2 } else { 1 };
+                let other: Vec<char> = l.skeleton.chars().collect();
+                if osa_distance(&sk_chars, &other, limit) <= limit {
+                    offer(Lookalike {
+                        service: l.service,
+                        imitates: l.domain.clone(),
+                        technique: Technique::EditDistance,
+                    });
+                }
+            }
+        }
+    }
+
+    for i in reg.label_token_hits(host) {
+        let l = &reg.labels[i];
+        if token_is_bounded(host, &l.label) || l.label.len() >= 6 {
+            offer(Lookalike {
+                service: l.service,
+                imitates: l.domain.clone(),
+                technique: Technique::BrandToken,
+            });
+        }
+    }
+    best
+}
+
+/// `needle` occurs in `host` starting at a label boundary and followed by `.` or `-` (and, for
+/// hyphen forms, possibly the end of a label).
+fn contains_bounded(host: &str, needle: &str, dot_form: bool) -> bool {
+    let hb = host.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = host[from..].find(needle) {
+        let s = from + pos;
+        let e = s + needle.len();
+        let start_ok = s == 0 || matches!(hb[s - 1], b'.' | b'-');
+        let end_ok = if dot_form {
+            e < hb.len() && matches!(hb[e], b'.' | b'-')
+        } else {
+            e == hb.len() || matches!(hb[e], b'.' | b'-')
+        };
+        if start_ok && end_ok {
+            return true;
+        }
+        from = s + 1;
+    }
+    false
+}
+
+/// The token stands alone in the host: bounded by a label edge, a hyphen or a digit.
+fn token_is_bounded(host: &str, token: &str) -> bool {
+    let hb = host.as_bytes();
+    host.match_indices(token).any(|(s, _)| {
+        let e = s + token.len();
+        let edge = |b: u8| matches!(b, b'.' | b'-') || b.is_ascii_digit();
+        (s == 0 || edge(hb[s - 1])) && (e == hb.len() || edge(hb[e]))
+    })
+}
+
+/// Optimal-string-alignment distance, stopping early once every cell of a row exceeds `limit`.
+fn osa_distance(a: &[char], b: &[char], limit: usize) -> usize {
+    let (n, m) = (a.len(), b.len());
+    let mut prev2 = vec![0usize; m + 1];
+    let mut prev: Vec<usize> = (0..=m).collect();
+    let mut cur = vec![0usize; m + 1];
+    for i in 1..=n {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > limit {
+            return limit + 1;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[m]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::links::extract;
+    use crate::normalize::normalize;
+    use crate::registry::{Registry, RegistryFile};
+
+    fn reg() -> Registry {
+        let file = RegistryFile::from_json(
+            r#"{"version":1,"services":[
+            {"id":"monex","name":"Monex","domains":["monex.co.jp"],"links":"never"},
+            {"id":"sbi-sec","name":"SBI","domains":["sbisec.co.jp"],"links":"never"},
+            {"id":"apple","name":"Apple","domains":["apple.com"],"links":"official"},
+            {"id":"paypal","name":"PayPal","domains":["paypal.com"],"links":"official"},
+            {"id":"paypay","name":"PayPay","domains":["paypay.ne.jp"],"links":"official"},
+            {"id":"usps","name":"USPS","domains":["usps.com"],"links":"official"},
+            {"id":"amazon","name":"Amazon","domains":["amazon.co.jp","amazon.com"],"links":"official"}
+            ]}"#,
+        )
+        .unwrap();
+        Registry::compile(&file, "JP").unwrap()
+    }
+
+    fn look(reg: &Registry, body: &str) -> Option<(String, Technique)> {
+        let links = extract(&normalize(body));
+        let l = links.first()?;
+        check(l, reg).map(|x| (reg.service(x.service).id.clone(), x.technique))
+    }
+
+    #[test]
+    fn table() {
+        let r = reg();
+        use Technique::*;
+        let cases: &[(&str, Option<(&str, Technique)>)] = &[
+            ("https://аpple.com/id", Some(("apple", Confusable))),
+            ("https://rnonex.co.jp/login", Some(("monex", Confusable))),
+            ("https://paypa1.com/", Some(("paypal", Confusable))),
+            ("https://monex-co-jp.xyz/", Some(("monex", HyphenGame))),
+            ("https://sbisec.co.jp.verify.top/", Some(("sbi-sec", DotGame))),
+            ("https://usps.com-redelivery.top/track", Some(("usps", DotGame))),
+            ("https://sbisec.net/login", Some(("sbi-sec", OtherSuffix))),
+            ("https://amazon-account-help.com/", Some(("amazon", BrandToken))),
+            ("https://rnonex-login.xyz/", None),
+            ("https://paypay-login.xyz/", Some(("paypay", BrandToken))),
+            ("https://money.com/", Some(("monex", EditDistance))),
+            ("https://www.youtube.com/watch?v=1", None),
+            ("https://applebees.com/menu", None),
+            ("https://www.example.com/", None),
+        ];
+        for (body, want) in cases {
+            let got = look(&r, body);
+            let want = want.map(|(s, t)| (s.to_string(), t));
+            assert_eq!(got, want, "{body}");
+        }
+    }
+
+    #[test]
+    fn osa() {
+        let d = |a: &str, b: &str| {
+            osa_distance(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>(), 3)
+        };
+        assert_eq!(d("paypal", "paypay"), 1);
+        assert_eq!(d("rakuten", "rakutne"), 1);
+        assert_eq!(d("monex", "money"), 1);
+        assert_eq!(d("abc", "abc"), 0);
+    }
+}

@@ -1,0 +1,601 @@
+//! The registry: which services legitimately text the user, from which senders, with links to
+//! which domains.
+//!
+//! It exists in two forms. [`RegistryFile`] is the data as written (the JSON schema of
+//! `smishgate check --registry`, the default registry compiled into the binary, the user's own
+//! entries); it is loaded, validated with errors that name the entry and the field, and merged.
+//! [`Registry`] is the compiled form the classifier reads: sender keys, a domain map, an alias
+//! automaton and the lookalike index, built once so that classifying a message does no set-up.
+
+use crate::error::{Error, Result};
+use crate::normalize::fold;
+use crate::sender;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// The registry file format version this build reads and writes.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// The default registry, compiled into the binary (see `data/default_registry.json` for the
+/// sources of every domain and sender).
+const DEFAULT_REGISTRY_JSON: &str = include_str!("../data/default_registry.json");
+
+/// What links a service's SMS may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkPolicy {
+    /// Its SMS never carry links: codes and notices only.
+    Never,
+    /// Links only to its own domains.
+    Official,
+}
+
+/// One service as written in a registry file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    /// Stable identifier: lowercase ASCII letters, digits, `-` and `_`.
+    pub id: String,
+    /// The name shown to the user.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// Names a message uses for the service (matched after NFKC and case folding).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Sender IDs, short codes and numbers it texts from.
+    #[serde(default)]
+    pub senders: Vec<String>,
+    /// Official domains; their subdomains count.
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// What links its SMS may carry; absent in a user entry means "keep the default's".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkPolicy>,
+    /// securities, bank, card, carrier, delivery, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Where the brand operates (`jp`, `global`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Where the domains, senders or policy are documented.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// A free note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A registry as written: the JSON schema shared by the default registry and user files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RegistryFile {
+    /// Format version ([`FORMAT_VERSION`]).
+    pub version: u64,
+    /// The services.
+    #[serde(default)]
+    pub services: Vec<ServiceSpec>,
+    /// Senders the user blocked: their messages are quarantined whatever they say.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<String>,
+}
+
+impl RegistryFile {
+    /// Parse and validate a registry file. Errors name the entry and the field.
+    pub fn from_json(text: &str) -> Result<Self> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            version: Option<serde_json::Value>,
+            #[serde(default)]
+            services: Vec<serde_json::Value>,
+            #[serde(default)]
+            blocked: Vec<String>,
+        }
+        let raw: Raw = serde_json::from_str(text).map_err(|e| Error::RegistryJson(e.to_string()))?;
+        let version = match raw.version {
+            Some(serde_json::Value::Number(n)) => n.as_u64().unwrap_or(0),
+            None => {
+                return Err(Error::RegistryJson(
+                    "missing field `version` (write \"version\": 1)".into(),
+                ))
+            }
+            Some(other) => {
+                return Err(Error::RegistryJson(format!(
+                    "field `version` must be a number, found {other}"
+                )))
+            }
+        };
+        if version != FORMAT_VERSION {
+            return Err(Error::RegistryVersion {
+                found: version,
+                supported: FORMAT_VERSION,
+            });
+        }
+        let mut services = Vec::with_capacity(raw.services.len());
+        for (i, value) in raw.services.into_iter().enumerate() {
+            let id = value
+                .get("id")
+                .and_then(|v| v.as_str())
+                .map(|s| format!(" (id {s:?})"))
+                .unwrap_or_default();
+            let entry = format!("services[{i}]{id}");
+            let spec: ServiceSpec = serde_json::from_value(value).map_err(|e| {
+                let message = e.to_string();
+                let field = field_of_serde_message(&message);
+                Error::RegistryEntry {
+                    entry: entry.clone(),
+                    field,
+                    message,
+                }
+            })?;
+            services.push(spec.validated(&entry)?);
+        }
+        let file = RegistryFile {
+            version,
+            services,
+            blocked: raw.blocked,
+        };
+        file.check_unique_ids()?;
+        Ok(file)
+    }
+
+    /// The default registry compiled into the binary.
+    pub fn default_registry() -> &'static RegistryFile {
+        static DEFAULT: OnceLock<RegistryFile> = OnceLock::new();
+        DEFAULT.get_or_init(|| {
+            RegistryFile::from_json(DEFAULT_REGISTRY_JSON)
+                .expect("the compiled-in default registry is validated by a unit test")
+        })
+    }
+
+    /// Serialise as pretty JSON in the file format.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("registry serialises")
+    }
+
+    /// Merge `other` into `self`: a service with a known id extends its aliases, senders and
+    /// domains and overrides its links policy (and name, when given); a new id is appended.
+    pub fn merge(&mut self, other: RegistryFile) {
+        for spec in other.services {
+            match self.services.iter_mut().find(|s| s.id == spec.id) {
+                Some(base) => {
+                    extend_unique(&mut base.aliases, spec.aliases);
+                    extend_unique(&mut base.senders, spec.senders);
+                    extend_unique(&mut base.domains, spec.domains);
+                    if spec.links.is_some() {
+                        base.links = spec.links;
+                    }
+                    if !spec.name.is_empty() {
+                        base.name = spec.name;
+                    }
+                    if spec.category.is_some() {
+                        base.category = spec.category;
+                    }
+                }
+                None => self.services.push(spec),
+            }
+        }
+        extend_unique(&mut self.blocked, other.blocked);
+    }
+
+    fn check_unique_ids(&self) -> Result<()> {
+        let mut seen = HashSet::new();
+        for (i, s) in self.services.iter().enumerate() {
+            if !seen.insert(s.id.as_str()) {
+                return Err(Error::RegistryEntry {
+                    entry: format!("services[{i}] (id {:?})", s.id),
+                    field: "id".into(),
+                    message: "this id is used by an earlier entry of the same file".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn field_of_serde_message(message: &str) -> String {
+    // serde_json says "missing field `name`", "unknown field `domain`, expected one of …",
+    // "invalid type: … " (without the field). Pull the field out where it is named.
+    for marker in ["missing field `", "unknown field `"] {
+        if let Some(rest) = message.split(marker).nth(1) {
+            if let Some(end) = rest.find('`') {
+                return rest[..end].to_string();
+            }
+        }
+    }
+    if message.contains("variant") {
+        return "links".into();
+    }
+    "(entry)".into()
+}
+
+fn extend_unique(into: &mut Vec<String>, from: Vec<String>) {
+    for item in from {
+        if !into.contains(&item) {
+            into.push(item);
+        }
+    }
+}
+
+impl ServiceSpec {
+    fn validated(mut self, entry: &str) -> Result<Self> {
+        let err = |field: &str, message: String| Error::RegistryEntry {
+            entry: entry.to_string(),
+            field: field.to_string(),
+            message,
+        };
+        if self.id.is_empty()
+            || !self
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        {
+            return Err(err(
+                "id",
+                format!(
+                    "{:?} must be non-empty lowercase ASCII letters, digits, '-' or '_'",
+                    self.id
+                ),
+            ));
+        }
+        for (i, alias) in self.aliases.iter().enumerate() {
+            let folded = fold(alias);
+            if folded.trim().chars().count() < 2 {
+                return Err(err(
+                    &format!("aliases[{i}]"),
+                    format!("{alias:?} is too short to name a service (2 characters at least)"),
+                ));
+            }
+        }
+        for (i, s) in self.senders.iter().enumerate() {
+            if sender::parse(s, "JP").kind == sender::SenderKind::Unknown {
+                return Err(err(
+                    &format!("senders[{i}]"),
+                    format!("{s:?} is neither a number nor a sender name"),
+                ));
+            }
+        }
+        for (i, d) in self.domains.iter_mut().enumerate() {
+            *d = normalize_domain(d).map_err(|m| err(&format!("domains[{i}]"), m))?;
+        }
+        Ok(self)
+    }
+}
+
+/// Reduce a written domain to its ASCII (punycode) lowercase form, refusing anything that is
+/// not a domain or is only a public suffix (listing `co.jp` would make every link official).
+pub fn normalize_domain(d: &str) -> Result<String, String> {
+    let t = d.trim().trim_end_matches('.');
+    if t.is_empty() {
+        return Err("empty domain".into());
+    }
+    if t.contains("://") || t.contains('/') || t.contains('@') || t.contains(':') || t.contains(' ')
+    {
+        return Err(format!(
+            "{d:?} must be a bare domain such as \"example.co.jp\" (no scheme, path, port or user)"
+        ));
+    }
+    let ascii = idna::domain_to_ascii(t).map_err(|_| format!("{d:?} is not a valid domain name"))?;
+    if !ascii.contains('.') {
+        return Err(format!("{d:?} has no top-level domain"));
+    }
+    let suffix_known = psl::suffix(ascii.as_bytes()).is_some_and(|s| s.is_known());
+    if !suffix_known {
+        return Err(format!("{d:?} does not end in a known public suffix"));
+    }
+    if psl::domain(ascii.as_bytes()).is_none() {
+        return Err(format!(
+            "{d:?} is a public suffix shared by many owners, not a service's domain"
+        ));
+    }
+    Ok(ascii)
+}
+
+/// One compiled service.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Stable identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Official domains (ASCII).
+    pub domains: Vec<String>,
+    /// Links policy.
+    pub links: LinkPolicy,
+    /// Category, when known.
+    pub category: Option<String>,
+}
+
+/// An official label for lookalike matching: `sbisec` of `sbisec.co.jp`.
+#[derive(Debug, Clone)]
+pub(crate) struct OfficialLabel {
+    pub service: usize,
+    pub domain: String,
+    pub label: String,
+    /// The label folded through the confusable skeleton and digit/letter swaps.
+    pub skeleton: String,
+}
+
+/// The compiled registry the classifier reads.
+#[derive(Debug)]
+pub struct Registry {
+    services: Vec<Service>,
+    by_id: HashMap<String, usize>,
+    senders: HashMap<String, Vec<usize>>,
+    domains: HashMap<String, usize>,
+    alias_automaton: Option<AhoCorasick>,
+    alias_owner: Vec<usize>,
+    pub(crate) labels: Vec<OfficialLabel>,
+    pub(crate) skeletons: HashMap<String, Vec<usize>>,
+    pub(crate) label_tokens: Option<AhoCorasick>,
+    pub(crate) label_token_owner: Vec<usize>,
+    blocked: HashSet<String>,
+    region: String,
+}
+
+impl Registry {
+    /// Compile a registry file for a default region (numbers without a country code are read
+    /// in it).
+    pub fn compile(file: &RegistryFile, region: &str) -> Result<Registry> {
+        if !sender::is_known_region(region) {
+            return Err(Error::Region(region.to_string()));
+        }
+        let mut services = Vec::with_capacity(file.services.len());
+        let mut by_id = HashMap::new();
+        let mut senders: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut domains = HashMap::new();
+        let mut alias_patterns: Vec<String> = Vec::new();
+        let mut alias_owner = Vec::new();
+        let mut labels = Vec::new();
+        for (idx, spec) in file.services.iter().enumerate() {
+            let name = if spec.name.is_empty() {
+                spec.id.clone()
+            } else {
+                spec.name.clone()
+            };
+            by_id.insert(spec.id.clone(), idx);
+            for s in &spec.senders {
+                let key = sender::parse(s, region).key;
+                let owners = senders.entry(key).or_default();
+                if !owners.contains(&idx) {
+                    owners.push(idx);
+                }
+            }
+            let mut seen_alias = HashSet::new();
+            for alias in spec.aliases.iter().chain(std::iter::once(&name)) {
+                let folded = fold(alias.trim());
+                if folded.chars().count() >= 2 && seen_alias.insert(folded.clone()) {
+                    alias_patterns.push(folded);
+                    alias_owner.push(idx);
+                }
+            }
+            for d in &spec.domains {
+                domains.entry(d.clone()).or_insert(idx);
+                if let Some(label) = registrable_label(d) {
+                    labels.push(OfficialLabel {
+                        service: idx,
+                        domain: d.clone(),
+                        skeleton: crate::lookalike::skeleton(&label),
+                        label,
+                    });
+                }
+            }
+            services.push(Service {
+                id: spec.id.clone(),
+                name,
+                domains: spec.domains.clone(),
+                links: spec.links.unwrap_or(LinkPolicy::Official),
+                category: spec.category.clone(),
+            });
+        }
+        let alias_automaton = build_automaton(&alias_patterns);
+        let mut skeletons: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, l) in labels.iter().enumerate() {
+            skeletons.entry(l.skeleton.clone()).or_default().push(i);
+        }
+        // Brand tokens searched inside foreign hosts: only labels long enough to be distinctive.
+        let mut token_patterns = Vec::new();
+        let mut label_token_owner = Vec::new();
+        for (i, l) in labels.iter().enumerate() {
+            if l.label.len() >= crate::lookalike::MIN_TOKEN_LEN {
+                token_patterns.push(l.label.clone());
+                label_token_owner.push(i);
+            }
+        }
+        let label_tokens = build_automaton_overlapping(&token_patterns);
+        let blocked = file
+            .blocked
+            .iter()
+            .map(|s| sender::parse(s, region).key)
+            .filter(|k| !k.is_empty())
+            .collect();
+        Ok(Registry {
+            services,
+            by_id,
+            senders,
+            domains,
+            alias_automaton,
+            alias_owner,
+            labels,
+            skeletons,
+            label_tokens,
+            label_token_owner,
+            blocked,
+            region: region.to_ascii_uppercase(),
+        })
+    }
+
+    /// The default registry compiled for Japan, built once per process.
+    pub fn builtin() -> &'static Registry {
+        static BUILTIN: OnceLock<Registry> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            Registry::compile(RegistryFile::default_registry(), "JP")
+                .expect("the default registry compiles")
+        })
+    }
+
+    /// All services, in file order.
+    pub fn services(&self) -> &[Service] {
+        &self.services
+    }
+
+    /// A service by index.
+    pub fn service(&self, idx: usize) -> &Service {
+        &self.services[idx]
+    }
+
+    /// A service's index by id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The default region numbers are read in.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// Services that list this sender key.
+    pub fn services_of_sender(&self, key: &str) -> &[usize] {
+        self.senders.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// True if the sender key is blocked.
+    pub fn is_blocked(&self, key: &str) -> bool {
+        !key.is_empty() && self.blocked.contains(key)
+    }
+
+    /// The service whose official domain covers `host` (the host itself or a parent of it).
+    pub fn official_owner(&self, host: &str) -> Option<usize> {
+        let mut h = host;
+        loop {
+            if let Some(&idx) = self.domains.get(h) {
+                return Some(idx);
+            }
+            match h.find('.') {
+                Some(dot) => h = &h[dot + 1..],
+                None => return None,
+            }
+        }
+    }
+
+    /// True if `host` is one of the service's own domains or a subdomain of one.
+    pub fn is_official_for(&self, service: usize, host: &str) -> bool {
+        self.services[service]
+            .domains
+            .iter()
+            .any(|d| host == d || (host.ends_with(d.as_str()) && host[..host.len() - d.len()].ends_with('.')))
+    }
+
+    /// Alias occurrences in folded text: (start, end, service), leftmost-longest.
+    pub fn find_aliases<'a>(&'a self, folded: &'a str) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+        self.alias_automaton
+            .iter()
+            .flat_map(move |ac| ac.find_iter(folded))
+            .map(|m| (m.start(), m.end(), self.alias_owner[m.pattern().as_usize()]))
+    }
+
+    pub(crate) fn label_token_hits<'a>(&'a self, host: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.label_tokens
+            .iter()
+            .flat_map(move |ac| ac.find_overlapping_iter(host))
+            .map(|m| self.label_token_owner[m.pattern().as_usize()])
+    }
+}
+
+fn build_automaton(patterns: &[String]) -> Option<AhoCorasick> {
+    if patterns.is_empty() {
+        return None;
+    }
+    Some(
+        AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(patterns)
+            .expect("alias automaton builds"),
+    )
+}
+
+fn build_automaton_overlapping(patterns: &[String]) -> Option<AhoCorasick> {
+    if patterns.is_empty() {
+        return None;
+    }
+    Some(AhoCorasick::new(patterns).expect("token automaton builds"))
+}
+
+/// The label left of the public suffix: `sbisec` for `www.sbisec.co.jp`.
+pub fn registrable_label(host: &str) -> Option<String> {
+    let domain = psl::domain_str(host)?;
+    let suffix = psl::suffix_str(host)?;
+    let label = domain.strip_suffix(suffix)?.trim_end_matches('.');
+    (!label.is_empty()).then(|| label.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_registry_is_valid_and_large_enough() {
+        let file = RegistryFile::default_registry();
+        let jp = file
+            .services
+            .iter()
+            .filter(|s| s.region.as_deref() == Some("jp"))
+            .count();
+        let world = file.services.len() - jp;
+        assert!(jp >= 40, "{jp} Japanese services");
+        assert!(world >= 20, "{world} other services");
+        for s in &file.services {
+            assert!(!s.domains.is_empty(), "{} has no domain", s.id);
+            assert!(s.links.is_some(), "{} has no links policy", s.id);
+            assert!(!s.aliases.is_empty(), "{} has no alias", s.id);
+        }
+        Registry::compile(file, "JP").unwrap();
+    }
+
+    #[test]
+    fn validation_names_entry_and_field() {
+        let cases: &[(&str, &str)] = &[
+            (r#"{"version":1,"services":[{"id":"x","name":"X","domains":["co.jp"],"links":"never"}]}"#, "services[0] (id \"x\"): field `domains[0]`"),
+            (r#"{"version":1,"services":[{"id":"x","name":"X","domains":["https://x.com/"]}]}"#, "field `domains[0]`"),
+            (r#"{"version":1,"services":[{"id":"x","name":"X","links":"sometimes"}]}"#, "field `links`"),
+            (r#"{"version":1,"services":[{"id":"x","name":"X","domain":["x.com"]}]}"#, "field `domain`"),
+            (r#"{"version":1,"services":[{"id":"Bad Id"}]}"#, "field `id`"),
+            (r#"{"version":1,"services":[{"id":"x","aliases":["a"]}]}"#, "field `aliases[0]`"),
+            (r#"{"version":1,"services":[{"id":"x"},{"id":"x"}]}"#, "services[1] (id \"x\"): field `id`"),
+            (r#"{"version":2,"services":[]}"#, "version 2 is not supported"),
+            (r#"{"services":[]}"#, "missing field `version`"),
+            (r#"not json"#, "not valid JSON"),
+        ];
+        for (text, want) in cases {
+            let e = RegistryFile::from_json(text).unwrap_err().to_string();
+            assert!(e.contains(want), "{text}\n  gave {e}\n  want {want}");
+        }
+    }
+
+    #[test]
+    fn merge_extends_and_overrides() {
+        let mut base = RegistryFile::from_json(
+            r#"{"version":1,"services":[{"id":"monex","name":"マネックス証券","aliases":["Monex"],"domains":["monex.co.jp"],"links":"never"}]}"#,
+        )
+        .unwrap();
+        let user = RegistryFile::from_json(
+            r#"{"version":1,"services":[{"id":"monex","senders":["MONEX"],"domains":["monex.com"],"links":"official"},{"id":"gym","name":"My Gym","domains":["mygym.example.com"]}]}"#,
+        )
+        .unwrap();
+        base.merge(user);
+        let m = &base.services[0];
+        assert_eq!(m.domains, ["monex.co.jp", "monex.com"]);
+        assert_eq!(m.senders, ["MONEX"]);
+        assert_eq!(m.links, Some(LinkPolicy::Official));
+        assert_eq!(m.aliases, ["Monex"]);
+        assert_eq!(base.services.len(), 2);
+        let reg = Registry::compile(&base, "JP").unwrap();
+        let gym = reg.index_of("gym").unwrap();
+        assert!(reg.is_official_for(gym, "mygym.example.com"));
+        assert!(reg.is_official_for(gym, "www.mygym.example.com"));
+        assert!(!reg.is_official_for(gym, "example.com"));
+        assert_eq!(reg.official_owner("www.monex.co.jp"), reg.index_of("monex"));
+        assert_eq!(reg.official_owner("evilmonex.co.jp"), None);
+    }
+}

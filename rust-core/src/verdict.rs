@@ -1,0 +1,254 @@
+//! The verdict: what to do with a message, and why, in words a person can read.
+//!
+//! Every verdict carries at least one [`Reason`]: a stable machine code (for the app and for
+//! tests), the evidence (which service, which domain, which rule) and one sentence in English
+//! and one in Japanese. Nothing here is ever logged: reasons name domains and services, never
+//! the body or the code.
+
+use crate::claims::{ClaimHow, Cue};
+use crate::links::Link;
+use crate::lookalike::Technique;
+use serde::Serialize;
+
+/// What to do with the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Show it normally.
+    Deliver,
+    /// Show it with a warning.
+    Warn,
+    /// Keep it out of the inbox for review.
+    Quarantine,
+}
+
+/// Why, in one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// From a registered sender, within its links policy.
+    Trusted,
+    /// A one-time code (from an unverified sender when a service is claimed).
+    Otp,
+    /// Nothing wrong found.
+    Clean,
+    /// A registered sender departing from its policy without harm (own-domain link from a
+    /// no-links service, a merchant name written as a host).
+    OffPolicy,
+    /// Claims a service from an unregistered sender, no link, no code (call-back lures).
+    UnverifiedClaim,
+    /// No service involved; risky links with pressure.
+    SuspiciousLink,
+    /// Claims a service and links outside its domains.
+    Impersonation,
+    /// From a registered sender of a no-links service, with a link outside its domains.
+    SpoofedSender,
+    /// A link's domain imitates a registered service's domain.
+    LookalikeDomain,
+    /// An origin-bound code for a site that is not the claimed service's.
+    OtpPhishing,
+    /// The sender is blocked.
+    Blocked,
+}
+
+impl Kind {
+    /// The kebab-case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Trusted => "trusted",
+            Kind::Otp => "otp",
+            Kind::Clean => "clean",
+            Kind::OffPolicy => "off-policy",
+            Kind::UnverifiedClaim => "unverified-claim",
+            Kind::SuspiciousLink => "suspicious-link",
+            Kind::Impersonation => "impersonation",
+            Kind::SpoofedSender => "spoofed-sender",
+            Kind::LookalikeDomain => "lookalike-domain",
+            Kind::OtpPhishing => "otp-phishing",
+            Kind::Blocked => "blocked",
+        }
+    }
+}
+
+impl Action {
+    /// The kebab-case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Deliver => "deliver",
+            Action::Warn => "warn",
+            Action::Quarantine => "quarantine",
+        }
+    }
+}
+
+/// Stable reason codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReasonCode {
+    /// The sender is on the block list.
+    BlockedSender,
+    /// A registered sender of a no-links service sent a link outside its domains.
+    SpoofedSender,
+    /// An origin-bound code names a host that is not the claimed service's.
+    OriginMismatch,
+    /// The message claims a service and links outside its domains.
+    LinkOutsideService,
+    /// A link imitates a registered domain.
+    LookalikeDomain,
+    /// How the message claims the service.
+    Claim,
+    /// A no-links service's registered sender linked to its own domain.
+    OffPolicyLink,
+    /// A registered sender wrote a host without a scheme (a merchant name).
+    MerchantHost,
+    /// From a registered sender, within policy.
+    RegisteredSender,
+    /// A code claiming a service from a sender not registered for it.
+    UnverifiedSender,
+    /// A claim without link or code from an unregistered sender.
+    ClaimWithoutProof,
+    /// Every link goes to the claimed service's own domains.
+    OfficialLinks,
+    /// A link's own features are risky.
+    RiskyLink,
+    /// The text pushes: urgency, threats, money.
+    Pressure,
+    /// A redirector hides the real target.
+    Redirect,
+    /// A Japanese carrier-vetted `0005` business sender.
+    VettedBusinessSender,
+    /// A one-time code was found.
+    CodeFound,
+    /// Nothing risky found.
+    NothingRisky,
+    /// The body was longer than the classifier reads.
+    Truncated,
+}
+
+/// One reason, with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// Stable code.
+    pub code: ReasonCode,
+    /// One sentence in English.
+    pub en: String,
+    /// One sentence in Japanese.
+    pub ja: String,
+    /// The service concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The host concerned (a redirect's target, not the redirector).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// The registrable domain concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// The official domain imitated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imitates: Option<String>,
+    /// How it imitates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub technique: Option<Technique>,
+    /// How the claim is made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<ClaimHow>,
+    /// Pressure categories.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cues: Vec<Cue>,
+    /// Risky link features.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<&'static str>,
+}
+
+impl Reason {
+    /// A reason with only its sentences.
+    pub fn new(code: ReasonCode, en: impl Into<String>, ja: impl Into<String>) -> Reason {
+        Reason {
+            code,
+            en: en.into(),
+            ja: ja.into(),
+            service: None,
+            host: None,
+            domain: None,
+            imitates: None,
+            technique: None,
+            claim: None,
+            cues: Vec::new(),
+            features: Vec::new(),
+        }
+    }
+}
+
+/// A look-alike finding as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LookalikeReport {
+    /// The imitated service id.
+    pub service: String,
+    /// The official domain imitated.
+    pub imitates: String,
+    /// How.
+    pub technique: Technique,
+}
+
+/// One link with what the registry says of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkReport {
+    /// The link and its registry-free features.
+    #[serde(flatten)]
+    pub link: Link,
+    /// The service whose official domain the judged target is on.
+    pub official_for: Option<String>,
+    /// A look-alike finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lookalike: Option<LookalikeReport>,
+    /// Risk score of the link's own features (0 = nothing risky).
+    pub risk: u32,
+}
+
+/// The classifier's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// What to do.
+    pub action: Action,
+    /// Why, in one word.
+    pub kind: Kind,
+    /// The service the message claims to be (id), if any.
+    pub service: Option<String>,
+    /// The one-time code, if any.
+    pub otp: Option<String>,
+    /// Every link with its analysis.
+    pub links: Vec<LinkReport>,
+    /// Reasons, most important first.
+    pub reasons: Vec<Reason>,
+}
+
+impl Verdict {
+    /// A readable explanation in `lang` (`ja` or anything else for English).
+    pub fn explain(&self, lang: &str) -> String {
+        let ja = lang.eq_ignore_ascii_case("ja");
+        let head = if ja {
+            match self.action {
+                Action::Deliver => "受信: 問題は見つかりませんでした",
+                Action::Warn => "注意: このメッセージには注意が必要です",
+                Action::Quarantine => "隔離: フィッシングの疑いがあります",
+            }
+        } else {
+            match self.action {
+                Action::Deliver => "DELIVER: nothing wrong found",
+                Action::Warn => "WARN: be careful with this message",
+                Action::Quarantine => "QUARANTINE: this looks like phishing",
+            }
+        };
+        let mut s = format!("{head} ({})\n", self.kind.as_str());
+        if let Some(svc) = &self.service {
+            s += &format!("{}: {svc}\n", if ja { "名乗っているサービス" } else { "claims to be" });
+        }
+        if let Some(code) = &self.otp {
+            s += &format!("{}: {code}\n", if ja { "認証コード" } else { "code" });
+        }
+        for r in &self.reasons {
+            s += &format!("- {}\n", if ja { &r.ja } else { &r.en });
+        }
+        s
+    }
+}
