@@ -122,8 +122,13 @@ pub fn text_claims(n: &Normalized, reg: &Registry, skip: &[(usize, usize)]) -> V
         let prev = folded[..s].chars().next_back();
         let next = folded[e..].chars().next();
         // ASCII names need word boundaries: `au` inside `auth`, `line` inside `online`.
+        // A hyphen before the name is a host's (`my-amazon`) unless it opens a signature
+        // (`\n-Amazon`).
+        let dash_signature = prev == Some('-')
+            && folded[..s - 1].chars().next_back().is_none_or(char::is_whitespace);
         if alias.starts_with(|c: char| c.is_ascii_alphanumeric())
             && prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '@' || c == '.' || c == '-')
+            && !dash_signature
         {
             continue;
         }
@@ -254,6 +259,10 @@ pub enum Cue {
     Delivery,
     /// "unusual activity", 不正利用.
     SecurityAlert,
+    /// "points expire", ポイント失効.
+    Expiry,
+    /// "remote job, $300 per day", 高収入, 副業.
+    Job,
 }
 
 impl Cue {
@@ -293,7 +302,7 @@ const CUES: &[(&str, Cue)] = &[
     ("refund", Cue::Refund), ("rebate", Cue::Refund), ("reimburse", Cue::Refund), ("compensation", Cue::Refund),
     ("返金", Cue::Refund), ("還付", Cue::Refund), ("払い戻し", Cue::Refund), ("給付金", Cue::Refund),
     ("キャッシュバック", Cue::Refund), ("補償", Cue::Refund),
-    ("install", Cue::Install), ("download the app", Cue::Install), (".apk", Cue::Install),
+    ("install", Cue::Install), ("download the app", Cue::Install),
     ("インストール", Cue::Install), ("アプリをダウンロード", Cue::Install),
     ("verify your", Cue::Credentials), ("confirm your", Cue::Credentials), ("update your", Cue::Credentials),
     ("validate", Cue::Credentials), ("log in", Cue::Credentials), ("login", Cue::Credentials),
@@ -313,6 +322,11 @@ const CUES: &[(&str, Cue)] = &[
     ("compromised", Cue::SecurityAlert), ("new device", Cue::SecurityAlert),
     ("不正", Cue::SecurityAlert), ("不審", Cue::SecurityAlert), ("第三者", Cue::SecurityAlert),
     ("異常", Cue::SecurityAlert), ("セキュリティ", Cue::SecurityAlert), ("身に覚え", Cue::SecurityAlert),
+    ("expire", Cue::Expiry), ("expires", Cue::Expiry), ("expiring", Cue::Expiry), ("expired", Cue::Expiry),
+    ("失効", Cue::Expiry), ("期限切れ", Cue::Expiry), ("有効期限が", Cue::Expiry),
+    ("job offer", Cue::Job), ("remote job", Cue::Job), ("per day", Cue::Job), ("work from home", Cue::Job),
+    ("hiring", Cue::Job), ("earn $", Cue::Job), ("daily pay", Cue::Job), ("recruiter", Cue::Job),
+    ("副業", Cue::Job), ("高収入", Cue::Job), ("日給", Cue::Job), ("在宅ワーク", Cue::Job), ("即日払い", Cue::Job),
 ];
 
 fn cue_automaton() -> &'static AhoCorasick {

@@ -151,7 +151,7 @@ fn link_risk(link: &Link, look: Option<&Lookalike>) -> (u32, Vec<&'static str>) 
     };
     add(f.ip_host, 3, "ip-host");
     add(f.apk, 4, "apk");
-    add(f.punycode, 2, "punycode");
+    add(f.punycode, 3, "punycode");
     add(f.abuse_tld, 2, "abuse-prone-tld");
     add(f.shortener, 1, "shortener");
     add(f.port, 2, "non-default-port");
@@ -508,7 +508,9 @@ fn decide(
     let p = ctx.pressure.score;
     if let Some((r, a, why)) = worst {
         let r = r + many;
-        let action = if (r >= 4 && p >= 1) || (r >= 2 && p >= 3) || (r >= 1 && p >= 5) || r >= 6 {
+        // Quarantine needs pressure: a risky link shared without any push (a friend's .apk)
+        // is warned, not hidden.
+        let action = if (r >= 3 && p >= 2) || (r >= 4 && p >= 1) || (r >= 2 && p >= 3) || (r >= 1 && p >= 5) {
             Some(Action::Quarantine)
         } else if r >= 2 || p >= 4 || (r >= 1 && p >= 2) {
             Some(Action::Warn)

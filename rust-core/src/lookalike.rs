@@ -122,31 +122,35 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
         }
     };
 
-    // Dot and hyphen games: the whole official domain embedded in a foreign host.
+    // Dot and hyphen games: the whole official domain embedded in a foreign host, as written
+    // or once look-alike letters are undone (`amaz0n-co-jp.icu`).
+    let unicode_host = link.host_unicode.as_deref().unwrap_or(host);
+    let host_skeleton = skeleton(unicode_host);
     for l in &reg.labels {
         let d = l.domain.as_str();
         if d.len() < 6 || !d.contains('.') {
             continue;
         }
-        if contains_bounded(host, d, true) {
-            offer(Lookalike {
-                service: l.service,
-                imitates: d.to_string(),
-                technique: Technique::DotGame,
-            });
-        } else {
-            let hyphened = d.replace('.', "-");
-            if contains_bounded(host, &hyphened, false) {
+        let forms = [(host, d, l.domain_skeleton.as_str() == d), (host_skeleton.as_str(), l.domain_skeleton.as_str(), false)];
+        for (h, dd, _) in forms {
+            let technique = if contains_bounded(h, dd, true) {
+                Some(Technique::DotGame)
+            } else if contains_bounded(h, &dd.replace('.', "-"), false) {
+                Some(Technique::HyphenGame)
+            } else {
+                None
+            };
+            if let Some(technique) = technique {
                 offer(Lookalike {
                     service: l.service,
                     imitates: d.to_string(),
-                    technique: Technique::HyphenGame,
+                    technique,
                 });
+                break;
             }
         }
     }
 
-    let unicode_host = link.host_unicode.as_deref().unwrap_or(host);
     if let Some(label_u) = registrable_label(host).and_then(|ascii_label| {
         // The Unicode form of the same label, for the skeleton.
         let n = ascii_label.split('.').count();
@@ -197,15 +201,23 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
         }
     }
 
-    for i in reg.label_token_hits(host) {
+    // Brand tokens, searched in skeleton space: a token visible only once `0`/`o` and friends
+    // are undone (`amaz0n-account.shop`) was disguised on purpose, which makes it strong.
+    for i in reg.label_token_hits(&host_skeleton) {
         let l = &reg.labels[i];
-        if token_is_bounded(host, &l.label) || l.label.len() >= 6 {
-            offer(Lookalike {
-                service: l.service,
-                imitates: l.domain.clone(),
-                technique: Technique::BrandToken,
-            });
+        if !(token_is_bounded(&host_skeleton, &l.skeleton) || l.label.len() >= 6) {
+            continue;
         }
+        let technique = if host.contains(l.label.as_str()) {
+            Technique::BrandToken
+        } else {
+            Technique::Confusable
+        };
+        offer(Lookalike {
+            service: l.service,
+            imitates: l.domain.clone(),
+            technique,
+        });
     }
     best
 }
@@ -311,7 +323,7 @@ mod tests {
             ("https://usps.com-redelivery.top/track", Some(("usps", DotGame))),
             ("https://sbisec.net/login", Some(("sbi-sec", OtherSuffix))),
             ("https://amazon-account-help.com/", Some(("amazon", BrandToken))),
-            ("https://rnonex-login.xyz/", None),
+            ("https://rnonex-login.xyz/", Some(("monex", Confusable))),
             ("https://paypay-login.xyz/", Some(("paypay", BrandToken))),
             ("https://money.com/", Some(("monex", EditDistance))),
             ("https://www.youtube.com/watch?v=1", None),

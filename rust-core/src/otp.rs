@@ -155,7 +155,9 @@ pub fn extract(text: &Normalized) -> Otp {
                 }
                 dist = dist.min(gap);
             } else if m.end() <= ks {
-                if has_letter {
+                // `8H4K2P is your one-time password`: a mixed code may precede its keyword
+                // only when the words between say so.
+                if has_letter && !introduces_following(&clean[m.end()..ks]) {
                     continue;
                 }
                 dist = dist.min(ks - m.end() + 2);
@@ -181,10 +183,20 @@ fn ascii_word_ok(folded: &str, s: usize, e: usize, word: &str) -> bool {
     let after_ok = e >= b.len() || !b[e].is_ascii_alphabetic();
     let before_ok = s == 0 || !b[s - 1].is_ascii_alphabetic();
     match word {
-        // Compound words end in "code" in Dutch and German.
-        "code" => after_ok || folded[e..].starts_with("s "),
+        // Compound words end in "code" in Dutch and German; "ZIP code", "area code" are not
+        // one-time codes.
+        "code" => {
+            let prev_word = folded[..s].trim_end().rsplit([' ', '\n']).next().unwrap_or("");
+            !matches!(prev_word, "zip" | "postal" | "post" | "area" | "country" | "dress" | "qr" | "bar" | "error" | "status" | "source" | "discount" | "promo" | "coupon")
+                && (after_ok || folded[e..].starts_with("s "))
+        }
         _ => before_ok && (after_ok || folded[e..].starts_with('s')),
     }
+}
+
+fn introduces_following(between: &str) -> bool {
+    let t = between.trim().to_ascii_lowercase();
+    matches!(t.as_str(), "is your" | "is the" | "is" | "は" | "が" | "is your new")
 }
 
 fn only_separators(s: &str) -> bool {

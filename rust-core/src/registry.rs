@@ -315,6 +315,8 @@ pub(crate) struct OfficialLabel {
     pub label: String,
     /// The label folded through the confusable skeleton and digit/letter swaps.
     pub skeleton: String,
+    /// The whole domain folded the same way.
+    pub domain_skeleton: String,
 }
 
 /// The compiled registry the classifier reads.
@@ -377,6 +379,7 @@ impl Registry {
                         service: idx,
                         domain: d.clone(),
                         skeleton: crate::lookalike::skeleton(&label),
+                        domain_skeleton: crate::lookalike::skeleton(d),
                         label,
                     });
                 }
@@ -399,7 +402,7 @@ impl Registry {
         let mut label_token_owner = Vec::new();
         for (i, l) in labels.iter().enumerate() {
             if l.label.len() >= crate::lookalike::MIN_TOKEN_LEN {
-                token_patterns.push(l.label.clone());
+                token_patterns.push(l.skeleton.clone());
                 label_token_owner.push(i);
             }
         }
@@ -495,10 +498,11 @@ impl Registry {
             .map(|m| (m.start(), m.end(), self.alias_owner[m.pattern().as_usize()]))
     }
 
-    pub(crate) fn label_token_hits<'a>(&'a self, host: &'a str) -> impl Iterator<Item = usize> + 'a {
+    /// Official labels whose skeleton occurs in `host_skeleton` (itself a skeleton).
+    pub(crate) fn label_token_hits<'a>(&'a self, host_skeleton: &'a str) -> impl Iterator<Item = usize> + 'a {
         self.label_tokens
             .iter()
-            .flat_map(move |ac| ac.find_overlapping_iter(host))
+            .flat_map(move |ac| ac.find_overlapping_iter(host_skeleton))
             .map(|m| self.label_token_owner[m.pattern().as_usize()])
     }
 }

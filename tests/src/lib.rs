@@ -1,1 +1,100 @@
+//! Shared helpers for the cross-crate tests: the fixture tables under `tests/fixtures/` and the
+//! public corpora under `../shared/data/`.
 
+use serde::Deserialize;
+use smishgate_core::{Registry, RegistryFile};
+use std::path::{Path, PathBuf};
+
+/// One row of a fixture table: a message and the verdict it must get.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fixture {
+    /// Row id (`ja-001`).
+    pub id: String,
+    /// Sender as received.
+    pub sender: String,
+    /// Body.
+    pub body: String,
+    /// Expected action.
+    pub action: String,
+    /// Expected kind.
+    pub kind: String,
+    /// Expected claimed service id.
+    pub service: Option<String>,
+    /// Expected code.
+    pub otp: Option<String>,
+    /// The rule the row tests.
+    pub why: String,
+}
+
+/// A row of the public corpora.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CorpusRow {
+    /// Row id.
+    pub id: String,
+    /// Sender (always null in these sets).
+    pub sender: Option<String>,
+    /// Body.
+    pub body: String,
+    /// ham, spam or smishing.
+    pub label: String,
+}
+
+/// The `tests/` directory of the workspace.
+pub fn tests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// `../shared/data` beside the workspace, if present.
+pub fn shared_data() -> Option<PathBuf> {
+    let p = tests_dir().join("../../shared/data");
+    p.is_dir().then(|| p.canonicalize().unwrap_or(p))
+}
+
+/// Read a JSON Lines file of `T`.
+pub fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Vec<T> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1))
+        })
+        .collect()
+}
+
+/// All fixture rows (`tests/fixtures/*.jsonl`).
+pub fn fixtures() -> Vec<Fixture> {
+    let mut out = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(tests_dir().join("fixtures"))
+        .expect("fixtures dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    for f in files {
+        out.extend(read_jsonl::<Fixture>(&f));
+    }
+    out
+}
+
+/// The registry the fixtures are written against: the default plus the fixtures' user files.
+pub fn fixture_registry() -> Registry {
+    let mut file = RegistryFile::default_registry().clone();
+    let mut users: Vec<PathBuf> = std::fs::read_dir(tests_dir().join("fixtures"))
+        .expect("fixtures dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("user_registry") && n.ends_with(".json"))
+        })
+        .collect();
+    users.sort();
+    for u in users {
+        let text = std::fs::read_to_string(&u).expect("user registry");
+        let user = RegistryFile::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", u.display()));
+        file.merge(user);
+    }
+    Registry::compile(&file, "JP").expect("fixture registry compiles")
+}
