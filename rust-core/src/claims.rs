@@ -295,11 +295,13 @@ const CUES: &[(&str, Cue)] = &[
     ("未払い", Cue::Payment), ("未納", Cue::Payment), ("滞納", Cue::Payment), ("料金", Cue::Payment),
     ("お支払い", Cue::Payment), ("支払い", Cue::Payment), ("請求", Cue::Payment), ("差し押さえ", Cue::Payment),
     ("督促", Cue::Payment), ("延滞", Cue::Payment), ("手数料", Cue::Payment),
-    ("you won", Cue::Prize), ("you have won", Cue::Prize), ("you've won", Cue::Prize),
+    ("you won", Cue::Prize), ("awarded", Cue::Prize), ("guaranteed", Cue::Prize), ("jackpot", Cue::Prize),
+    ("lucky", Cue::Prize), ("voucher", Cue::Prize), ("free entry", Cue::Prize), ("cash prize", Cue::Prize), ("you have won", Cue::Prize), ("you've won", Cue::Prize),
     ("winner", Cue::Prize), ("prize", Cue::Prize), ("congratulations", Cue::Prize),
     ("claim your", Cue::Prize), ("reward", Cue::Prize), ("gift card", Cue::Prize), ("selected", Cue::Prize),
     ("当選", Cue::Prize), ("賞品", Cue::Prize), ("プレゼント", Cue::Prize), ("特典", Cue::Prize),
-    ("refund", Cue::Refund), ("rebate", Cue::Refund), ("reimburse", Cue::Refund), ("compensation", Cue::Refund),
+    ("refund", Cue::Refund), ("we owe you", Cue::Refund), ("owed", Cue::Refund), ("grant", Cue::Refund),
+    ("stimulus", Cue::Refund), ("rebate", Cue::Refund), ("reimburse", Cue::Refund), ("compensation", Cue::Refund),
     ("返金", Cue::Refund), ("還付", Cue::Refund), ("払い戻し", Cue::Refund), ("給付金", Cue::Refund),
     ("キャッシュバック", Cue::Refund), ("補償", Cue::Refund),
     ("install", Cue::Install), ("download the app", Cue::Install),
@@ -308,6 +310,10 @@ const CUES: &[(&str, Cue)] = &[
     ("validate", Cue::Credentials), ("log in", Cue::Credentials), ("login", Cue::Credentials),
     ("sign in", Cue::Credentials), ("verify now", Cue::Credentials), ("click", Cue::Credentials),
     ("tap the link", Cue::Credentials), ("re-activate", Cue::Credentials), ("reactivate", Cue::Credentials),
+    ("secure link", Cue::Credentials), ("follow this link", Cue::Credentials), ("follow the link", Cue::Credentials),
+    ("click here", Cue::Credentials), ("tap here", Cue::Credentials), ("click the link", Cue::Credentials),
+    ("kindly", Cue::Credentials), ("kyc", Cue::Credentials), ("dear customer", Cue::Credentials),
+    ("account holder", Cue::Credentials), ("dear valued", Cue::Credentials), ("bank details", Cue::Credentials),
     ("本人確認", Cue::Credentials), ("ログイン", Cue::Credentials), ("ご確認ください", Cue::Credentials),
     ("確認してください", Cue::Credentials), ("確認をお願い", Cue::Credentials), ("再設定", Cue::Credentials),
     ("登録情報", Cue::Credentials), ("情報を更新", Cue::Credentials), ("手続き", Cue::Credentials),
@@ -350,10 +356,43 @@ pub struct Pressure {
     pub score: u32,
 }
 
-/// Count pressure cues in folded text.
-pub fn pressure(folded: &str) -> Pressure {
+/// Undo digit-for-letter spelling inside words (`BL0CKED`, `W0N`, `F1VE`) so cues match; a
+/// digit is replaced only when a letter touches it.
+fn unleet(folded: &str) -> std::borrow::Cow<'_, str> {
+    let b = folded.as_bytes();
+    let leet = |c: u8| matches!(c, b'0' | b'1' | b'3' | b'4' | b'5');
+    let touches = |i: usize| {
+        (i > 0 && b[i - 1].is_ascii_alphabetic()) || (i + 1 < b.len() && b[i + 1].is_ascii_alphabetic())
+    };
+    if !(0..b.len()).any(|i| leet(b[i]) && touches(i)) {
+        return std::borrow::Cow::Borrowed(folded);
+    }
+    let mut out = b.to_vec();
+    for i in 0..b.len() {
+        if leet(b[i]) && touches(i) {
+            out[i] = match b[i] {
+                b'0' => b'o',
+                b'1' => b'i',
+                b'3' => b'e',
+                b'4' => b'a',
+                _ => b's',
+            };
+        }
+    }
+    // Only ASCII bytes were swapped for ASCII bytes: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| folded.to_string()))
+}
+
+/// Count pressure cues in folded text, ignoring the byte ranges in `skip` (links: the
+/// `.click` of a host is not a request to click).
+pub fn pressure(folded: &str, skip: &[(usize, usize)]) -> Pressure {
     let mut p = Pressure::default();
+    let text = unleet(folded);
+    let folded = text.as_ref();
     for m in cue_automaton().find_iter(folded) {
+        if skip.iter().any(|&(a, b)| m.start() < b && m.end() > a) {
+            continue;
+        }
         let (word, cue) = CUES[m.pattern().as_usize()];
         if word.is_ascii() && word.as_bytes()[0].is_ascii_alphabetic() {
             let b = folded.as_bytes();
@@ -434,10 +473,12 @@ mod tests {
 
     #[test]
     fn pressure_counts_categories() {
-        let p = pressure(&normalize("至急：お客様の口座が凍結されました。本日中にログインしてください").folded);
+        let p = pressure(&normalize("至急：お客様の口座が凍結されました。本日中にログインしてください").folded, &[]);
         assert_eq!(p.cues, vec![Cue::Urgency, Cue::Suspension, Cue::Credentials]);
         assert_eq!(p.score, 5);
-        assert_eq!(pressure("are you free tonight? feeling fine").score, 0);
-        assert!(pressure("your package fees are unpaid").cues.contains(&Cue::Payment));
+        assert_eq!(pressure("are you free tonight? feeling fine", &[]).score, 0);
+        assert!(pressure("your package fees are unpaid", &[]).cues.contains(&Cue::Payment));
+        assert_eq!(pressure("your acc0unt is bl0cked", &[]).cues, vec![Cue::Suspension]);
+        assert_eq!(pressure("see mynotes.click/x", &[(4, 19)]).score, 0);
     }
 }

@@ -57,13 +57,14 @@ pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
     let code = otp::extract(&n);
     let spans: Vec<(usize, usize)> = found.iter().map(|l| l.span).collect();
     let text_claims = claims::text_claims(&n, reg, &spans);
-    let pressure = claims::pressure(&n.folded);
+    let pressure = claims::pressure(&n.folded, &spans);
     let sender_services = reg.services_of_sender(&from.key);
 
     let analysed: Vec<Analysed> = found.into_iter().map(|l| analyse(l, reg)).collect();
 
     let mut ctx = Ctx {
         reg,
+        folded: &n.folded,
         analysed: &analysed,
         pressure: &pressure,
         reasons: Vec::new(),
@@ -120,7 +121,8 @@ fn analyse(link: Link, reg: &Registry) -> Analysed {
     } else {
         None
     };
-    let (risk, _) = link_risk(&link, lookalike.as_ref());
+    let known = official.is_some() || is_well_known(eff);
+    let (risk, _) = link_risk(&link, lookalike.as_ref(), known);
     let report = LinkReport {
         official_for: official.map(|i| reg.service(i).id.clone()),
         lookalike: lookalike.as_ref().map(|l| LookalikeReport {
@@ -138,8 +140,15 @@ fn analyse(link: Link, reg: &Registry) -> Analysed {
     }
 }
 
-/// Risk of a link's own features: the judged target's, plus hiding it behind a redirect.
-fn link_risk(link: &Link, look: Option<&Lookalike>) -> (u32, Vec<&'static str>) {
+fn is_well_known(l: &Link) -> bool {
+    l.domain
+        .as_deref()
+        .is_some_and(|d| links::WELL_KNOWN.contains(&d))
+}
+
+/// Risk of a link's own features: the judged target's, plus hiding it behind a redirect. A site
+/// that is neither a registered service's nor a well-known one starts at 1.
+fn link_risk(link: &Link, look: Option<&Lookalike>, known: bool) -> (u32, Vec<&'static str>) {
     let f = &link.effective().features;
     let mut r = 0;
     let mut why = Vec::new();
@@ -149,6 +158,7 @@ fn link_risk(link: &Link, look: Option<&Lookalike>) -> (u32, Vec<&'static str>) 
             why.push(name);
         }
     };
+    add(!known, 1, "unknown-site");
     add(f.ip_host, 3, "ip-host");
     add(f.apk, 4, "apk");
     add(f.punycode, 3, "punycode");
@@ -164,6 +174,7 @@ fn link_risk(link: &Link, look: Option<&Lookalike>) -> (u32, Vec<&'static str>) 
 
 struct Ctx<'a> {
     reg: &'a Registry,
+    folded: &'a str,
     analysed: &'a [Analysed],
     pressure: &'a Pressure,
     reasons: Vec<Reason>,
@@ -289,7 +300,8 @@ fn merchant_mention(a: &Analysed) -> bool {
         && l.path.is_empty()
         && !l.host.starts_with("www.")
         && !l.features.redirect
-        && a.report.risk == 0
+        && a.report.risk <= 1
+        && a.lookalike.is_none()
 }
 
 fn decide(
@@ -496,8 +508,9 @@ fn decide(
     // 6. No service involved: the links' own features with the text's pressure.
     let mut worst: Option<(u32, &Analysed, Vec<&'static str>)> = None;
     for a in analysed {
-        let (r, why) = link_risk(&a.report.link, a.lookalike.as_ref());
-        if a.official.is_some() && r == 0 {
+        let known = a.official.is_some() || is_well_known(a.report.link.effective());
+        let (r, why) = link_risk(&a.report.link, a.lookalike.as_ref(), known);
+        if r == 0 {
             continue;
         }
         if worst.as_ref().is_none_or(|(w, _, _)| r > *w) {
@@ -545,9 +558,41 @@ fn decide(
             return (action, Kind::SuspiciousLink, None);
         }
     }
+    if analysed.is_empty() && p >= 3 && code.code.is_none() && asks_to_call_back(ctx.folded) {
+        ctx.push(Reason::new(
+            ReasonCode::CallbackLure,
+            "No link, but the text pushes hard and asks you to call or text a number: contact the company only through a number you already know.",
+            "リンクはありませんが、強く急かして電話や返信を求めています。連絡は自分で調べた公式の番号にしてください。",
+        ));
+        ctx.pressure_reason();
+        return (Action::Warn, Kind::CallbackLure, None);
+    }
     code_reason(ctx, code);
     let kind = if code.code.is_some() { Kind::Otp } else { Kind::Clean };
     (Action::Deliver, kind, None)
+}
+
+/// A number to call or text back: a call word and a run of at least five digits.
+fn asks_to_call_back(folded: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "call", "dial", "txt", "text", "reply", "send", "ring", "contact", "phone", "ph:", "ph ",
+        "tel", "電話", "連絡", "返信", "折り返し", "お問い合わせ", "フリーダイヤル",
+    ];
+    let has_word = WORDS.iter().any(|w| folded.contains(w));
+    let mut run = 0;
+    let mut has_number = false;
+    for c in folded.chars() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run >= 5 {
+                has_number = true;
+                break;
+            }
+        } else if !matches!(c, ' ' | '-' | '(' | ')') {
+            run = 0;
+        }
+    }
+    has_word && has_number
 }
 
 fn code_reason(ctx: &mut Ctx<'_>, code: &otp::Otp) {

@@ -103,6 +103,21 @@ pub const SHORTENERS: &[&str] = &[
     "ln.run", "is.gd", "tinu.be", "1url.com", "2u.pw", "cutt.us", "linkr.it", "dub.sh",
 ];
 
+/// Ordinary sites people share with each other that are not in the brand registry. A link
+/// elsewhere (not official, not here) counts as an unknown site: a small risk on its own.
+pub const WELL_KNOWN: &[&str] = &[
+    "zoom.us", "x.com", "twitter.com", "github.com", "gitlab.com", "wikipedia.org", "tabelog.com",
+    "linkedin.com", "spotify.com", "reddit.com", "twitch.tv", "tiktok.com", "note.com", "ameblo.jp",
+    "cookpad.com", "pixiv.net", "nicovideo.jp", "yelp.com", "tripadvisor.com", "airbnb.com",
+    "eventbrite.com", "meetup.com", "calendly.com", "notion.so", "figma.com", "slack.com",
+    "medium.com", "nytimes.com", "bbc.co.uk", "bbc.com", "nhk.or.jp", "wikimedia.org",
+    "stackoverflow.com", "hotpepper.jp", "jalan.net", "gurunavi.com", "retty.me", "ikyu.com",
+    "timeout.com", "imdb.com", "goodreads.com", "substack.com", "zenn.dev", "qiita.com",
+    "connpass.com", "peatix.com", "doorkeeper.jp", "zoom.com", "webex.com", "teams.live.com",
+    "discord.com", "discord.gg", "vimeo.com", "soundcloud.com", "bandcamp.com", "weather.com",
+    "tenki.jp", "jorudan.co.jp", "navitime.co.jp", "opentable.com", "resy.com",
+];
+
 /// Top-level domains over-represented in phishing, from Spamhaus' "most abused TLDs" tables and
 /// Interisle's Phishing Landscape reports (2023–2025). Being here is a weak signal on its own.
 pub const ABUSE_TLDS: &[&str] = &[
@@ -139,7 +154,7 @@ fn link_regex() -> &'static Regex {
         let hc = r"a-z0-9\u{00C0}-\u{024F}\u{0370}-\u{03FF}\u{0400}-\u{04FF}";
         let pattern = format!(
             r"(?x)
-            (?P<scheme>(?:https?|ftp)://[{hc}\-._~%!$&'*+,;=:@\[\]]+(?:[/?\#\\][!-~]*)?)
+            (?P<scheme>(?:https?|ftp):(?://?/?|\\\\)[{hc}\-._~%!$&'*+,;=:@\[\]]+(?:[/?\#\\][!-~]*)?)
             |
             (?P<bare>
                 (?:[a-z0-9._%+\-]+@)?
@@ -172,7 +187,10 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
         let before = folded[..m.start()].chars().next_back();
         if let Some(g) = caps.name("scheme") {
             let (s, e) = trim_trailing(folded, g.start(), g.end());
-            if let Some(mut link) = parse_absolute(&folded[s..e], &text.clean[s..e], 0) {
+            // `http:/host`, `http:///host`, `http:\\host`: browsers repair these, so do we.
+            let (f, c) = (repair_scheme(&folded[s..e]), repair_scheme(&text.clean[s..e]));
+            if let Some(mut link) = parse_absolute(&f, &c, 0) {
+                link.text = text.clean[s..e].to_string();
                 link.span = (s, e);
                 out.push(link);
             }
@@ -206,6 +224,12 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
         }
     }
     out
+}
+
+fn repair_scheme(s: &str) -> String {
+    let (scheme, rest) = s.split_once(':').unwrap_or(("http", s));
+    let rest = rest.trim_start_matches(['/', '\\']);
+    format!("{scheme}://{rest}")
 }
 
 /// Trailing punctuation belongs to the sentence, not the link; an unbalanced closing bracket too.

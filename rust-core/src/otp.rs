@@ -187,7 +187,7 @@ fn ascii_word_ok(folded: &str, s: usize, e: usize, word: &str) -> bool {
         // one-time codes.
         "code" => {
             let prev_word = folded[..s].trim_end().rsplit([' ', '\n']).next().unwrap_or("");
-            !matches!(prev_word, "zip" | "postal" | "post" | "area" | "country" | "dress" | "qr" | "bar" | "error" | "status" | "source" | "discount" | "promo" | "coupon")
+            !matches!(prev_word, "zip" | "postal" | "post" | "area" | "country" | "dress" | "qr" | "bar" | "error" | "status" | "source" | "discount" | "promo" | "coupon" | "claim" | "voucher" | "bonus" | "reference" | "ref" | "prize" | "entry" | "booking")
                 && (after_ok || folded[e..].starts_with("s "))
         }
         _ => before_ok && (after_ok || folded[e..].starts_with('s')),

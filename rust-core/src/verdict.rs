@@ -39,6 +39,8 @@ pub enum Kind {
     UnverifiedClaim,
     /// No service involved; risky links with pressure.
     SuspiciousLink,
+    /// No link and no service, but strong pressure and a number to call or text back.
+    CallbackLure,
     /// Claims a service and links outside its domains.
     Impersonation,
     /// From a registered sender of a no-links service, with a link outside its domains.
@@ -61,6 +63,7 @@ impl Kind {
             Kind::OffPolicy => "off-policy",
             Kind::UnverifiedClaim => "unverified-claim",
             Kind::SuspiciousLink => "suspicious-link",
+            Kind::CallbackLure => "callback-lure",
             Kind::Impersonation => "impersonation",
             Kind::SpoofedSender => "spoofed-sender",
             Kind::LookalikeDomain => "lookalike-domain",
@@ -115,6 +118,8 @@ pub enum ReasonCode {
     Pressure,
     /// A redirector hides the real target.
     Redirect,
+    /// Pressure plus a number to call or text, without a link.
+    CallbackLure,
     /// A Japanese carrier-vetted `0005` business sender.
     VettedBusinessSender,
     /// A one-time code was found.

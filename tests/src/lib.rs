@@ -98,3 +98,5 @@ pub fn fixture_registry() -> Registry {
     }
     Registry::compile(&file, "JP").expect("fixture registry compiles")
 }
+
+pub mod score;
