@@ -40,7 +40,7 @@ impl ClaimHow {
     /// English phrase for reasons.
     pub fn describe_en(self) -> &'static str {
         match self {
-            ClaimHow::Header => "a header in its name",
+            ClaimHow::Header => "carries a header in its name",
             ClaimHow::Opening => "opens in its name",
             ClaimHow::Speaker => "speaks as it",
             ClaimHow::Signature => "signs with its name",
@@ -80,29 +80,96 @@ const START_ONLY_CLOSE: &[char] = &[')', '」'];
 
 /// Words after a name that make it the speaker.
 const SPEAKER_AFTER: &[&str] = &[
-    "より", "からのお知らせ", "からのご案内", "からの重要", "からのご連絡", "からのお願い",
-    "をご利用のお客様", "をご利用中のお客様", "ご利用のお客様", "ご利用中のお客様", "会員様",
-    "会員の皆様", "お客様センター", "カスタマーセンター", "カスタマーサポート", "サポートセンター",
-    "サポートデスク", "サポート", "事務局", "セキュリティセンター", "お客さまセンター", "公式",
-    "です", "でございます", "運営事務局", "お問い合わせ窓口", "コールセンター",
-    " support", " team", " security", " customer service", " customer care", " alert",
-    " fraud", " notification", " notice", " services", " service center", " help desk",
-    " account services", " members", " customer", " customers", " card services", " bank:",
-    " online", " verify", " id:", " account:",
+    "より",
+    "からのお知らせ",
+    "からのご案内",
+    "からの重要",
+    "からのご連絡",
+    "からのお願い",
+    "をご利用のお客様",
+    "をご利用中のお客様",
+    "ご利用のお客様",
+    "ご利用中のお客様",
+    "会員様",
+    "会員の皆様",
+    "お客様センター",
+    "カスタマーセンター",
+    "カスタマーサポート",
+    "サポートセンター",
+    "サポートデスク",
+    "サポート",
+    "事務局",
+    "セキュリティセンター",
+    "お客さまセンター",
+    "公式",
+    "です",
+    "でございます",
+    "運営事務局",
+    "お問い合わせ窓口",
+    "コールセンター",
+    " support",
+    " team",
+    " security",
+    " customer service",
+    " customer care",
+    " alert",
+    " fraud",
+    " notification",
+    " notice",
+    " services",
+    " service center",
+    " help desk",
+    " account services",
+    " members",
+    " customer",
+    " customers",
+    " card services",
+    " bank:",
+    " online",
+    " verify",
+    " id:",
+    " account:",
 ];
 
 /// Words before a name that make it the speaker.
 const SPEAKER_BEFORE: &[&str] = &[
-    "from ", "from the ", "dear ", "this is ", "sent by ", "message from ", "regards, ",
-    "thanks, ", "こちらは", "こちら",
+    "from ",
+    "from the ",
+    "dear ",
+    "this is ",
+    "sent by ",
+    "message from ",
+    "regards, ",
+    "thanks, ",
+    "こちらは",
+    "こちら",
 ];
 
 /// Code words that, right after a name, make a code message speak for it.
 const CODE_AFTER: &[&str] = &[
-    " code", " verification", " security code", " login", " passcode", " otp", " pin",
-    " one-time", " 2fa", " sign-in", " access code", "認証コード", "の認証コード",
-    "確認コード", "の確認コード", "認証番号", "の認証番号", "ワンタイム", "のワンタイム",
-    "のセキュリティコード", "セキュリティコード", "ログイン", "の本人確認コード",
+    " code",
+    " verification",
+    " security code",
+    " login",
+    " passcode",
+    " otp",
+    " pin",
+    " one-time",
+    " 2fa",
+    " sign-in",
+    " access code",
+    "認証コード",
+    "の認証コード",
+    "確認コード",
+    "の確認コード",
+    "認証番号",
+    "の認証番号",
+    "ワンタイム",
+    "のワンタイム",
+    "のセキュリティコード",
+    "セキュリティコード",
+    "ログイン",
+    "の本人確認コード",
 ];
 
 /// Find the text claims of a message, in text order. `skip` lists byte ranges (links) inside
@@ -125,7 +192,10 @@ pub fn text_claims(n: &Normalized, reg: &Registry, skip: &[(usize, usize)]) -> V
         // A hyphen before the name is a host's (`my-amazon`) unless it opens a signature
         // (`\n-Amazon`).
         let dash_signature = prev == Some('-')
-            && folded[..s - 1].chars().next_back().is_none_or(char::is_whitespace);
+            && folded[..s - 1]
+                .chars()
+                .next_back()
+                .is_none_or(char::is_whitespace);
         if alias.starts_with(|c: char| c.is_ascii_alphanumeric())
             && prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '@' || c == '.' || c == '-')
             && !dash_signature
@@ -133,7 +203,11 @@ pub fn text_claims(n: &Normalized, reg: &Registry, skip: &[(usize, usize)]) -> V
             continue;
         }
         if alias.ends_with(|c: char| c.is_ascii_alphanumeric())
-            && next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '@' || (c == '.' && folded[e + 1..].starts_with(|c: char| c.is_ascii_alphabetic())))
+            && next.is_some_and(|c| {
+                c.is_ascii_alphanumeric()
+                    || c == '@'
+                    || (c == '.' && folded[e + 1..].starts_with(|c: char| c.is_ascii_alphabetic()))
+            })
         {
             continue;
         }
@@ -160,9 +234,21 @@ fn leading_noise_end(folded: &str) -> usize {
             if let Some(inner) = t.strip_prefix(o) {
                 if let Some(close) = inner.find(c) {
                     let tag = &inner[..close];
-                    if ["重要", "緊急", "至急", "注意", "お知らせ", "警告", "important", "urgent", "alert", "notice", "info"]
-                        .iter()
-                        .any(|w| tag.trim() == *w)
+                    if [
+                        "重要",
+                        "緊急",
+                        "至急",
+                        "注意",
+                        "お知らせ",
+                        "警告",
+                        "important",
+                        "urgent",
+                        "alert",
+                        "notice",
+                        "info",
+                    ]
+                    .iter()
+                    .any(|w| tag.trim() == *w)
                     {
                         i += o.len() + close + c.len();
                         return i + leading_noise_end(&folded[i..]);
@@ -174,18 +260,39 @@ fn leading_noise_end(folded: &str) -> usize {
     }
 }
 
-fn claim_shape(f: &str, s: usize, e: usize, content_start: usize, content_end: usize) -> Option<ClaimHow> {
-    let before = &f[..s];
-    let after = &f[e..];
+fn claim_shape(
+    f: &str,
+    s: usize,
+    e: usize,
+    content_start: usize,
+    content_end: usize,
+) -> Option<ClaimHow> {
+    // Every pattern looks at most a few words either side: bounded windows keep a body full
+    // of names linear.
+    let before = crate::normalize::tail(&f[..s], 96);
+    let before_start = s - before.len();
+    let after = crate::normalize::head(&f[e..], 96);
+    let at_end = e + after.len() >= f.len();
     // Header: inside a bracket pair.
-    if let Some(open) = before.rfind(|c: char| OPEN_BRACKETS.contains(&c) || START_ONLY_OPEN.contains(&c)) {
+    if let Some(open) =
+        before.rfind(|c: char| OPEN_BRACKETS.contains(&c) || START_ONLY_OPEN.contains(&c))
+    {
         let oc = before[open..].chars().next().expect("bracket");
         let between = &before[open + oc.len_utf8()..];
         let start_only = START_ONLY_OPEN.contains(&oc);
-        if between.chars().count() <= 20 && !between.contains(['\n', ']', '】', ')', '」']) && (!start_only || open <= content_start) {
-            let closers: &[char] = if start_only { START_ONLY_CLOSE } else { CLOSE_BRACKETS };
+        if between.chars().count() <= 20
+            && !between.contains(['\n', ']', '】', ')', '」'])
+            && (!start_only || before_start + open <= content_start)
+        {
+            let closers: &[char] = if start_only {
+                START_ONLY_CLOSE
+            } else {
+                CLOSE_BRACKETS
+            };
             if let Some(close) = after.find(|c: char| closers.contains(&c) || c == '\n') {
-                if after[close..].starts_with(|c: char| closers.contains(&c)) && after[..close].chars().count() <= 20 {
+                if after[close..].starts_with(|c: char| closers.contains(&c))
+                    && after[..close].chars().count() <= 20
+                {
                     return Some(ClaimHow::Header);
                 }
             }
@@ -195,11 +302,16 @@ fn claim_shape(f: &str, s: usize, e: usize, content_start: usize, content_end: u
     if s <= content_start {
         let next = after.chars().next();
         match next {
-            None => return Some(ClaimHow::Signature),
-            Some(':' | '\n' | '|' | '-' | '–' | '—' | '/' | '：') => return Some(ClaimHow::Opening),
+            None if at_end => return Some(ClaimHow::Signature),
+            None => {}
+            Some(':' | '\n' | '|' | '-' | '–' | '—' | '/' | '：') => {
+                return Some(ClaimHow::Opening)
+            }
             Some(' ' | '\u{3000}') => {
                 let after_space = after.trim_start_matches([' ', '\u{3000}']);
-                if after_space.starts_with(|c: char| !c.is_ascii()) || after_space.starts_with(['-', ':']) {
+                if after_space.starts_with(|c: char| !c.is_ascii())
+                    || after_space.starts_with(['-', ':'])
+                {
                     return Some(ClaimHow::Opening);
                 }
             }
@@ -212,16 +324,24 @@ fn claim_shape(f: &str, s: usize, e: usize, content_start: usize, content_end: u
     if SPEAKER_BEFORE.iter().any(|w| before.ends_with(w)) {
         return Some(ClaimHow::Speaker);
     }
-    if CODE_AFTER.iter().any(|w| after.starts_with(w)) || before.ends_with("your ") && code_soon(after) {
+    if CODE_AFTER.iter().any(|w| after.starts_with(w))
+        || before.ends_with("your ") && code_soon(after)
+    {
         return Some(ClaimHow::Code);
     }
-    if (before.ends_with("code for ") || before.ends_with("code from ") || before.ends_with("code for your ")) && !after.starts_with("の") {
+    if (before.ends_with("code for ")
+        || before.ends_with("code from ")
+        || before.ends_with("code for your "))
+        && !after.starts_with("の")
+    {
         return Some(ClaimHow::Code);
     }
     // Signature: the message ends with the name.
     if e >= content_end && s > 0 {
         let p = before.trim_end_matches([' ', '\u{3000}']);
-        if p.is_empty() || p.ends_with(|c: char| "\n-–—/(（【[。．.!！、,:".contains(c)) {
+        if (p.is_empty() && before_start == 0)
+            || p.ends_with(|c: char| "\n-–—/(（【[。．.!！、,:".contains(c))
+        {
             return Some(ClaimHow::Signature);
         }
     }
@@ -276,63 +396,198 @@ impl Cue {
 }
 
 const CUES: &[(&str, Cue)] = &[
-    ("urgent", Cue::Urgency), ("immediately", Cue::Urgency), ("within 24", Cue::Urgency),
-    ("within 48", Cue::Urgency), ("final notice", Cue::Urgency), ("last chance", Cue::Urgency),
-    ("act now", Cue::Urgency), ("expires today", Cue::Urgency), ("asap", Cue::Urgency),
-    ("final reminder", Cue::Urgency), ("avoid", Cue::Urgency),
-    ("至急", Cue::Urgency), ("緊急", Cue::Urgency), ("本日中", Cue::Urgency), ("24時間以内", Cue::Urgency),
-    ("直ちに", Cue::Urgency), ("速やかに", Cue::Urgency), ("今すぐ", Cue::Urgency), ("最終通知", Cue::Urgency),
-    ("最終警告", Cue::Urgency), ("期限", Cue::Urgency), ("早急", Cue::Urgency),
-    ("suspended", Cue::Suspension), ("suspend", Cue::Suspension), ("locked", Cue::Suspension),
-    ("restricted", Cue::Suspension), ("disabled", Cue::Suspension), ("deactivated", Cue::Suspension),
-    ("on hold", Cue::Suspension), ("blocked", Cue::Suspension), ("will be closed", Cue::Suspension),
-    ("停止", Cue::Suspension), ("凍結", Cue::Suspension), ("制限", Cue::Suspension), ("ロック", Cue::Suspension),
-    ("無効", Cue::Suspension), ("利用できなく", Cue::Suspension), ("解約", Cue::Suspension),
-    ("unpaid", Cue::Payment), ("outstanding", Cue::Payment), ("overdue", Cue::Payment),
-    ("payment failed", Cue::Payment), ("pay now", Cue::Payment), ("toll", Cue::Payment),
-    ("fee", Cue::Payment), ("balance due", Cue::Payment), ("past due", Cue::Payment),
-    ("penalty", Cue::Payment), ("billing", Cue::Payment), ("payment", Cue::Payment),
-    ("未払い", Cue::Payment), ("未納", Cue::Payment), ("滞納", Cue::Payment), ("料金", Cue::Payment),
-    ("お支払い", Cue::Payment), ("支払い", Cue::Payment), ("請求", Cue::Payment), ("差し押さえ", Cue::Payment),
-    ("督促", Cue::Payment), ("延滞", Cue::Payment), ("手数料", Cue::Payment),
-    ("you won", Cue::Prize), ("awarded", Cue::Prize), ("guaranteed", Cue::Prize), ("jackpot", Cue::Prize),
-    ("lucky", Cue::Prize), ("voucher", Cue::Prize), ("free entry", Cue::Prize), ("cash prize", Cue::Prize), ("you have won", Cue::Prize), ("you've won", Cue::Prize),
-    ("winner", Cue::Prize), ("prize", Cue::Prize), ("congratulations", Cue::Prize),
-    ("claim your", Cue::Prize), ("reward", Cue::Prize), ("gift card", Cue::Prize), ("selected", Cue::Prize),
-    ("当選", Cue::Prize), ("賞品", Cue::Prize), ("プレゼント", Cue::Prize), ("特典", Cue::Prize),
-    ("refund", Cue::Refund), ("we owe you", Cue::Refund), ("owed", Cue::Refund), ("grant", Cue::Refund),
-    ("stimulus", Cue::Refund), ("rebate", Cue::Refund), ("reimburse", Cue::Refund), ("compensation", Cue::Refund),
-    ("返金", Cue::Refund), ("還付", Cue::Refund), ("払い戻し", Cue::Refund), ("給付金", Cue::Refund),
-    ("キャッシュバック", Cue::Refund), ("補償", Cue::Refund),
-    ("install", Cue::Install), ("download the app", Cue::Install),
-    ("インストール", Cue::Install), ("アプリをダウンロード", Cue::Install),
-    ("verify your", Cue::Credentials), ("confirm your", Cue::Credentials), ("update your", Cue::Credentials),
-    ("validate", Cue::Credentials), ("log in", Cue::Credentials), ("login", Cue::Credentials),
-    ("sign in", Cue::Credentials), ("verify now", Cue::Credentials), ("click", Cue::Credentials),
-    ("tap the link", Cue::Credentials), ("re-activate", Cue::Credentials), ("reactivate", Cue::Credentials),
-    ("secure link", Cue::Credentials), ("follow this link", Cue::Credentials), ("follow the link", Cue::Credentials),
-    ("click here", Cue::Credentials), ("tap here", Cue::Credentials), ("click the link", Cue::Credentials),
-    ("kindly", Cue::Credentials), ("kyc", Cue::Credentials), ("dear customer", Cue::Credentials),
-    ("account holder", Cue::Credentials), ("dear valued", Cue::Credentials), ("bank details", Cue::Credentials),
-    ("本人確認", Cue::Credentials), ("ログイン", Cue::Credentials), ("ご確認ください", Cue::Credentials),
-    ("確認してください", Cue::Credentials), ("確認をお願い", Cue::Credentials), ("再設定", Cue::Credentials),
-    ("登録情報", Cue::Credentials), ("情報を更新", Cue::Credentials), ("手続き", Cue::Credentials),
-    ("お手続き", Cue::Credentials), ("認証", Cue::Credentials), ("こちらから", Cue::Credentials),
-    ("redelivery", Cue::Delivery), ("delivery failed", Cue::Delivery), ("failed delivery", Cue::Delivery),
-    ("parcel", Cue::Delivery), ("package", Cue::Delivery), ("shipment", Cue::Delivery),
-    ("undeliverable", Cue::Delivery), ("incomplete address", Cue::Delivery), ("reschedule", Cue::Delivery),
-    ("不在", Cue::Delivery), ("再配達", Cue::Delivery), ("お荷物", Cue::Delivery), ("持ち帰り", Cue::Delivery),
-    ("宛先不明", Cue::Delivery), ("配送", Cue::Delivery), ("配達", Cue::Delivery),
-    ("unusual", Cue::SecurityAlert), ("suspicious", Cue::SecurityAlert), ("unauthorized", Cue::SecurityAlert),
-    ("unauthorised", Cue::SecurityAlert), ("fraud", Cue::SecurityAlert), ("security alert", Cue::SecurityAlert),
-    ("compromised", Cue::SecurityAlert), ("new device", Cue::SecurityAlert),
-    ("不正", Cue::SecurityAlert), ("不審", Cue::SecurityAlert), ("第三者", Cue::SecurityAlert),
-    ("異常", Cue::SecurityAlert), ("セキュリティ", Cue::SecurityAlert), ("身に覚え", Cue::SecurityAlert),
-    ("expire", Cue::Expiry), ("expires", Cue::Expiry), ("expiring", Cue::Expiry), ("expired", Cue::Expiry),
-    ("失効", Cue::Expiry), ("期限切れ", Cue::Expiry), ("有効期限が", Cue::Expiry),
-    ("job offer", Cue::Job), ("remote job", Cue::Job), ("per day", Cue::Job), ("work from home", Cue::Job),
-    ("hiring", Cue::Job), ("earn $", Cue::Job), ("daily pay", Cue::Job), ("recruiter", Cue::Job),
-    ("副業", Cue::Job), ("高収入", Cue::Job), ("日給", Cue::Job), ("在宅ワーク", Cue::Job), ("即日払い", Cue::Job),
+    ("urgent", Cue::Urgency),
+    ("immediately", Cue::Urgency),
+    ("within 24", Cue::Urgency),
+    ("within 48", Cue::Urgency),
+    ("final notice", Cue::Urgency),
+    ("last chance", Cue::Urgency),
+    ("act now", Cue::Urgency),
+    ("expires today", Cue::Urgency),
+    ("asap", Cue::Urgency),
+    ("final reminder", Cue::Urgency),
+    ("avoid", Cue::Urgency),
+    ("至急", Cue::Urgency),
+    ("緊急", Cue::Urgency),
+    ("本日中", Cue::Urgency),
+    ("24時間以内", Cue::Urgency),
+    ("直ちに", Cue::Urgency),
+    ("速やかに", Cue::Urgency),
+    ("今すぐ", Cue::Urgency),
+    ("最終通知", Cue::Urgency),
+    ("最終警告", Cue::Urgency),
+    ("期限", Cue::Urgency),
+    ("早急", Cue::Urgency),
+    ("suspended", Cue::Suspension),
+    ("suspend", Cue::Suspension),
+    ("locked", Cue::Suspension),
+    ("restricted", Cue::Suspension),
+    ("disabled", Cue::Suspension),
+    ("deactivated", Cue::Suspension),
+    ("on hold", Cue::Suspension),
+    ("blocked", Cue::Suspension),
+    ("will be closed", Cue::Suspension),
+    ("停止", Cue::Suspension),
+    ("凍結", Cue::Suspension),
+    ("制限", Cue::Suspension),
+    ("ロック", Cue::Suspension),
+    ("無効", Cue::Suspension),
+    ("利用できなく", Cue::Suspension),
+    ("解約", Cue::Suspension),
+    ("unpaid", Cue::Payment),
+    ("outstanding", Cue::Payment),
+    ("overdue", Cue::Payment),
+    ("payment failed", Cue::Payment),
+    ("pay now", Cue::Payment),
+    ("toll", Cue::Payment),
+    ("fee", Cue::Payment),
+    ("balance due", Cue::Payment),
+    ("past due", Cue::Payment),
+    ("penalty", Cue::Payment),
+    ("billing", Cue::Payment),
+    ("payment", Cue::Payment),
+    ("未払い", Cue::Payment),
+    ("未納", Cue::Payment),
+    ("滞納", Cue::Payment),
+    ("料金", Cue::Payment),
+    ("お支払い", Cue::Payment),
+    ("支払い", Cue::Payment),
+    ("請求", Cue::Payment),
+    ("差し押さえ", Cue::Payment),
+    ("督促", Cue::Payment),
+    ("延滞", Cue::Payment),
+    ("手数料", Cue::Payment),
+    ("you won", Cue::Prize),
+    ("awarded", Cue::Prize),
+    ("guaranteed", Cue::Prize),
+    ("jackpot", Cue::Prize),
+    ("lucky", Cue::Prize),
+    ("voucher", Cue::Prize),
+    ("free entry", Cue::Prize),
+    ("cash prize", Cue::Prize),
+    ("you have won", Cue::Prize),
+    ("you've won", Cue::Prize),
+    ("winner", Cue::Prize),
+    ("prize", Cue::Prize),
+    ("congratulations", Cue::Prize),
+    ("claim your", Cue::Prize),
+    ("reward", Cue::Prize),
+    ("gift card", Cue::Prize),
+    ("selected", Cue::Prize),
+    ("当選", Cue::Prize),
+    ("賞品", Cue::Prize),
+    ("プレゼント", Cue::Prize),
+    ("特典", Cue::Prize),
+    ("refund", Cue::Refund),
+    ("we owe you", Cue::Refund),
+    ("owed", Cue::Refund),
+    ("grant", Cue::Refund),
+    ("stimulus", Cue::Refund),
+    ("rebate", Cue::Refund),
+    ("reimburse", Cue::Refund),
+    ("compensation", Cue::Refund),
+    ("返金", Cue::Refund),
+    ("還付", Cue::Refund),
+    ("払い戻し", Cue::Refund),
+    ("給付金", Cue::Refund),
+    ("キャッシュバック", Cue::Refund),
+    ("補償", Cue::Refund),
+    ("install", Cue::Install),
+    ("download the app", Cue::Install),
+    ("インストール", Cue::Install),
+    ("アプリをダウンロード", Cue::Install),
+    ("verify your", Cue::Credentials),
+    ("confirm your", Cue::Credentials),
+    ("update your", Cue::Credentials),
+    ("validate", Cue::Credentials),
+    ("log in", Cue::Credentials),
+    ("login", Cue::Credentials),
+    ("sign in", Cue::Credentials),
+    ("verify now", Cue::Credentials),
+    ("click", Cue::Credentials),
+    ("tap the link", Cue::Credentials),
+    ("re-activate", Cue::Credentials),
+    ("reactivate", Cue::Credentials),
+    ("secure link", Cue::Credentials),
+    ("follow this link", Cue::Credentials),
+    ("follow the link", Cue::Credentials),
+    ("click here", Cue::Credentials),
+    ("tap here", Cue::Credentials),
+    ("click the link", Cue::Credentials),
+    ("kindly", Cue::Credentials),
+    ("kyc", Cue::Credentials),
+    ("dear customer", Cue::Credentials),
+    ("account holder", Cue::Credentials),
+    ("dear valued", Cue::Credentials),
+    ("bank details", Cue::Credentials),
+    ("本人確認", Cue::Credentials),
+    ("ログイン", Cue::Credentials),
+    ("ご確認ください", Cue::Credentials),
+    ("確認してください", Cue::Credentials),
+    ("確認をお願い", Cue::Credentials),
+    ("再設定", Cue::Credentials),
+    ("登録情報", Cue::Credentials),
+    ("情報を更新", Cue::Credentials),
+    ("手続き", Cue::Credentials),
+    ("お手続き", Cue::Credentials),
+    ("認証", Cue::Credentials),
+    ("こちらから", Cue::Credentials),
+    ("redelivery", Cue::Delivery),
+    ("delivery failed", Cue::Delivery),
+    ("failed delivery", Cue::Delivery),
+    ("parcel", Cue::Delivery),
+    ("package", Cue::Delivery),
+    ("shipment", Cue::Delivery),
+    ("undeliverable", Cue::Delivery),
+    ("incomplete address", Cue::Delivery),
+    ("reschedule", Cue::Delivery),
+    ("不在", Cue::Delivery),
+    ("再配達", Cue::Delivery),
+    ("お荷物", Cue::Delivery),
+    ("持ち帰り", Cue::Delivery),
+    ("宛先不明", Cue::Delivery),
+    ("配送", Cue::Delivery),
+    ("配達", Cue::Delivery),
+    ("unusual", Cue::SecurityAlert),
+    ("suspicious", Cue::SecurityAlert),
+    ("unauthorized", Cue::SecurityAlert),
+    ("unauthorised", Cue::SecurityAlert),
+    ("fraud", Cue::SecurityAlert),
+    ("security alert", Cue::SecurityAlert),
+    ("compromised", Cue::SecurityAlert),
+    ("new device", Cue::SecurityAlert),
+    ("不正", Cue::SecurityAlert),
+    ("不審", Cue::SecurityAlert),
+    ("第三者", Cue::SecurityAlert),
+    ("異常", Cue::SecurityAlert),
+    ("セキュリティ", Cue::SecurityAlert),
+    ("身に覚え", Cue::SecurityAlert),
+    ("expire", Cue::Expiry),
+    ("expires", Cue::Expiry),
+    ("expiring", Cue::Expiry),
+    ("expired", Cue::Expiry),
+    ("失効", Cue::Expiry),
+    ("期限切れ", Cue::Expiry),
+    ("有効期限が", Cue::Expiry),
+    ("job offer", Cue::Job),
+    ("part-time", Cue::Job),
+    ("/day", Cue::Job),
+    ("/hour", Cue::Job),
+    ("recruiting", Cue::Job),
+    ("apply here", Cue::Credentials),
+    ("apply now", Cue::Credentials),
+    ("remote job", Cue::Job),
+    ("per day", Cue::Job),
+    ("work from home", Cue::Job),
+    ("hiring", Cue::Job),
+    ("earn $", Cue::Job),
+    ("daily pay", Cue::Job),
+    ("recruiter", Cue::Job),
+    ("副業", Cue::Job),
+    ("高収入", Cue::Job),
+    ("日給", Cue::Job),
+    ("在宅ワーク", Cue::Job),
+    ("即日払い", Cue::Job),
 ];
 
 fn cue_automaton() -> &'static AhoCorasick {
@@ -362,7 +617,8 @@ fn unleet(folded: &str) -> std::borrow::Cow<'_, str> {
     let b = folded.as_bytes();
     let leet = |c: u8| matches!(c, b'0' | b'1' | b'3' | b'4' | b'5');
     let touches = |i: usize| {
-        (i > 0 && b[i - 1].is_ascii_alphabetic()) || (i + 1 < b.len() && b[i + 1].is_ascii_alphabetic())
+        (i > 0 && b[i - 1].is_ascii_alphabetic())
+            || (i + 1 < b.len() && b[i + 1].is_ascii_alphabetic())
     };
     if !(0..b.len()).any(|i| leet(b[i]) && touches(i)) {
         return std::borrow::Cow::Borrowed(folded);
@@ -397,9 +653,12 @@ pub fn pressure(folded: &str, skip: &[(usize, usize)]) -> Pressure {
         if word.is_ascii() && word.as_bytes()[0].is_ascii_alphabetic() {
             let b = folded.as_bytes();
             let before_ok = m.start() == 0 || !b[m.start() - 1].is_ascii_alphanumeric();
-            let after_ok = m.end() >= b.len() || !(b[m.end()].is_ascii_alphanumeric() || b[m.end()] == b'\'');
+            let after_ok =
+                m.end() >= b.len() || !(b[m.end()].is_ascii_alphanumeric() || b[m.end()] == b'\'');
             // Plurals and -ed forms still count ("fees", "packages").
-            let plural = m.end() < b.len() && matches!(b[m.end()], b's' | b'd') && (m.end() + 1 >= b.len() || !b[m.end() + 1].is_ascii_alphabetic());
+            let plural = m.end() < b.len()
+                && matches!(b[m.end()], b's' | b'd')
+                && (m.end() + 1 >= b.len() || !b[m.end() + 1].is_ascii_alphabetic());
             if !before_ok || !(after_ok || plural) {
                 continue;
             }
@@ -410,7 +669,12 @@ pub fn pressure(folded: &str, skip: &[(usize, usize)]) -> Pressure {
             p.score += cue.weight();
         }
     }
-    let mut pairs: Vec<(Cue, &'static str)> = p.cues.iter().copied().zip(p.words.iter().copied()).collect();
+    let mut pairs: Vec<(Cue, &'static str)> = p
+        .cues
+        .iter()
+        .copied()
+        .zip(p.words.iter().copied())
+        .collect();
     pairs.sort();
     p.cues = pairs.iter().map(|x| x.0).collect();
     p.words = pairs.iter().map(|x| x.1).collect();
@@ -440,7 +704,9 @@ mod tests {
 
     fn claim(r: &Registry, body: &str) -> Option<(String, ClaimHow)> {
         let n = normalize(body);
-        text_claims(&n, r, &[]).first().map(|c| (r.service(c.service).id.clone(), c.how))
+        text_claims(&n, r, &[])
+            .first()
+            .map(|c| (r.service(c.service).id.clone(), c.how))
     }
 
     #[test]
@@ -448,16 +714,34 @@ mod tests {
         let r = reg();
         use ClaimHow::*;
         let cases: &[(&str, Option<(&str, ClaimHow)>)] = &[
-            ("【SBI証券】お取引に制限がかかっています", Some(("sbi-sec", Header))),
+            (
+                "【SBI証券】お取引に制限がかかっています",
+                Some(("sbi-sec", Header)),
+            ),
             ("[Amazon] Your order has shipped", Some(("amazon", Header))),
             ("Amazon: your account is on hold", Some(("amazon", Opening))),
             ("マネックス 重要なお知らせ", Some(("monex", Opening))),
-            ("マネ\u{200b}ックス証券より重要なお知らせ", Some(("monex", Speaker))),
-            ("三井住友カードをご利用のお客様へ", Some(("smbc-card", Speaker))),
+            (
+                "マネ\u{200b}ックス証券より重要なお知らせ",
+                Some(("monex", Speaker)),
+            ),
+            (
+                "三井住友カードをご利用のお客様へ",
+                Some(("smbc-card", Speaker)),
+            ),
             ("Message from Amazon: verify now", Some(("amazon", Speaker))),
-            ("ご確認ください。\n三井住友カード", Some(("smbc-card", Signature))),
-            ("Your Google verification code is 596465", Some(("google", Code))),
-            ("【重要】SBI証券：本人確認のお願い", Some(("sbi-sec", Opening))),
+            (
+                "ご確認ください。\n三井住友カード",
+                Some(("smbc-card", Signature)),
+            ),
+            (
+                "Your Google verification code is 596465",
+                Some(("google", Code)),
+            ),
+            (
+                "【重要】SBI証券：本人確認のお願い",
+                Some(("sbi-sec", Opening)),
+            ),
             ("Amazonで頼んだ本届いた？", None),
             ("楽天のセールでSBIの口座開いた?", None),
             ("Google Maps says 25 min", None),
@@ -473,12 +757,23 @@ mod tests {
 
     #[test]
     fn pressure_counts_categories() {
-        let p = pressure(&normalize("至急：お客様の口座が凍結されました。本日中にログインしてください").folded, &[]);
-        assert_eq!(p.cues, vec![Cue::Urgency, Cue::Suspension, Cue::Credentials]);
+        let p = pressure(
+            &normalize("至急：お客様の口座が凍結されました。本日中にログインしてください").folded,
+            &[],
+        );
+        assert_eq!(
+            p.cues,
+            vec![Cue::Urgency, Cue::Suspension, Cue::Credentials]
+        );
         assert_eq!(p.score, 5);
         assert_eq!(pressure("are you free tonight? feeling fine", &[]).score, 0);
-        assert!(pressure("your package fees are unpaid", &[]).cues.contains(&Cue::Payment));
-        assert_eq!(pressure("your acc0unt is bl0cked", &[]).cues, vec![Cue::Suspension]);
+        assert!(pressure("your package fees are unpaid", &[])
+            .cues
+            .contains(&Cue::Payment));
+        assert_eq!(
+            pressure("your acc0unt is bl0cked", &[]).cues,
+            vec![Cue::Suspension]
+        );
         assert_eq!(pressure("see mynotes.click/x", &[(4, 19)]).score, 0);
     }
 }

@@ -9,7 +9,7 @@
 //! (warned), and, when no service is involved at all, a score of the links' own features with
 //! the text's pressure cues. No I/O, no allocation proportional to anything but the input.
 
-use crate::claims::{self, ClaimHow, Pressure};
+use crate::claims::{self, ClaimHow, Cue, Pressure};
 use crate::links::{self, Link};
 use crate::lookalike::{self, Lookalike};
 use crate::normalize::normalize;
@@ -198,7 +198,10 @@ impl Ctx<'_> {
         let mut r = Reason::new(
             ReasonCode::Claim,
             format!("The message claims to be {name}: it {}.", how.describe_en()),
-            format!("このメッセージは「{name}」を名乗っています（{}）。", how.describe_ja()),
+            format!(
+                "このメッセージは「{name}」を名乗っています（{}）。",
+                how.describe_ja()
+            ),
         );
         r.service = Some(self.id(s));
         r.claim = Some(how);
@@ -270,7 +273,10 @@ impl Ctx<'_> {
         let mut r = Reason::new(
             ReasonCode::Redirect,
             format!("{} only forwards the reader to {}.", outer.host, eff.host),
-            format!("{} は {} へ転送するだけのリンクです。", outer.host, eff.host),
+            format!(
+                "{} は {} へ転送するだけのリンクです。",
+                outer.host, eff.host
+            ),
         );
         r.host = Some(eff.host.clone());
         r.domain = eff.domain.clone();
@@ -285,7 +291,10 @@ impl Ctx<'_> {
         let mut r = Reason::new(
             ReasonCode::Pressure,
             format!("The text pushes the reader (\"{words}\")."),
-            format!("本文に行動を急がせる表現があります（「{}」）。", self.pressure.words.join("」「")),
+            format!(
+                "本文に行動を急がせる表現があります（「{}」）。",
+                self.pressure.words.join("」「")
+            ),
         );
         r.cues = self.pressure.cues.clone();
         self.push(r);
@@ -321,7 +330,10 @@ fn decide(
             "You blocked this sender.",
             "この送信元はブロック済みです。",
         ));
-        let svc = text_claims.first().map(|c| c.service).or(sender_services.first().copied());
+        let svc = text_claims
+            .first()
+            .map(|c| c.service)
+            .or(sender_services.first().copied());
         return (Action::Quarantine, Kind::Blocked, svc);
     }
 
@@ -345,10 +357,9 @@ fn decide(
         if reg.service(s).links != LinkPolicy::Never {
             continue;
         }
-        if let Some(a) = analysed
-            .iter()
-            .find(|a| !reg.is_official_for(s, &a.report.link.effective().host) && !merchant_mention(a))
-        {
+        if let Some(a) = analysed.iter().find(|a| {
+            !reg.is_official_for(s, &a.report.link.effective().host) && !merchant_mention(a)
+        }) {
             let name = ctx.name(s);
             let mut r = Reason::new(
                 ReasonCode::SpoofedSender,
@@ -372,7 +383,10 @@ fn decide(
         let mismatch = match claimed {
             Some((s, _)) => {
                 let ok = reg.is_official_for(s, &origin.host)
-                    || origin.embedded.as_deref().is_some_and(|e| reg.is_official_for(s, e));
+                    || origin
+                        .embedded
+                        .as_deref()
+                        .is_some_and(|e| reg.is_official_for(s, e));
                 (!ok).then_some(s)
             }
             None => {
@@ -442,7 +456,10 @@ fn decide(
             );
             r.service = Some(ctx.id(s));
             ctx.push(r);
-            if let Some(a) = analysed.iter().find(|a| merchant_mention(a) && !reg.is_official_for(s, &a.report.link.host)) {
+            if let Some(a) = analysed
+                .iter()
+                .find(|a| merchant_mention(a) && !reg.is_official_for(s, &a.report.link.host))
+            {
                 let host = a.report.link.host.clone();
                 let mut r = Reason::new(
                     ReasonCode::MerchantHost,
@@ -479,7 +496,11 @@ fn decide(
             );
             r.service = Some(ctx.id(s));
             ctx.push(r);
-            let kind = if code.code.is_some() { Kind::Otp } else { Kind::Clean };
+            let kind = if code.code.is_some() {
+                Kind::Otp
+            } else {
+                Kind::Clean
+            };
             code_reason(ctx, code);
             return (Action::Deliver, kind, Some(s));
         }
@@ -523,13 +544,15 @@ fn decide(
         let r = r + many;
         // Quarantine needs pressure: a risky link shared without any push (a friend's .apk)
         // is warned, not hidden.
-        let action = if (r >= 3 && p >= 2) || (r >= 4 && p >= 1) || (r >= 2 && p >= 3) || (r >= 1 && p >= 5) {
-            Some(Action::Quarantine)
-        } else if r >= 2 || p >= 4 || (r >= 1 && p >= 2) {
-            Some(Action::Warn)
-        } else {
-            None
-        };
+        let action =
+            if (r >= 3 && p >= 2) || (r >= 4 && p >= 1) || (r >= 2 && p >= 3) || (r >= 1 && p >= 5)
+            {
+                Some(Action::Quarantine)
+            } else if r >= 2 || p >= 4 || (r >= 1 && p >= 2) {
+                Some(Action::Warn)
+            } else {
+                None
+            };
         if let Some(action) = action {
             let eff = a.report.link.effective();
             let host = eff.host_unicode.clone().unwrap_or_else(|| eff.host.clone());
@@ -543,7 +566,10 @@ fn decide(
                 Reason::new(
                     ReasonCode::RiskyLink,
                     format!("The link to {host} is risky: {}.", why.join(", ")),
-                    format!("リンク先 {host} は危険な特徴があります（{}）。", why.join("、")),
+                    format!(
+                        "リンク先 {host} は危険な特徴があります（{}）。",
+                        why.join("、")
+                    ),
                 )
             };
             reason.host = Some(eff.host.clone());
@@ -558,7 +584,19 @@ fn decide(
             return (action, Kind::SuspiciousLink, None);
         }
     }
-    if analysed.is_empty() && p >= 3 && code.code.is_none() && asks_to_call_back(ctx.folded) {
+    // A prize, a blocked account, a security alert or a refund needs less company than a
+    // reminder that mentions payment or rescheduling.
+    let lure = ctx.pressure.cues.iter().any(|c| {
+        matches!(
+            c,
+            Cue::Prize | Cue::Suspension | Cue::SecurityAlert | Cue::Refund
+        )
+    });
+    if analysed.is_empty()
+        && (p >= 3 || (p >= 2 && lure))
+        && code.code.is_none()
+        && asks_to_call_back(ctx.folded)
+    {
         ctx.push(Reason::new(
             ReasonCode::CallbackLure,
             "No link, but the text pushes hard and asks you to call or text a number: contact the company only through a number you already know.",
@@ -568,15 +606,35 @@ fn decide(
         return (Action::Warn, Kind::CallbackLure, None);
     }
     code_reason(ctx, code);
-    let kind = if code.code.is_some() { Kind::Otp } else { Kind::Clean };
+    let kind = if code.code.is_some() {
+        Kind::Otp
+    } else {
+        Kind::Clean
+    };
     (Action::Deliver, kind, None)
 }
 
 /// A number to call or text back: a call word and a run of at least five digits.
 fn asks_to_call_back(folded: &str) -> bool {
     const WORDS: &[&str] = &[
-        "call", "dial", "txt", "text", "reply", "send", "ring", "contact", "phone", "ph:", "ph ",
-        "tel", "電話", "連絡", "返信", "折り返し", "お問い合わせ", "フリーダイヤル",
+        "call",
+        "dial",
+        "txt",
+        "text",
+        "reply",
+        "send",
+        "ring",
+        "contact",
+        "phone",
+        "ph:",
+        "ph ",
+        "tel",
+        "電話",
+        "連絡",
+        "返信",
+        "折り返し",
+        "お問い合わせ",
+        "フリーダイヤル",
     ];
     let has_word = WORDS.iter().any(|w| folded.contains(w));
     let mut run = 0;
@@ -614,7 +672,10 @@ mod tests {
     fn long_body_is_truncated_not_rejected() {
         let body = "あ".repeat(50_000);
         let v = classify(
-            &Message { sender: "x", body: &body },
+            &Message {
+                sender: "x",
+                body: &body,
+            },
             Registry::builtin(),
             &Options::default(),
         );
@@ -628,7 +689,10 @@ mod tests {
         f.blocked.push("+81 90-1111-2222".into());
         let reg = Registry::compile(&f, "JP").unwrap();
         let v = classify(
-            &Message { sender: "09011112222", body: "こんにちは" },
+            &Message {
+                sender: "09011112222",
+                body: "こんにちは",
+            },
             &reg,
             &Options::default(),
         );

@@ -8,7 +8,9 @@ pub enum Error {
     #[error("registry is not valid JSON: {0}")]
     RegistryJson(String),
     /// A registry file declares a format version this build does not read.
-    #[error("registry format version {found} is not supported (this build reads version {supported})")]
+    #[error(
+        "registry format version {found} is not supported (this build reads version {supported})"
+    )]
     RegistryVersion {
         /// The version found in the file.
         found: u64,

@@ -17,6 +17,7 @@ pub mod normalize;
 pub mod otp;
 pub mod registry;
 pub mod sender;
+pub mod timestamp;
 pub mod verdict;
 
 pub use classify::{classify, Message, Options};

@@ -94,55 +94,256 @@ impl Link {
 /// domains in the registry instead). Curated from the shorteners seen in public smishing
 /// reports (phishing-URL feeds, フィッシング対策協議会 alerts) and the common public services.
 pub const SHORTENERS: &[&str] = &[
-    "bit.ly", "bitly.com", "bitly.ws", "tinyurl.com", "goo.gl", "ow.ly", "is.gd", "v.gd",
-    "buff.ly", "rebrand.ly", "cutt.ly", "shorturl.at", "t.ly", "rb.gy", "tiny.cc", "s.id",
-    "bit.do", "qr.ae", "x.gd", "u.to", "lnkd.in", "shorturl.asia", "urlz.fr", "soo.gd", "tiny.one",
-    "clck.ru", "bl.ink", "han.gl", "me2.do", "vo.la", "gg.gg", "cli.re", "reurl.cc", "lihi.cc",
-    "lihi1.com", "lihi2.com", "x.co", "kutt.it", "t.co", "shorturl.com", "smsg.io", "snip.ly",
-    "urlshortener.io", "short.gy", "shrtco.de", "bom.so", "tny.im", "qrco.de", "surl.li",
-    "ln.run", "is.gd", "tinu.be", "1url.com", "2u.pw", "cutt.us", "linkr.it", "dub.sh",
+    "bit.ly",
+    "bitly.com",
+    "bitly.ws",
+    "tinyurl.com",
+    "goo.gl",
+    "ow.ly",
+    "is.gd",
+    "v.gd",
+    "buff.ly",
+    "rebrand.ly",
+    "cutt.ly",
+    "shorturl.at",
+    "t.ly",
+    "rb.gy",
+    "tiny.cc",
+    "s.id",
+    "bit.do",
+    "qr.ae",
+    "x.gd",
+    "u.to",
+    "lnkd.in",
+    "shorturl.asia",
+    "urlz.fr",
+    "soo.gd",
+    "tiny.one",
+    "clck.ru",
+    "bl.ink",
+    "han.gl",
+    "me2.do",
+    "vo.la",
+    "gg.gg",
+    "cli.re",
+    "reurl.cc",
+    "lihi.cc",
+    "lihi1.com",
+    "lihi2.com",
+    "x.co",
+    "kutt.it",
+    "t.co",
+    "shorturl.com",
+    "smsg.io",
+    "snip.ly",
+    "urlshortener.io",
+    "short.gy",
+    "shrtco.de",
+    "bom.so",
+    "tny.im",
+    "qrco.de",
+    "surl.li",
+    "ln.run",
+    "is.gd",
+    "tinu.be",
+    "1url.com",
+    "2u.pw",
+    "cutt.us",
+    "linkr.it",
+    "dub.sh",
 ];
 
 /// Ordinary sites people share with each other that are not in the brand registry. A link
 /// elsewhere (not official, not here) counts as an unknown site: a small risk on its own.
 pub const WELL_KNOWN: &[&str] = &[
-    "zoom.us", "x.com", "twitter.com", "github.com", "gitlab.com", "wikipedia.org", "tabelog.com",
-    "linkedin.com", "spotify.com", "reddit.com", "twitch.tv", "tiktok.com", "note.com", "ameblo.jp",
-    "cookpad.com", "pixiv.net", "nicovideo.jp", "yelp.com", "tripadvisor.com", "airbnb.com",
-    "eventbrite.com", "meetup.com", "calendly.com", "notion.so", "figma.com", "slack.com",
-    "medium.com", "nytimes.com", "bbc.co.uk", "bbc.com", "nhk.or.jp", "wikimedia.org",
-    "stackoverflow.com", "hotpepper.jp", "jalan.net", "gurunavi.com", "retty.me", "ikyu.com",
-    "timeout.com", "imdb.com", "goodreads.com", "substack.com", "zenn.dev", "qiita.com",
-    "connpass.com", "peatix.com", "doorkeeper.jp", "zoom.com", "webex.com", "teams.live.com",
-    "discord.com", "discord.gg", "vimeo.com", "soundcloud.com", "bandcamp.com", "weather.com",
-    "tenki.jp", "jorudan.co.jp", "navitime.co.jp", "opentable.com", "resy.com",
+    "zoom.us",
+    "x.com",
+    "twitter.com",
+    "github.com",
+    "gitlab.com",
+    "wikipedia.org",
+    "tabelog.com",
+    "linkedin.com",
+    "spotify.com",
+    "reddit.com",
+    "twitch.tv",
+    "tiktok.com",
+    "note.com",
+    "ameblo.jp",
+    "cookpad.com",
+    "pixiv.net",
+    "nicovideo.jp",
+    "yelp.com",
+    "tripadvisor.com",
+    "airbnb.com",
+    "eventbrite.com",
+    "meetup.com",
+    "calendly.com",
+    "notion.so",
+    "figma.com",
+    "slack.com",
+    "medium.com",
+    "nytimes.com",
+    "bbc.co.uk",
+    "bbc.com",
+    "nhk.or.jp",
+    "wikimedia.org",
+    "stackoverflow.com",
+    "hotpepper.jp",
+    "jalan.net",
+    "gurunavi.com",
+    "retty.me",
+    "ikyu.com",
+    "timeout.com",
+    "imdb.com",
+    "goodreads.com",
+    "substack.com",
+    "zenn.dev",
+    "qiita.com",
+    "connpass.com",
+    "peatix.com",
+    "doorkeeper.jp",
+    "zoom.com",
+    "webex.com",
+    "teams.live.com",
+    "discord.com",
+    "discord.gg",
+    "vimeo.com",
+    "soundcloud.com",
+    "bandcamp.com",
+    "weather.com",
+    "tenki.jp",
+    "jorudan.co.jp",
+    "navitime.co.jp",
+    "opentable.com",
+    "resy.com",
 ];
 
 /// Top-level domains over-represented in phishing, from Spamhaus' "most abused TLDs" tables and
 /// Interisle's Phishing Landscape reports (2023–2025). Being here is a weak signal on its own.
 pub const ABUSE_TLDS: &[&str] = &[
-    "top", "xyz", "shop", "icu", "buzz", "cc", "club", "online", "site", "vip", "live", "sbs",
-    "cfd", "bond", "win", "rest", "lol", "click", "link", "support", "help", "cyou", "monster",
-    "work", "quest", "life", "pw", "tk", "ml", "ga", "cf", "gq", "fun", "store", "info", "today",
-    "wang", "cn", "ru", "su", "best", "bar", "space", "website", "tech", "email", "host", "uno",
-    "ink", "men", "loan", "xin", "asia", "mobi", "biz", "pro", "world", "fit", "cam", "gdn",
-    "kim", "date", "racing", "review", "stream", "download", "accountant", "country", "science",
-    "party", "trade", "webcam", "cricket", "faith", "zip", "mov", "lat", "autos", "boats", "hair",
-    "skin", "makeup", "beauty", "qpon", "locker", "ws", "vn", "sa.com", "net.cn", "com.cn",
+    "top",
+    "xyz",
+    "shop",
+    "icu",
+    "buzz",
+    "cc",
+    "club",
+    "online",
+    "site",
+    "vip",
+    "live",
+    "sbs",
+    "cfd",
+    "bond",
+    "win",
+    "rest",
+    "lol",
+    "click",
+    "link",
+    "support",
+    "help",
+    "cyou",
+    "monster",
+    "work",
+    "quest",
+    "life",
+    "pw",
+    "tk",
+    "ml",
+    "ga",
+    "cf",
+    "gq",
+    "fun",
+    "store",
+    "info",
+    "today",
+    "wang",
+    "cn",
+    "ru",
+    "su",
+    "best",
+    "bar",
+    "space",
+    "website",
+    "tech",
+    "email",
+    "host",
+    "uno",
+    "ink",
+    "men",
+    "loan",
+    "xin",
+    "asia",
+    "mobi",
+    "biz",
+    "pro",
+    "world",
+    "fit",
+    "cam",
+    "gdn",
+    "kim",
+    "date",
+    "racing",
+    "review",
+    "stream",
+    "download",
+    "accountant",
+    "country",
+    "science",
+    "party",
+    "trade",
+    "webcam",
+    "cricket",
+    "faith",
+    "zip",
+    "mov",
+    "lat",
+    "autos",
+    "boats",
+    "hair",
+    "skin",
+    "makeup",
+    "beauty",
+    "qpon",
+    "locker",
+    "ws",
+    "vn",
+    "sa.com",
+    "net.cn",
+    "com.cn",
 ];
 
 /// TLDs common enough that a scheme-less host ending in one is read as a link.
 const COMMON_TLDS: &[&str] = &[
     "com", "net", "org", "edu", "gov", "io", "co", "me", "us", "uk", "de", "fr", "it", "es", "nl",
-    "be", "ch", "at", "se", "no", "dk", "fi", "pl", "cz", "ua", "jp", "kr", "tw", "hk", "sg",
-    "in", "id", "th", "vn", "ph", "my", "au", "nz", "ca", "br", "mx", "ar", "eu", "ly", "tv",
-    "ai", "app", "dev", "gl", "gd", "gy", "ne", "ac", "go", "or", "ad", "ed", "gr", "lg",
+    "be", "ch", "at", "se", "no", "dk", "fi", "pl", "cz", "ua", "jp", "kr", "tw", "hk", "sg", "in",
+    "id", "th", "vn", "ph", "my", "au", "nz", "ca", "br", "mx", "ar", "eu", "ly", "tv", "ai",
+    "app", "dev", "gl", "gd", "gy", "ne", "ac", "go", "or", "ad", "ed", "gr", "lg",
 ];
 
 /// Hosts whose redirect endpoints are known to send readers elsewhere.
 const REDIRECT_PARAMS: &[&str] = &[
-    "q", "url", "u", "uddg", "to", "target", "dest", "destination", "redirect", "redirect_uri",
-    "redirect_url", "redirecturl", "r", "link", "continue", "next", "goto", "out", "z", "adurl",
+    "q",
+    "url",
+    "u",
+    "uddg",
+    "to",
+    "target",
+    "dest",
+    "destination",
+    "redirect",
+    "redirect_uri",
+    "redirect_url",
+    "redirecturl",
+    "r",
+    "link",
+    "continue",
+    "next",
+    "goto",
+    "out",
+    "z",
+    "adurl",
 ];
 
 fn link_regex() -> &'static Regex {
@@ -188,7 +389,10 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
         if let Some(g) = caps.name("scheme") {
             let (s, e) = trim_trailing(folded, g.start(), g.end());
             // `http:/host`, `http:///host`, `http:\\host`: browsers repair these, so do we.
-            let (f, c) = (repair_scheme(&folded[s..e]), repair_scheme(&text.clean[s..e]));
+            let (f, c) = (
+                repair_scheme(&folded[s..e]),
+                repair_scheme(&text.clean[s..e]),
+            );
             if let Some(mut link) = parse_absolute(&f, &c, 0) {
                 link.text = text.clean[s..e].to_string();
                 link.span = (s, e);
@@ -234,20 +438,29 @@ fn repair_scheme(s: &str) -> String {
 
 /// Trailing punctuation belongs to the sentence, not the link; an unbalanced closing bracket too.
 fn trim_trailing(s: &str, start: usize, mut end: usize) -> (usize, usize) {
+    let seg = &s[start..end];
+    let (mut open_p, mut close_p) = (seg.matches('(').count(), seg.matches(')').count());
+    let (mut open_b, mut close_b) = (seg.matches('[').count(), seg.matches(']').count());
     loop {
         let Some(c) = s[start..end].chars().next_back() else {
             break;
         };
-        let seg = &s[start..end];
         let strip = match c {
             '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '*' | '`' => true,
-            ')' => seg.matches('(').count() < seg.matches(')').count(),
-            ']' => seg.matches('[').count() < seg.matches(']').count(),
+            ')' => open_p < close_p,
+            ']' => open_b < close_b,
             '}' | '>' => true,
             _ => false,
         };
         if !strip {
             break;
+        }
+        match c {
+            ')' => close_p -= 1,
+            ']' => close_b -= 1,
+            '(' => open_p -= 1,
+            '[' => open_b -= 1,
+            _ => {}
         }
         end -= c.len_utf8();
     }
@@ -286,9 +499,9 @@ fn parse_bare(folded: &str, clean: &str) -> Option<Link> {
 }
 
 fn is_abuse_suffix(domain: &str) -> bool {
-    ABUSE_TLDS
-        .iter()
-        .any(|t| t.contains('.') && domain.ends_with(t) && domain[..domain.len() - t.len()].ends_with('.'))
+    ABUSE_TLDS.iter().any(|t| {
+        t.contains('.') && domain.ends_with(t) && domain[..domain.len() - t.len()].ends_with('.')
+    })
 }
 
 /// Parse an absolute URL (scheme present). `depth` bounds redirect unwrapping.
@@ -315,6 +528,10 @@ fn parse_absolute(folded: &str, clean: &str, depth: u8) -> Option<Link> {
         let default = matches!((scheme, p), ("http", 80) | ("https", 443) | ("ftp", 21));
         features.port = !default;
     }
+    // No DNS name is longer than 253 bytes; a longer "host" reaches no site.
+    if host_raw.len() > 253 {
+        return None;
+    }
     let (host, host_unicode, ip) = host_forms(host_raw)?;
     features.ip_host = ip;
     let domain = if ip {
@@ -338,7 +555,8 @@ fn parse_absolute(folded: &str, clean: &str, depth: u8) -> Option<Link> {
         } else {
             host[..sub - 1].split('.').count().min(255) as u8
         };
-        features.shortener = SHORTENERS.contains(&d.as_str()) || SHORTENERS.contains(&host.as_str());
+        features.shortener =
+            SHORTENERS.contains(&d.as_str()) || SHORTENERS.contains(&host.as_str());
     }
     let path_only = path_folded.split(['?', '#']).next().unwrap_or("");
     features.apk = path_only.ends_with(".apk") || path_folded.contains(".apk?");
@@ -370,7 +588,9 @@ fn parse_absolute(folded: &str, clean: &str, depth: u8) -> Option<Link> {
 fn split_port(hostport: &str) -> (&str, Option<u16>) {
     if hostport.starts_with('[') {
         if let Some(close) = hostport.find(']') {
-            let port = hostport[close + 1..].strip_prefix(':').and_then(|p| p.parse().ok());
+            let port = hostport[close + 1..]
+                .strip_prefix(':')
+                .and_then(|p| p.parse().ok());
             return (&hostport[..=close], port);
         }
         return (hostport, None);
@@ -398,7 +618,10 @@ fn host_forms(raw: &str) -> Option<(String, Option<String>, bool)> {
         match idna::domain_to_ascii(raw) {
             Ok(a) => a,
             // Not even valid IDNA: keep a punycode-free marker host so the link is still judged.
-            Err(_) => format!("invalid-idn.{}", raw.rsplit('.').next().unwrap_or("invalid")),
+            Err(_) => format!(
+                "invalid-idn.{}",
+                raw.rsplit('.').next().unwrap_or("invalid")
+            ),
         }
     };
     let unicode = if ascii.split('.').any(|l| l.starts_with("xn--")) {
@@ -416,9 +639,13 @@ fn is_ipv4ish(h: &str) -> bool {
     let num = |p: &str| {
         !p.is_empty()
             && (p.bytes().all(|b| b.is_ascii_digit())
-                || (p.starts_with("0x") && p.len() > 2 && p[2..].bytes().all(|b| b.is_ascii_hexdigit())))
+                || (p.starts_with("0x")
+                    && p.len() > 2
+                    && p[2..].bytes().all(|b| b.is_ascii_hexdigit())))
     };
-    (1..=4).contains(&parts.len()) && parts.iter().all(|p| num(p)) && (parts.len() == 4 || h.len() >= 8)
+    (1..=4).contains(&parts.len())
+        && parts.iter().all(|p| num(p))
+        && (parts.len() == 4 || h.len() >= 8)
 }
 
 /// The link a redirector sends to: a query parameter holding an absolute URL, or Google AMP's
@@ -467,7 +694,10 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             ("ｈｔｔｐｓ：／／ｓｂｉ－ｓｅｃ．ｎｅｔ", &["sbi-sec.net"]),
             ("確認はrakuten-sec.helpへ", &["rakuten-sec.help"]),
-            ("sbisec.co.jp.kakunin.info/x からログイン", &["sbisec.co.jp.kakunin.info"]),
+            (
+                "sbisec.co.jp.kakunin.info/x からログイン",
+                &["sbisec.co.jp.kakunin.info"],
+            ),
             ("meet at 10.30 ok", &[]),
             ("update to ver2.0 now", &[]),
             ("open file.txt please", &[]),
@@ -477,12 +707,24 @@ mod tests {
             ("http://104.28.42.75/login", &["104.28.42.75"]),
             ("go 104.28.42.75:8080 now", &["104.28.42.75"]),
             ("838123 is your code.\n@tesco.com #838123", &[]),
-            ("https://www.amazon.co.jp@amazon-check.shop/", &["amazon-check.shop"]),
-            ("www.amazon.co.jp@amazon-check.shop/signin", &["amazon-check.shop"]),
-            ("https://www.google.com/url?q=https://evil.top/x&sa=D", &["evil.top"]),
+            (
+                "https://www.amazon.co.jp@amazon-check.shop/",
+                &["amazon-check.shop"],
+            ),
+            (
+                "www.amazon.co.jp@amazon-check.shop/signin",
+                &["amazon-check.shop"],
+            ),
+            (
+                "https://www.google.com/url?q=https://evil.top/x&sa=D",
+                &["evil.top"],
+            ),
             ("see https://www.google.com/amp/s/evil.top/y", &["evil.top"]),
             ("hxxps://sbi-kakunin[.]top/login", &["sbi-kakunin.top"]),
-            ("今すぐhttps://xn--80ak6aa92e.com/ へ", &["xn--80ak6aa92e.com"]),
+            (
+                "今すぐhttps://xn--80ak6aa92e.com/ へ",
+                &["xn--80ak6aa92e.com"],
+            ),
             ("https://аpple.com/verify", &["xn--pple-43d.com"]),
             ("Amex code for Bol.com purchase", &["bol.com"]),
             ("(see www.example.com.)", &["www.example.com"]),
@@ -504,7 +746,9 @@ mod tests {
         let l = &extract(&normalize("https://аpple.com/"))[0];
         assert!(l.features.punycode);
         assert_eq!(l.host_unicode.as_deref(), Some("аpple.com"));
-        let l = &extract(&normalize("https://www.google.com/url?q=https://evil.top/x"))[0];
+        let l = &extract(&normalize(
+            "https://www.google.com/url?q=https://evil.top/x",
+        ))[0];
         assert!(l.features.redirect);
         assert_eq!(l.host, "www.google.com");
         assert_eq!(l.effective().host, "evil.top");

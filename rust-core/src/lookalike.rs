@@ -15,9 +15,23 @@ use crate::links::Link;
 use crate::registry::{registrable_label, Registry};
 use serde::Serialize;
 
-/// Brand tokens shorter than this are not searched inside foreign hosts (`au`, `jcb`, `line`
-/// occur inside too many words).
-pub const MIN_TOKEN_LEN: usize = 5;
+/// Brand tokens shorter than this are not searched inside foreign hosts at all (`au`); tokens
+/// shorter than [`FREE_TOKEN_LEN`] count only when they stand alone between hyphens or dots
+/// (`dhl-parcel.top`, not `online`).
+pub const MIN_TOKEN_LEN: usize = 3;
+
+/// Labels that name no brand (`www` of `www.gov.uk`): never searched as tokens.
+pub const GENERIC_LABELS: &[&str] = &[
+    "www", "web", "app", "api", "mail", "login", "secure", "account", "online", "mobile", "help",
+    "support", "service", "info", "news", "shop", "store", "card", "bank", "pay", "post", "home",
+];
+
+/// Tokens at least this long count anywhere in a host (`amazonsupport`).
+pub const FREE_TOKEN_LEN: usize = 6;
+
+/// Labels shorter than this (`t` of `t.me`, `g` of `g.co`) are not compared by skeleton: too
+/// many unrelated domains share them.
+const MIN_SKELETON_LABEL: usize = 4;
 
 /// How a domain imitates an official one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,7 +55,10 @@ pub enum Technique {
 impl Technique {
     /// Strong techniques decide on their own; weak ones need company.
     pub fn is_strong(self) -> bool {
-        matches!(self, Technique::Confusable | Technique::DotGame | Technique::HyphenGame)
+        matches!(
+            self,
+            Technique::Confusable | Technique::DotGame | Technique::HyphenGame
+        )
     }
 
     /// A short English phrase for reasons.
@@ -83,7 +100,9 @@ pub struct Lookalike {
 /// TR39 confusable skeleton of a label, lower-cased, with the digit/letter swaps phishers use.
 pub fn skeleton(label: &str) -> String {
     let lower = label.to_lowercase();
-    let sk: String = unicode_security::skeleton(&lower).collect::<String>().to_lowercase();
+    let sk: String = unicode_security::skeleton(&lower)
+        .collect::<String>()
+        .to_lowercase();
     // TR39 maps `m` to `rn`, `w` to `vv`, `0` to `O`, `1`/`I` to `l` already; a few swaps it
     // does not treat as confusable are common in phishing domains.
     sk.chars()
@@ -117,7 +136,13 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
             Technique::BrandToken => 4,
             Technique::EditDistance => 5,
         };
-        if best.as_ref().is_none_or(|b| rank(cand.technique) < rank(b.technique)) {
+        // Same technique: the longer official label is the better explanation
+        // (`smbc-card` over `smbc` for `smbc-card-verify.top`).
+        let better = best.as_ref().is_none_or(|b| {
+            let (rc, rb) = (rank(cand.technique), rank(b.technique));
+            rc < rb || (rc == rb && cand.imitates.len() > b.imitates.len())
+        });
+        if better {
             best = Some(cand);
         }
     };
@@ -131,7 +156,10 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
         if d.len() < 6 || !d.contains('.') {
             continue;
         }
-        let forms = [(host, d, l.domain_skeleton.as_str() == d), (host_skeleton.as_str(), l.domain_skeleton.as_str(), false)];
+        let forms = [
+            (host, d, l.domain_skeleton.as_str() == d),
+            (host_skeleton.as_str(), l.domain_skeleton.as_str(), false),
+        ];
         for (h, dd, _) in forms {
             let technique = if contains_bounded(h, dd, true) {
                 Some(Technique::DotGame)
@@ -161,11 +189,17 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
         let _ = idx;
         // The registrable label is the label just before the suffix.
         let suffix_len = host_parts - host.split('.').position(|p| p == ascii_label)?;
-        parts.get(parts.len().checked_sub(suffix_len)?).map(|s| (s.to_string(), ascii_label))
+        parts
+            .get(parts.len().checked_sub(suffix_len)?)
+            .map(|s| (s.to_string(), ascii_label))
     }) {
         let (label_unicode, label_ascii) = label_u;
         let sk = skeleton(&label_unicode);
-        if let Some(idxs) = reg.skeletons.get(&sk) {
+        if let Some(idxs) = reg
+            .skeletons
+            .get(&sk)
+            .filter(|_| label_ascii.len() >= MIN_SKELETON_LABEL)
+        {
             for &i in idxs {
                 let l = &reg.labels[i];
                 let technique = if l.label == label_ascii {
@@ -205,7 +239,7 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
     // are undone (`amaz0n-account.shop`) was disguised on purpose, which makes it strong.
     for i in reg.label_token_hits(&host_skeleton) {
         let l = &reg.labels[i];
-        if !(token_is_bounded(&host_skeleton, &l.skeleton) || l.label.len() >= 6) {
+        if !(token_is_bounded(&host_skeleton, &l.skeleton) || l.label.len() >= FREE_TOKEN_LEN) {
             continue;
         }
         let technique = if host.contains(l.label.as_str()) {
@@ -319,10 +353,19 @@ mod tests {
             ("https://rnonex.co.jp/login", Some(("monex", Confusable))),
             ("https://paypa1.com/", Some(("paypal", Confusable))),
             ("https://monex-co-jp.xyz/", Some(("monex", HyphenGame))),
-            ("https://sbisec.co.jp.verify.top/", Some(("sbi-sec", DotGame))),
-            ("https://usps.com-redelivery.top/track", Some(("usps", DotGame))),
+            (
+                "https://sbisec.co.jp.verify.top/",
+                Some(("sbi-sec", DotGame)),
+            ),
+            (
+                "https://usps.com-redelivery.top/track",
+                Some(("usps", DotGame)),
+            ),
             ("https://sbisec.net/login", Some(("sbi-sec", OtherSuffix))),
-            ("https://amazon-account-help.com/", Some(("amazon", BrandToken))),
+            (
+                "https://amazon-account-help.com/",
+                Some(("amazon", BrandToken)),
+            ),
             ("https://rnonex-login.xyz/", Some(("monex", Confusable))),
             ("https://paypay-login.xyz/", Some(("paypay", BrandToken))),
             ("https://money.com/", Some(("monex", EditDistance))),
@@ -340,7 +383,11 @@ mod tests {
     #[test]
     fn osa() {
         let d = |a: &str, b: &str| {
-            osa_distance(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>(), 3)
+            osa_distance(
+                &a.chars().collect::<Vec<_>>(),
+                &b.chars().collect::<Vec<_>>(),
+                3,
+            )
         };
         assert_eq!(d("paypal", "paypay"), 1);
         assert_eq!(d("rakuten", "rakutne"), 1);

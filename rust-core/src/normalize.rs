@@ -45,6 +45,24 @@ pub fn fold(s: &str) -> String {
     normalize(s).folded
 }
 
+/// The last `max` bytes of `s` (or fewer, on a character boundary): for bounded look-behind.
+pub fn tail(s: &str, max: usize) -> &str {
+    let mut start = s.len().saturating_sub(max);
+    while !s.is_char_boundary(start) {
+        start += 1;
+    }
+    &s[start..]
+}
+
+/// The first `max` bytes of `s` (or fewer, on a character boundary): for bounded look-ahead.
+pub fn head(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// Characters that render as nothing (or only reorder text) and so can hide inside a word.
 pub fn is_invisible(c: char) -> bool {
     matches!(c,
@@ -123,7 +141,9 @@ fn undisguise(s: &str) -> Cow<'_, str> {
         let c = rest.chars().next().expect("non-empty");
         // An ideographic full stop or comma between two host characters is a dot in disguise:
         // `sbisec。co。jp`. Between Japanese words it is punctuation and stays.
-        if (c == '。' || c == '、') && host_char_before(&out) && host_char_after(&rest[c.len_utf8()..])
+        if (c == '。' || c == '、')
+            && host_char_before(&out)
+            && host_char_after(&rest[c.len_utf8()..])
         {
             out.push('.');
         } else {
@@ -141,7 +161,9 @@ fn host_char_before(out: &str) -> bool {
 }
 
 fn host_char_after(rest: &str) -> bool {
-    rest.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+    rest.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -151,7 +173,10 @@ mod tests {
     #[test]
     fn table() {
         let cases: &[(&str, &str)] = &[
-            ("ｈｔｔｐｓ：／／ｓｂｉ－ｓｅｃ．ｎｅｔ", "https://sbi-sec.net"),
+            (
+                "ｈｔｔｐｓ：／／ｓｂｉ－ｓｅｃ．ｎｅｔ",
+                "https://sbi-sec.net",
+            ),
             ("マネ\u{200b}ックス", "マネックス"),
             ("Ｍｏｎｅｘ\u{202e}", "Monex"),
             ("hxxps://evil[.]top/a", "https://evil.top/a"),

@@ -8,7 +8,7 @@
 //! takes the closest plausible token; the WICG origin-bound line (`@host #code`) is read first
 //! because it also names the site the code is for, which the classifier checks.
 
-use crate::normalize::Normalized;
+use crate::normalize::{head, tail, Normalized};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use serde::Serialize;
@@ -41,22 +41,74 @@ pub struct Otp {
 
 const KEYWORDS: &[&str] = &[
     // English
-    "verification code", "security code", "confirmation code", "login code", "access code",
-    "auth code", "authentication code", "one-time code", "one time code", "one-time password",
-    "one time password", "one-time passcode", "one-time pin", "passcode", "password", "code",
-    "otp", "pin", "token", "verify", "coce",
+    "verification code",
+    "security code",
+    "confirmation code",
+    "login code",
+    "access code",
+    "auth code",
+    "authentication code",
+    "one-time code",
+    "one time code",
+    "one-time password",
+    "one time password",
+    "one-time passcode",
+    "one-time pin",
+    "passcode",
+    "password",
+    "code",
+    "otp",
+    "pin",
+    "token",
+    "verify",
+    "coce",
     // Japanese
-    "認証コード", "認証番号", "確認コード", "確認番号", "ワンタイムパスワード", "ワンタイムコード",
-    "ワンタイム", "暗証番号", "セキュリティコード", "承認番号", "パスコード", "認証キー", "コード",
-    "パスワード", "認証", "検証コード",
+    "認証コード",
+    "認証番号",
+    "確認コード",
+    "確認番号",
+    "ワンタイムパスワード",
+    "ワンタイムコード",
+    "ワンタイム",
+    "暗証番号",
+    "セキュリティコード",
+    "承認番号",
+    "パスコード",
+    "認証キー",
+    "コード",
+    "パスワード",
+    "認証",
+    "検証コード",
     // Others seen in real code messages
-    "codigo", "código", "kode", "код", "пароль", "验证码", "驗證碼", "校验码", "인증", "코드",
-    "mã", "ma kich hoat", "ma xac", "sms-code", "verificatiecode", "verifizierungscode",
+    "codigo",
+    "código",
+    "kode",
+    "код",
+    "пароль",
+    "验证码",
+    "驗證碼",
+    "校验码",
+    "인증",
+    "코드",
+    "mã",
+    "ma kich hoat",
+    "ma xac",
+    "sms-code",
+    "verificatiecode",
+    "verifizierungscode",
 ];
 
 /// Keywords that name a password rather than a one-time code; they are ignored in Wi-Fi talk.
 const PASSWORD_WORDS: &[&str] = &["password", "パスワード", "pin"];
-const WIFI_WORDS: &[&str] = &["wifi", "wi-fi", "ssid", "wlan", "ルーター", "ネットワーク名", "ポケット"];
+const WIFI_WORDS: &[&str] = &[
+    "wifi",
+    "wi-fi",
+    "ssid",
+    "wlan",
+    "ルーター",
+    "ネットワーク名",
+    "ポケット",
+];
 
 fn keywords() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();
@@ -71,7 +123,8 @@ fn keywords() -> &'static AhoCorasick {
 fn token_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"\b[0-9]{3,4} [0-9]{3,4}\b|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*").expect("token regex")
+        Regex::new(r"\b[0-9]{3,4} [0-9]{3,4}\b|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+            .expect("token regex")
     })
 }
 
@@ -96,7 +149,9 @@ pub fn extract(text: &Normalized) -> Otp {
             embedded: c.get(3).map(|m| m.as_str().to_ascii_lowercase()),
         });
     } else if last_line.len() == 11
-        && last_line.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+        && last_line
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
         && last_line.bytes().any(|b| b.is_ascii_uppercase())
         && last_line.bytes().any(|b| b.is_ascii_lowercase())
     {
@@ -105,7 +160,9 @@ pub fn extract(text: &Normalized) -> Otp {
         // `[#] Your Uber code: 5934 qlRnn4A1sbt`: the hash may end the line after the text.
         if tail.len() == 11
             && tail != last_line
-            && tail.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+            && tail
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
             && tail.bytes().any(|b| b.is_ascii_uppercase())
             && tail.bytes().any(|b| b.is_ascii_digit())
         {
@@ -145,9 +202,13 @@ pub fn extract(text: &Normalized) -> Otp {
         };
         let g_style = is_prefixed_code(&code);
         let has_letter = code.bytes().any(|b| b.is_ascii_alphabetic()) && !g_style;
-        // Distance to the nearest keyword, in bytes (after the keyword counts a little less).
+        // Distance to the nearest keyword, in bytes: only the keywords on either side of the
+        // token can be nearest, found by binary search (keywords are in text order).
         let mut dist = usize::MAX;
-        for &(ks, ke) in &kws {
+        let split = kws.partition_point(|&(ks, _)| ks < m.start());
+        let lo = split.saturating_sub(2);
+        let hi = (split + 2).min(kws.len());
+        for &(ks, ke) in &kws[lo..hi] {
             if ks <= m.start() && ke <= m.start() {
                 let gap = m.start() - ke;
                 if has_letter && !only_separators(&clean[ke..m.start()]) {
@@ -186,9 +247,36 @@ fn ascii_word_ok(folded: &str, s: usize, e: usize, word: &str) -> bool {
         // Compound words end in "code" in Dutch and German; "ZIP code", "area code" are not
         // one-time codes.
         "code" => {
-            let prev_word = folded[..s].trim_end().rsplit([' ', '\n']).next().unwrap_or("");
-            !matches!(prev_word, "zip" | "postal" | "post" | "area" | "country" | "dress" | "qr" | "bar" | "error" | "status" | "source" | "discount" | "promo" | "coupon" | "claim" | "voucher" | "bonus" | "reference" | "ref" | "prize" | "entry" | "booking")
-                && (after_ok || folded[e..].starts_with("s "))
+            let prev_word = folded[..s]
+                .trim_end()
+                .rsplit([' ', '\n'])
+                .next()
+                .unwrap_or("");
+            !matches!(
+                prev_word,
+                "zip"
+                    | "postal"
+                    | "post"
+                    | "area"
+                    | "country"
+                    | "dress"
+                    | "qr"
+                    | "bar"
+                    | "error"
+                    | "status"
+                    | "source"
+                    | "discount"
+                    | "promo"
+                    | "coupon"
+                    | "claim"
+                    | "voucher"
+                    | "bonus"
+                    | "reference"
+                    | "ref"
+                    | "prize"
+                    | "entry"
+                    | "booking"
+            ) && (after_ok || folded[e..].starts_with("s "))
         }
         _ => before_ok && (after_ok || folded[e..].starts_with('s')),
     }
@@ -196,7 +284,10 @@ fn ascii_word_ok(folded: &str, s: usize, e: usize, word: &str) -> bool {
 
 fn introduces_following(between: &str) -> bool {
     let t = between.trim().to_ascii_lowercase();
-    matches!(t.as_str(), "is your" | "is the" | "is" | "は" | "が" | "is your new")
+    matches!(
+        t.as_str(),
+        "is your" | "is the" | "is" | "は" | "が" | "is your new"
+    )
 }
 
 fn only_separators(s: &str) -> bool {
@@ -222,19 +313,19 @@ fn is_prefixed_code(code: &str) -> bool {
 
 /// Is this token a plausible code? Returns it as the user would type it.
 fn plausible(text: &str, s: usize, e: usize, tok: &str) -> Option<String> {
-    let before = text[..s].trim_end_matches(' ');
+    // Look-behind and look-ahead stay within a few words: linear time on long bodies.
+    let before = tail(&text[..s], 32).trim_end_matches(' ');
     let prev = text[..s].chars().next_back();
     let next = text[e..].chars().next();
-    let after = &text[e..];
+    let after = head(&text[e..], 32);
     // Glued to a longer number or word: part of something else (decimal, time, date, URL).
     let digit_before_prev = text[..s]
         .chars()
         .rev()
         .nth(1)
         .is_some_and(|c| c.is_ascii_digit());
-    let digit_after_next = next.is_some_and(|c| {
-        text[e + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit())
-    });
+    let digit_after_next =
+        next.is_some_and(|c| text[e + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit()));
     if matches!(prev, Some('+' | '@' | '#' | '_' | '&' | '?' | '%' | '-'))
         || (matches!(prev, Some('.' | ',' | ':' | '/')) && digit_before_prev)
         || matches!(next, Some('@' | '_' | '%' | '='))
@@ -250,18 +341,67 @@ fn plausible(text: &str, s: usize, e: usize, tok: &str) -> Option<String> {
         return None;
     }
     let lower_before = before.to_ascii_lowercase();
-    for w in ["ending in", "ending", "末尾", "下4桁", "zip", "order", "no.", "tel", "phone", "電話"] {
+    for w in [
+        "ending in",
+        "ending",
+        "末尾",
+        "下4桁",
+        "zip",
+        "order",
+        "no.",
+        "tel",
+        "phone",
+        "電話",
+    ] {
         if lower_before.ends_with(w) {
             return None;
         }
     }
     let after_trim = after.trim_start();
     for unit in [
-        "円", "年", "月", "日", "時", "分", "秒", "%", "yen", "ドル", "pt", "ポイント", "件", "個",
-        "人", "回", "歳", "点", "名", "号", "番地", "丁目", "階", "km", "kg", "mb", "gb", "min",
-        "minutes", "mins", "hours", "days", "am", "pm", "日間",
+        "円",
+        "年",
+        "月",
+        "日",
+        "時",
+        "分",
+        "秒",
+        "%",
+        "yen",
+        "ドル",
+        "pt",
+        "ポイント",
+        "件",
+        "個",
+        "人",
+        "回",
+        "歳",
+        "点",
+        "名",
+        "号",
+        "番地",
+        "丁目",
+        "階",
+        "km",
+        "kg",
+        "mb",
+        "gb",
+        "min",
+        "minutes",
+        "mins",
+        "hours",
+        "days",
+        "am",
+        "pm",
+        "日間",
     ] {
-        if after.starts_with(unit) || (unit.is_ascii() && after_trim.to_ascii_lowercase().starts_with(&format!("{unit} ")) && unit.len() > 2) {
+        if after.starts_with(unit)
+            || (unit.is_ascii()
+                && after_trim
+                    .to_ascii_lowercase()
+                    .starts_with(&format!("{unit} "))
+                && unit.len() > 2)
+        {
             return None;
         }
     }
@@ -283,7 +423,9 @@ fn plausible(text: &str, s: usize, e: usize, tok: &str) -> Option<String> {
         }
         let parts: Vec<&str> = tok.split('-').collect();
         if parts.len() == 2
-            && parts.iter().all(|p| (3..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            && parts
+                .iter()
+                .all(|p| (3..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
         {
             // 〒123-4567 was refused above; a bare 3-4 split with a 4-digit tail is a postcode
             // pattern in Japan only when introduced by 〒, so it stays a code here.
@@ -302,7 +444,10 @@ fn plausible(text: &str, s: usize, e: usize, tok: &str) -> Option<String> {
             return None;
         }
         // A year in a date.
-        if len == 4 && (tok.starts_with("19") || tok.starts_with("20")) && (after.starts_with(['/', '-', '年', '.']) || before.ends_with(['/', '-'])) {
+        if len == 4
+            && (tok.starts_with("19") || tok.starts_with("20"))
+            && (after.starts_with(['/', '-', '年', '.']) || before.ends_with(['/', '-']))
+        {
             return None;
         }
     } else {
@@ -355,7 +500,9 @@ mod tests {
 
     #[test]
     fn origin_bound() {
-        let o = extract(&normalize("123456 is your code\n@evil.top #123456 @sbisec.co.jp"));
+        let o = extract(&normalize(
+            "123456 is your code\n@evil.top #123456 @sbisec.co.jp",
+        ));
         let ob = o.origin.unwrap();
         assert_eq!(ob.host, "evil.top");
         assert_eq!(ob.embedded.as_deref(), Some("sbisec.co.jp"));

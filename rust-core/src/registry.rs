@@ -92,7 +92,8 @@ impl RegistryFile {
             #[serde(default)]
             blocked: Vec<String>,
         }
-        let raw: Raw = serde_json::from_str(text).map_err(|e| Error::RegistryJson(e.to_string()))?;
+        let raw: Raw =
+            serde_json::from_str(text).map_err(|e| Error::RegistryJson(e.to_string()))?;
         let version = match raw.version {
             Some(serde_json::Value::Number(n)) => n.as_u64().unwrap_or(0),
             None => {
@@ -276,7 +277,8 @@ pub fn normalize_domain(d: &str) -> Result<String, String> {
             "{d:?} must be a bare domain such as \"example.co.jp\" (no scheme, path, port or user)"
         ));
     }
-    let ascii = idna::domain_to_ascii(t).map_err(|_| format!("{d:?} is not a valid domain name"))?;
+    let ascii =
+        idna::domain_to_ascii(t).map_err(|_| format!("{d:?} is not a valid domain name"))?;
     if !ascii.contains('.') {
         return Err(format!("{d:?} has no top-level domain"));
     }
@@ -401,7 +403,9 @@ impl Registry {
         let mut token_patterns = Vec::new();
         let mut label_token_owner = Vec::new();
         for (i, l) in labels.iter().enumerate() {
-            if l.label.len() >= crate::lookalike::MIN_TOKEN_LEN {
+            if l.label.len() >= crate::lookalike::MIN_TOKEN_LEN
+                && !crate::lookalike::GENERIC_LABELS.contains(&l.label.as_str())
+            {
                 token_patterns.push(l.skeleton.clone());
                 label_token_owner.push(i);
             }
@@ -484,14 +488,16 @@ impl Registry {
 
     /// True if `host` is one of the service's own domains or a subdomain of one.
     pub fn is_official_for(&self, service: usize, host: &str) -> bool {
-        self.services[service]
-            .domains
-            .iter()
-            .any(|d| host == d || (host.ends_with(d.as_str()) && host[..host.len() - d.len()].ends_with('.')))
+        self.services[service].domains.iter().any(|d| {
+            host == d || (host.ends_with(d.as_str()) && host[..host.len() - d.len()].ends_with('.'))
+        })
     }
 
     /// Alias occurrences in folded text: (start, end, service), leftmost-longest.
-    pub fn find_aliases<'a>(&'a self, folded: &'a str) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+    pub fn find_aliases<'a>(
+        &'a self,
+        folded: &'a str,
+    ) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
         self.alias_automaton
             .iter()
             .flat_map(move |ac| ac.find_iter(folded))
@@ -499,7 +505,10 @@ impl Registry {
     }
 
     /// Official labels whose skeleton occurs in `host_skeleton` (itself a skeleton).
-    pub(crate) fn label_token_hits<'a>(&'a self, host_skeleton: &'a str) -> impl Iterator<Item = usize> + 'a {
+    pub(crate) fn label_token_hits<'a>(
+        &'a self,
+        host_skeleton: &'a str,
+    ) -> impl Iterator<Item = usize> + 'a {
         self.label_tokens
             .iter()
             .flat_map(move |ac| ac.find_overlapping_iter(host_skeleton))
@@ -560,14 +569,38 @@ mod tests {
     #[test]
     fn validation_names_entry_and_field() {
         let cases: &[(&str, &str)] = &[
-            (r#"{"version":1,"services":[{"id":"x","name":"X","domains":["co.jp"],"links":"never"}]}"#, "services[0] (id \"x\"): field `domains[0]`"),
-            (r#"{"version":1,"services":[{"id":"x","name":"X","domains":["https://x.com/"]}]}"#, "field `domains[0]`"),
-            (r#"{"version":1,"services":[{"id":"x","name":"X","links":"sometimes"}]}"#, "field `links`"),
-            (r#"{"version":1,"services":[{"id":"x","name":"X","domain":["x.com"]}]}"#, "field `domain`"),
-            (r#"{"version":1,"services":[{"id":"Bad Id"}]}"#, "field `id`"),
-            (r#"{"version":1,"services":[{"id":"x","aliases":["a"]}]}"#, "field `aliases[0]`"),
-            (r#"{"version":1,"services":[{"id":"x"},{"id":"x"}]}"#, "services[1] (id \"x\"): field `id`"),
-            (r#"{"version":2,"services":[]}"#, "version 2 is not supported"),
+            (
+                r#"{"version":1,"services":[{"id":"x","name":"X","domains":["co.jp"],"links":"never"}]}"#,
+                "services[0] (id \"x\"): field `domains[0]`",
+            ),
+            (
+                r#"{"version":1,"services":[{"id":"x","name":"X","domains":["https://x.com/"]}]}"#,
+                "field `domains[0]`",
+            ),
+            (
+                r#"{"version":1,"services":[{"id":"x","name":"X","links":"sometimes"}]}"#,
+                "field `links`",
+            ),
+            (
+                r#"{"version":1,"services":[{"id":"x","name":"X","domain":["x.com"]}]}"#,
+                "field `domain`",
+            ),
+            (
+                r#"{"version":1,"services":[{"id":"Bad Id"}]}"#,
+                "field `id`",
+            ),
+            (
+                r#"{"version":1,"services":[{"id":"x","aliases":["a"]}]}"#,
+                "field `aliases[0]`",
+            ),
+            (
+                r#"{"version":1,"services":[{"id":"x"},{"id":"x"}]}"#,
+                "services[1] (id \"x\"): field `id`",
+            ),
+            (
+                r#"{"version":2,"services":[]}"#,
+                "version 2 is not supported",
+            ),
             (r#"{"services":[]}"#, "missing field `version`"),
             (r#"not json"#, "not valid JSON"),
         ];

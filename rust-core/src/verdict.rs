@@ -246,7 +246,14 @@ impl Verdict {
         };
         let mut s = format!("{head} ({})\n", self.kind.as_str());
         if let Some(svc) = &self.service {
-            s += &format!("{}: {svc}\n", if ja { "名乗っているサービス" } else { "claims to be" });
+            s += &format!(
+                "{}: {svc}\n",
+                if ja {
+                    "名乗っているサービス"
+                } else {
+                    "claims to be"
+                }
+            );
         }
         if let Some(code) = &self.otp {
             s += &format!("{}: {code}\n", if ja { "認証コード" } else { "code" });

@@ -6,9 +6,23 @@ fn main() {
     let a: Vec<String> = std::env::args().collect();
     let rows: Vec<CorpusRow> = read_jsonl(std::path::Path::new(&a[1]));
     for r in rows.iter().filter(|r| r.label == a[2]) {
-        let v = classify(&Message { sender: "", body: &r.body }, Registry::builtin(), &Options::default());
+        let v = classify(
+            &Message {
+                sender: "",
+                body: &r.body,
+            },
+            Registry::builtin(),
+            &Options::default(),
+        );
         if v.action.as_str() == a[3] && (a.len() < 5 || !v.links.is_empty()) {
-            println!("{} {} {} {:?}\n   {:?}", r.id, v.kind.as_str(), v.links.len(), r.body.chars().take(200).collect::<String>(), v.reasons.iter().map(|x| x.en.as_str()).collect::<Vec<_>>());
+            println!(
+                "{} {} {} {:?}\n   {:?}",
+                r.id,
+                v.kind.as_str(),
+                v.links.len(),
+                r.body.chars().take(200).collect::<String>(),
+                v.reasons.iter().map(|x| x.en.as_str()).collect::<Vec<_>>()
+            );
         }
     }
 }

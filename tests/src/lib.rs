@@ -93,7 +93,8 @@ pub fn fixture_registry() -> Registry {
     users.sort();
     for u in users {
         let text = std::fs::read_to_string(&u).expect("user registry");
-        let user = RegistryFile::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", u.display()));
+        let user =
+            RegistryFile::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", u.display()));
         file.merge(user);
     }
     Registry::compile(&file, "JP").expect("fixture registry compiles")

@@ -88,7 +88,13 @@ pub fn score(data: &Path, reg: &Registry) -> Score {
         }
     };
     run(&otp, &|_| Some("1 otp ham fixtures"));
-    run(&uci, &|r| Some(if r.label == "ham" { "2 uci ham" } else { "3 uci spam" }));
+    run(&uci, &|r| {
+        Some(if r.label == "ham" {
+            "2 uci ham"
+        } else {
+            "3 uci spam"
+        })
+    });
     run(&ms, &|r| {
         if uci_bodies.contains(r.body.trim()) {
             return None;

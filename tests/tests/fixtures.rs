@@ -10,7 +10,14 @@ fn fixture_table() {
     assert!(rows.len() >= 200, "only {} fixtures", rows.len());
     let mut failures = Vec::new();
     for f in &rows {
-        let v = classify(&Message { sender: &f.sender, body: &f.body }, &reg, &Options::default());
+        let v = classify(
+            &Message {
+                sender: &f.sender,
+                body: &f.body,
+            },
+            &reg,
+            &Options::default(),
+        );
         let got = (
             v.action.as_str(),
             v.kind.as_str(),
