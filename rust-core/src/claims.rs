@@ -595,6 +595,7 @@ fn cue_automaton() -> &'static AhoCorasick {
     AC.get_or_init(|| {
         AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(CUES.iter().map(|(w, _)| w))
             .expect("cue automaton")
     })

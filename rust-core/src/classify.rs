@@ -425,8 +425,8 @@ fn decide(
     if let Some((s, how)) = claimed.filter(|(_, how)| *how != ClaimHow::Link) {
         let sender_ok = registered_for(s);
         if let Some(a) = analysed.iter().find(|a| {
-            !reg.is_official_for(s, &a.report.link.effective().host)
-                && !(sender_ok && merchant_mention(a))
+            !(reg.is_official_for(s, &a.report.link.effective().host)
+                || (sender_ok && merchant_mention(a)))
         }) {
             ctx.claim_reason(s, how);
             ctx.outside_reason(s, a);

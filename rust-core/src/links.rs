@@ -372,6 +372,14 @@ fn link_regex() -> &'static Regex {
     })
 }
 
+fn ip_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?::[0-9]{1,5})?(?:/[!-~]*)?$")
+            .expect("ip regex")
+    })
+}
+
 /// Find every link in normalised text (at most [`MAX_LINKS`]).
 pub fn extract(text: &Normalized) -> Vec<Link> {
     let folded = text.folded.as_str();
@@ -380,13 +388,18 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for caps in link_regex().captures_iter(folded) {
+    // `find_iter` (not captures) keeps the fast engines; which alternative matched is read
+    // back from the match itself.
+    for m in link_regex().find_iter(folded) {
         if out.len() >= MAX_LINKS {
             break;
         }
-        let m = caps.get(0).expect("group 0");
+        let g = m;
         let before = folded[..m.start()].chars().next_back();
-        if let Some(g) = caps.name("scheme") {
+        let t = m.as_str();
+        let is_scheme = t.starts_with("http") || t.starts_with("ftp:");
+        let is_ip = !is_scheme && ip_regex().is_match(t);
+        if is_scheme {
             let (s, e) = trim_trailing(folded, g.start(), g.end());
             // `http:/host`, `http:///host`, `http:\\host`: browsers repair these, so do we.
             let (f, c) = (
@@ -398,7 +411,7 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
                 link.span = (s, e);
                 out.push(link);
             }
-        } else if let Some(g) = caps.name("bare") {
+        } else if !is_ip {
             // `@host #code` (origin-bound code line) and `user@host` (e-mail) are not links.
             if matches!(before, Some('@') | Some('#') | Some('/') | Some('\\')) {
                 continue;
@@ -408,7 +421,7 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
                 link.span = (s, e);
                 out.push(link);
             }
-        } else if let Some(g) = caps.name("ip") {
+        } else {
             if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
                 continue;
             }
@@ -441,10 +454,7 @@ fn trim_trailing(s: &str, start: usize, mut end: usize) -> (usize, usize) {
     let seg = &s[start..end];
     let (mut open_p, mut close_p) = (seg.matches('(').count(), seg.matches(')').count());
     let (mut open_b, mut close_b) = (seg.matches('[').count(), seg.matches(']').count());
-    loop {
-        let Some(c) = s[start..end].chars().next_back() else {
-            break;
-        };
+    while let Some(c) = s[start..end].chars().next_back() {
         let strip = match c {
             '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '*' | '`' => true,
             ')' => open_p < close_p,

@@ -151,30 +151,26 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
     // or once look-alike letters are undone (`amaz0n-co-jp.icu`).
     let unicode_host = link.host_unicode.as_deref().unwrap_or(host);
     let host_skeleton = skeleton(unicode_host);
-    for l in &reg.labels {
-        let d = l.domain.as_str();
-        if d.len() < 6 || !d.contains('.') {
-            continue;
-        }
-        let forms = [
-            (host, d, l.domain_skeleton.as_str() == d),
-            (host_skeleton.as_str(), l.domain_skeleton.as_str(), false),
-        ];
-        for (h, dd, _) in forms {
-            let technique = if contains_bounded(h, dd, true) {
-                Some(Technique::DotGame)
-            } else if contains_bounded(h, &dd.replace('.', "-"), false) {
-                Some(Technique::HyphenGame)
+    for h in [host, host_skeleton.as_str()] {
+        for (i, dot, s, e) in reg.domain_form_hits(h) {
+            let hb = h.as_bytes();
+            let start_ok = s == 0 || matches!(hb[s - 1], b'.' | b'-');
+            let end_ok = if dot {
+                e < hb.len() && matches!(hb[e], b'.' | b'-')
             } else {
-                None
+                e == hb.len() || matches!(hb[e], b'.' | b'-')
             };
-            if let Some(technique) = technique {
+            if start_ok && end_ok {
+                let l = &reg.labels[i];
                 offer(Lookalike {
                     service: l.service,
-                    imitates: d.to_string(),
-                    technique,
+                    imitates: l.domain.clone(),
+                    technique: if dot {
+                        Technique::DotGame
+                    } else {
+                        Technique::HyphenGame
+                    },
                 });
-                break;
             }
         }
     }
@@ -218,13 +214,15 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
         if sk_len >= 5 {
             let sk_chars: Vec<char> = sk.chars().collect();
             for l in &reg.labels {
-                let ol = l.skeleton.chars().count();
+                let ol = l.skeleton_chars.len();
                 if ol < 5 || ol.abs_diff(sk_len) > 2 || l.skeleton == sk {
                     continue;
                 }
                 let limit = if ol >= 9 { 2 } else { 1 };
-                let other: Vec<char> = l.skeleton.chars().collect();
-                if osa_distance(&sk_chars, &other, limit) <= limit {
+                if ol.abs_diff(sk_len) > limit {
+                    continue;
+                }
+                if osa_distance(&sk_chars, &l.skeleton_chars, limit) <= limit {
                     offer(Lookalike {
                         service: l.service,
                         imitates: l.domain.clone(),
@@ -254,28 +252,6 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
         });
     }
     best
-}
-
-/// `needle` occurs in `host` starting at a label boundary and followed by `.` or `-` (and, for
-/// hyphen forms, possibly the end of a label).
-fn contains_bounded(host: &str, needle: &str, dot_form: bool) -> bool {
-    let hb = host.as_bytes();
-    let mut from = 0;
-    while let Some(pos) = host[from..].find(needle) {
-        let s = from + pos;
-        let e = s + needle.len();
-        let start_ok = s == 0 || matches!(hb[s - 1], b'.' | b'-');
-        let end_ok = if dot_form {
-            e < hb.len() && matches!(hb[e], b'.' | b'-')
-        } else {
-            e == hb.len() || matches!(hb[e], b'.' | b'-')
-        };
-        if start_ok && end_ok {
-            return true;
-        }
-        from = s + 1;
-    }
-    false
 }
 
 /// The token stands alone in the host: bounded by a label edge, a hyphen or a digit.

@@ -115,6 +115,7 @@ fn keywords() -> &'static AhoCorasick {
     AC.get_or_init(|| {
         AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(KEYWORDS)
             .expect("keyword automaton")
     })
@@ -171,11 +172,14 @@ pub fn extract(text: &Normalized) -> Otp {
     }
 
     // Keyword positions (byte offsets in folded, which equal those in clean).
-    let wifi = WIFI_WORDS.iter().any(|w| folded.contains(w));
+    // Wi-Fi talk is checked only when a password word is there to suppress (rarely).
+    let mut wifi: Option<bool> = None;
     let mut kws: Vec<(usize, usize)> = Vec::new();
     for m in keywords().find_iter(folded) {
         let word = KEYWORDS[m.pattern().as_usize()];
-        if wifi && PASSWORD_WORDS.contains(&word) {
+        if PASSWORD_WORDS.contains(&word)
+            && *wifi.get_or_insert_with(|| WIFI_WORDS.iter().any(|w| folded.contains(w)))
+        {
             continue;
         }
         if word.is_ascii() && !ascii_word_ok(folded, m.start(), m.end(), word) {
@@ -195,12 +199,24 @@ pub fn extract(text: &Normalized) -> Otp {
         (None, Some(h)) => clean.rfind(h.as_str()).unwrap_or(clean.len()),
         _ => clean.len(),
     };
+    // Without a keyword only `G-123456` style codes can be taken: skip the scan when none can
+    // occur (most messages are chat).
+    if kws.is_empty() && !clean.contains('-') {
+        return out;
+    }
     for m in token_regex().find_iter(&clean[..body_end]) {
         let tok = m.as_str();
+        // Cheap filters first: a code has a digit, and is near a keyword unless `G-123456`.
+        if !tok.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let g_style = is_prefixed_code(tok);
+        if kws.is_empty() && !g_style {
+            continue;
+        }
         let Some(code) = plausible(clean, m.start(), m.end(), tok) else {
             continue;
         };
-        let g_style = is_prefixed_code(&code);
         let has_letter = code.bytes().any(|b| b.is_ascii_alphabetic()) && !g_style;
         // Distance to the nearest keyword, in bytes: only the keywords on either side of the
         // token can be nearest, found by binary search (keywords are in text order).
@@ -357,7 +373,7 @@ fn plausible(text: &str, s: usize, e: usize, tok: &str) -> Option<String> {
             return None;
         }
     }
-    let after_trim = after.trim_start();
+    let after_lower = after.trim_start().to_ascii_lowercase();
     for unit in [
         "円",
         "年",
@@ -395,13 +411,12 @@ fn plausible(text: &str, s: usize, e: usize, tok: &str) -> Option<String> {
         "pm",
         "日間",
     ] {
-        if after.starts_with(unit)
-            || (unit.is_ascii()
-                && after_trim
-                    .to_ascii_lowercase()
-                    .starts_with(&format!("{unit} "))
-                && unit.len() > 2)
-        {
+        let spaced = unit.is_ascii()
+            && unit.len() > 2
+            && after_lower
+                .strip_prefix(unit)
+                .is_some_and(|r| r.starts_with(' '));
+        if after.starts_with(unit) || spaced {
             return None;
         }
     }

@@ -319,6 +319,8 @@ pub(crate) struct OfficialLabel {
     pub skeleton: String,
     /// The whole domain folded the same way.
     pub domain_skeleton: String,
+    /// `skeleton` as characters, for edit distance without allocating per comparison.
+    pub skeleton_chars: Vec<char>,
 }
 
 /// The compiled registry the classifier reads.
@@ -334,6 +336,10 @@ pub struct Registry {
     pub(crate) skeletons: HashMap<String, Vec<usize>>,
     pub(crate) label_tokens: Option<AhoCorasick>,
     pub(crate) label_token_owner: Vec<usize>,
+    /// Official domains as written, with hyphens for dots, and both in skeleton form: one
+    /// pass finds dot and hyphen games.
+    domain_forms: Option<AhoCorasick>,
+    domain_form_owner: Vec<(usize, bool)>,
     blocked: HashSet<String>,
     region: String,
 }
@@ -380,6 +386,7 @@ impl Registry {
                     labels.push(OfficialLabel {
                         service: idx,
                         domain: d.clone(),
+                        skeleton_chars: crate::lookalike::skeleton(&label).chars().collect(),
                         skeleton: crate::lookalike::skeleton(&label),
                         domain_skeleton: crate::lookalike::skeleton(d),
                         label,
@@ -411,6 +418,26 @@ impl Registry {
             }
         }
         let label_tokens = build_automaton_overlapping(&token_patterns);
+        let mut form_patterns: Vec<String> = Vec::new();
+        let mut domain_form_owner = Vec::new();
+        for (i, l) in labels.iter().enumerate() {
+            if l.domain.len() < 6 || !l.domain.contains('.') {
+                continue;
+            }
+            let mut forms = vec![
+                (l.domain.clone(), true),
+                (l.domain.replace('.', "-"), false),
+            ];
+            if l.domain_skeleton != l.domain {
+                forms.push((l.domain_skeleton.clone(), true));
+                forms.push((l.domain_skeleton.replace('.', "-"), false));
+            }
+            for (f, dot) in forms {
+                form_patterns.push(f);
+                domain_form_owner.push((i, dot));
+            }
+        }
+        let domain_forms = build_automaton_overlapping(&form_patterns);
         let blocked = file
             .blocked
             .iter()
@@ -428,6 +455,8 @@ impl Registry {
             skeletons,
             label_tokens,
             label_token_owner,
+            domain_forms,
+            domain_form_owner,
             blocked,
             region: region.to_ascii_uppercase(),
         })
@@ -504,6 +533,20 @@ impl Registry {
             .map(|m| (m.start(), m.end(), self.alias_owner[m.pattern().as_usize()]))
     }
 
+    /// Official domain forms occurring in `host`: (label index, dotted form, start, end).
+    pub(crate) fn domain_form_hits<'a>(
+        &'a self,
+        host: &'a str,
+    ) -> impl Iterator<Item = (usize, bool, usize, usize)> + 'a {
+        self.domain_forms
+            .iter()
+            .flat_map(move |ac| ac.find_overlapping_iter(host))
+            .map(|m| {
+                let (i, dot) = self.domain_form_owner[m.pattern().as_usize()];
+                (i, dot, m.start(), m.end())
+            })
+    }
+
     /// Official labels whose skeleton occurs in `host_skeleton` (itself a skeleton).
     pub(crate) fn label_token_hits<'a>(
         &'a self,
@@ -523,6 +566,7 @@ fn build_automaton(patterns: &[String]) -> Option<AhoCorasick> {
     Some(
         AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(patterns)
             .expect("alias automaton builds"),
     )
