@@ -27,6 +27,35 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The database is open in another process.
+    #[error("the database {0} is in use by another process")]
+    InUse(String),
+    /// The database was written by a newer smishgate.
+    #[error("the database was written in format {found}, newer than this build reads ({supported}): update smishgate")]
+    NewerFormat {
+        /// Format found on disk.
+        found: u32,
+        /// Format this build reads.
+        supported: u32,
+    },
+    /// The database files are damaged.
+    #[error("the database is damaged: {0}")]
+    Corrupt(String),
+    /// The storage engine failed (disk full, permissions, I/O).
+    #[error("storage error: {0}")]
+    Store(String),
+    /// No quarantined message has this id.
+    #[error("no quarantined message has id {0}")]
+    NoSuchRecord(u64),
+    /// No service has this id.
+    #[error("no service has id `{0}`")]
+    NoSuchService(String),
+    /// A service with this id exists already.
+    #[error("a service with id `{0}` exists already (use update)")]
+    ServiceExists(String),
+    /// Bad input that is not a registry entry (a sender, a cursor, a limit).
+    #[error("{0}")]
+    Invalid(String),
     /// A region code the sender module cannot dial.
     #[error("unknown region `{0}` (use an ISO 3166 code such as JP, US, GB)")]
     Region(String),

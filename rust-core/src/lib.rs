@@ -11,16 +11,20 @@
 pub mod claims;
 pub mod classify;
 pub mod error;
+pub mod gateway;
 pub mod links;
 pub mod lookalike;
 pub mod normalize;
 pub mod otp;
 pub mod registry;
 pub mod sender;
+pub mod store;
 pub mod timestamp;
 pub mod verdict;
 
 pub use classify::{classify, Message, Options};
 pub use error::{Error, Result};
+pub use gateway::{Decision, Gateway, GatewayOptions, ListQuery, Page, Sms, Stats};
 pub use registry::{LinkPolicy, Registry, RegistryFile, ServiceSpec};
+pub use store::{Record, Status, StoredReason};
 pub use verdict::{Action, Kind, Reason, ReasonCode, Verdict};

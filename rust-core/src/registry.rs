@@ -220,6 +220,10 @@ fn extend_unique(into: &mut Vec<String>, from: Vec<String>) {
 }
 
 impl ServiceSpec {
+    pub(crate) fn validated_for(self, entry: &str) -> Result<Self> {
+        self.validated(entry)
+    }
+
     fn validated(mut self, entry: &str) -> Result<Self> {
         let err = |field: &str, message: String| Error::RegistryEntry {
             entry: entry.to_string(),

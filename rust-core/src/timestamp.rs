@@ -77,6 +77,27 @@ pub fn parse_rfc3339(s: &str) -> Result<i64, String> {
     Ok(secs * 1000 + ms)
 }
 
+/// The calendar day (`YYYY-MM-DD`) of an epoch-ms instant at a UTC offset in minutes.
+pub fn day(epoch_ms: i64, utc_offset_minutes: i32) -> String {
+    let local = epoch_ms.div_euclid(1000) + i64::from(utc_offset_minutes) * 60;
+    let (y, m, d) = civil_from_days(local.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
 fn days_in_month(y: i64, m: i64) -> i64 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -116,6 +137,10 @@ mod tests {
             parse_rfc3339("2024-02-29T12:00:00-05:00"),
             Ok(1_709_226_000_000)
         );
+        assert_eq!(day(1_795_219_964_000, 540), "2026-11-21");
+        assert_eq!(day(1_795_219_964_000 - 10 * 3_600_000, 540), "2026-11-20");
+        assert_eq!(day(0, 0), "1970-01-01");
+        assert_eq!(day(-1, 0), "1969-12-31");
         for bad in [
             "2026-13-01T00:00:00Z",
             "2025-02-29T00:00:00Z",

@@ -1,0 +1,793 @@
+//! The gateway: the one door to the database, shared by the phone app and the command line.
+//!
+//! It wraps the pure classifier with state: the user's registry (an overlay over the built-in
+//! default, so an update's new brands still arrive), the quarantine of held messages with their
+//! verdicts, and their review. Every write that reports success has been flushed to disk; reads
+//! never block on writes; the object is `Send + Sync` with interior locking.
+//!
+//! Privacy: log lines name ids, kinds and services, never a sender, a body or a code.
+
+use crate::classify::{classify, Message, Options};
+use crate::error::{Error, Result};
+use crate::registry::{Registry, RegistryFile, ServiceSpec, FORMAT_VERSION as REGISTRY_VERSION};
+use crate::store::{self, dedup_hash, Counters, Record, Status, Store, StoredReason, Write};
+use crate::timestamp;
+use crate::verdict::{Action, Kind, Verdict};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+/// Default retention of quarantined messages, in days.
+pub const DEFAULT_RETENTION_DAYS: u32 = 90;
+
+/// How many records one internal write carries at most (bounds memory on large imports; the
+/// batch is still flushed once).
+const CHUNK: usize = 512;
+
+/// Options of [`Gateway::open_with`].
+#[derive(Debug, Clone)]
+pub struct GatewayOptions {
+    /// Region for numbers without a country code.
+    pub region: String,
+    /// Offset from UTC, in minutes, of the user's day (for per-day statistics).
+    pub utc_offset_minutes: i32,
+    /// Page cache of the storage engine, in bytes.
+    pub cache_bytes: u64,
+}
+
+impl Default for GatewayOptions {
+    fn default() -> Self {
+        GatewayOptions {
+            region: "JP".into(),
+            utc_offset_minutes: 9 * 60,
+            cache_bytes: 16 << 20,
+        }
+    }
+}
+
+/// An SMS handed to the gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sms {
+    /// Sender as the platform reports it.
+    pub sender: String,
+    /// Body.
+    pub body: String,
+    /// When it was received (epoch ms), if the platform says.
+    pub received_at: Option<i64>,
+}
+
+/// What the gateway decided for one message.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// The classifier's verdict.
+    pub verdict: Verdict,
+    /// The quarantine record id, when the message was kept.
+    pub record_id: Option<u64>,
+    /// The same (sender, body, received_at) was kept before: nothing new was stored.
+    pub duplicate: bool,
+}
+
+/// A filter and page request for [`Gateway::list`].
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Only this claimed service (id); `Some("-")` for none.
+    pub service: Option<String>,
+    /// Only this kind.
+    pub kind: Option<Kind>,
+    /// Only this status.
+    pub status: Option<Status>,
+    /// At most this many (0 means 50).
+    pub limit: usize,
+    /// Continue after this cursor (from a previous page).
+    pub cursor: Option<String>,
+}
+
+/// One page of quarantined messages, newest first.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The records.
+    pub records: Vec<Record>,
+    /// Pass this back for the next page; `None` at the end.
+    pub next_cursor: Option<String>,
+}
+
+/// Quarantine statistics.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Records held, any status.
+    pub total: u64,
+    /// By status.
+    pub by_status: BTreeMap<String, u64>,
+    /// By kind.
+    pub by_kind: BTreeMap<String, u64>,
+    /// By claimed service (`-` for none).
+    pub by_service: BTreeMap<String, u64>,
+    /// By day of reception (`YYYY-MM-DD` in the gateway's UTC offset).
+    pub by_day: BTreeMap<String, u64>,
+}
+
+/// The user's changes to the built-in registry.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Overlay {
+    schema: u16,
+    /// User services: a known id extends the default's entry (merge rules of `RegistryFile`).
+    services: Vec<ServiceSpec>,
+    /// Default services the user removed.
+    removed: Vec<String>,
+    /// Blocked senders as written.
+    blocked: Vec<String>,
+}
+
+impl Overlay {
+    fn effective(&self) -> RegistryFile {
+        let mut file = RegistryFile::default_registry().clone();
+        file.services.retain(|s| !self.removed.contains(&s.id));
+        file.merge(RegistryFile {
+            version: REGISTRY_VERSION,
+            services: self.services.clone(),
+            blocked: self.blocked.clone(),
+        });
+        file
+    }
+}
+
+struct State {
+    overlay: Overlay,
+}
+
+/// The gateway. Open one per database; share it between threads.
+pub struct Gateway {
+    store: Store,
+    registry: RwLock<Arc<Registry>>,
+    state: Mutex<State>,
+    opts: GatewayOptions,
+}
+
+impl std::fmt::Debug for Gateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gateway")
+            .field("region", &self.opts.region)
+            .finish()
+    }
+}
+
+impl Gateway {
+    /// Open (or create) the database at `path` with default options.
+    pub fn open(path: impl AsRef<Path>) -> Result<Gateway> {
+        Gateway::open_with(path, GatewayOptions::default())
+    }
+
+    /// Open (or create) the database at `path`.
+    pub fn open_with(path: impl AsRef<Path>, opts: GatewayOptions) -> Result<Gateway> {
+        if !crate::sender::is_known_region(&opts.region) {
+            return Err(Error::Region(opts.region));
+        }
+        let store = Store::open(path.as_ref(), opts.cache_bytes)?;
+        let overlay: Overlay = match store.overlay()? {
+            Some(bytes) => store::decode(&bytes)?,
+            None => Overlay::default(),
+        };
+        let registry = Registry::compile(&overlay.effective(), &opts.region)?;
+        log::debug!("gateway opened ({} services)", registry.services().len());
+        Ok(Gateway {
+            store,
+            registry: RwLock::new(Arc::new(registry)),
+            state: Mutex::new(State { overlay }),
+            opts,
+        })
+    }
+
+    fn registry(&self) -> Arc<Registry> {
+        self.registry
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave half a write behind (writes are one
+        // batch), so a poisoned lock is safe to take over.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Classify a message without storing anything.
+    pub fn classify(&self, sms: &Sms) -> Verdict {
+        classify(
+            &Message {
+                sender: &sms.sender,
+                body: &sms.body,
+            },
+            &self.registry(),
+            &Options::default(),
+        )
+    }
+
+    /// Classify a message; keep it when quarantined. Returns after the record is on disk.
+    pub fn ingest(&self, sms: &Sms) -> Result<Decision> {
+        Ok(self.ingest_batch(std::slice::from_ref(sms))?.remove(0))
+    }
+
+    /// Classify and keep a batch with one flush; every quarantined item is on disk on return.
+    pub fn ingest_batch(&self, batch: &[Sms]) -> Result<Vec<Decision>> {
+        let reg = self.registry();
+        let opts = Options::default();
+        let mut decisions: Vec<Decision> = batch
+            .iter()
+            .map(|sms| Decision {
+                verdict: classify(
+                    &Message {
+                        sender: &sms.sender,
+                        body: &sms.body,
+                    },
+                    &reg,
+                    &opts,
+                ),
+                record_id: None,
+                duplicate: false,
+            })
+            .collect();
+        if !decisions
+            .iter()
+            .any(|d| d.verdict.action == Action::Quarantine)
+        {
+            return Ok(decisions);
+        }
+        let now = now_ms();
+        let _guard = self.lock();
+        // Ids written in this batch per dedup hash, for duplicates inside the batch itself.
+        let mut pending: HashMap<[u8; 16], Vec<u64>> = HashMap::new();
+        let mut pending_records: HashMap<u64, usize> = HashMap::new();
+        let mut w = Write::new();
+        let mut in_write = 0;
+        let mut stored = 0;
+        for (i, sms) in batch.iter().enumerate() {
+            if decisions[i].verdict.action != Action::Quarantine {
+                continue;
+            }
+            let hash = dedup_hash(&sms.sender, &sms.body, sms.received_at);
+            let ids = match pending.get(&hash) {
+                Some(ids) => ids.clone(),
+                None => self.store.dedup(&hash)?,
+            };
+            let mut dup = None;
+            for &id in &ids {
+                let same = match pending_records.get(&id) {
+                    Some(&j) => batch[j] == *sms,
+                    None => self
+                        .store
+                        .record(id)?
+                        .is_some_and(|r| same_message(&r, sms)),
+                };
+                if same {
+                    dup = Some(id);
+                    break;
+                }
+            }
+            if let Some(id) = dup {
+                decisions[i].record_id = Some(id);
+                decisions[i].duplicate = true;
+                log::debug!("ingest: duplicate of record {id}, not stored again");
+                continue;
+            }
+            let id = self.store.next_id()?;
+            let record = new_record(id, sms, &decisions[i].verdict, now);
+            let day = self.day(record.received_at);
+            w.put_record(&record)?;
+            let mut new_ids = ids;
+            new_ids.push(id);
+            w.put_dedup(&hash, &new_ids)?;
+            pending.insert(hash, new_ids);
+            pending_records.insert(id, i);
+            w.counters().record(&record, &day, 1);
+            decisions[i].record_id = Some(id);
+            log::debug!(
+                "ingest: quarantined as record {id} (kind {}, service {})",
+                record.kind,
+                record.service.as_deref().unwrap_or("-")
+            );
+            in_write += 1;
+            stored += 1;
+            if in_write >= CHUNK {
+                self.store.apply(std::mem::replace(&mut w, Write::new()))?;
+                in_write = 0;
+            }
+        }
+        self.store.apply(w)?;
+        if stored > 0 {
+            self.store.flush()?;
+        }
+        Ok(decisions)
+    }
+
+    /// Quarantined messages newest first, filtered, one page at a time.
+    pub fn list(&self, q: &ListQuery) -> Result<Page> {
+        let limit = if q.limit == 0 {
+            50
+        } else {
+            q.limit.min(10_000)
+        };
+        let after = match &q.cursor {
+            Some(c) => Some(decode_cursor(c)?),
+            None => None,
+        };
+        let kind = q.kind.map(|k| k.as_str());
+        let mut records = Vec::new();
+        let mut last = None;
+        let mut more = false;
+        for item in self.store.records_newest_first(after.as_deref()) {
+            let (key, r) = item?;
+            let keep = q.status.is_none_or(|s| r.status == s)
+                && kind.is_none_or(|k| r.kind == k)
+                && q.service
+                    .as_deref()
+                    .is_none_or(|s| r.service.as_deref().unwrap_or("-") == s);
+            if !keep {
+                continue;
+            }
+            if records.len() == limit {
+                more = true;
+                break;
+            }
+            last = Some(key);
+            records.push(r);
+        }
+        Ok(Page {
+            records,
+            next_cursor: if more {
+                last.map(|k| encode_cursor(&k))
+            } else {
+                None
+            },
+        })
+    }
+
+    /// One quarantined message.
+    pub fn get(&self, id: u64) -> Result<Record> {
+        self.store.record(id)?.ok_or(Error::NoSuchRecord(id))
+    }
+
+    /// Release a message: mark it released and return it for delivery. With `trust`, also
+    /// register its sender for that service.
+    pub fn release(&self, id: u64, trust: Option<&str>) -> Result<Record> {
+        let mut state = self.lock();
+        let mut r = self.store.record(id)?.ok_or(Error::NoSuchRecord(id))?;
+        let mut w = Write::new();
+        let mut new_overlay = None;
+        if let Some(service) = trust {
+            let mut o = state.overlay.clone();
+            add_sender_to(&mut o, service, &r.sender)?;
+            w.put_overlay(store::encode(&o)?);
+            new_overlay = Some(o);
+        }
+        self.set_status(&mut w, &mut r, Status::Released)?;
+        self.store.apply(w)?;
+        self.store.flush()?;
+        if let Some(o) = new_overlay {
+            self.install(&mut state, o)?;
+        }
+        log::debug!(
+            "release: record {id} released{}",
+            if trust.is_some() {
+                ", sender trusted"
+            } else {
+                ""
+            }
+        );
+        Ok(r)
+    }
+
+    /// Confirm a message as smishing; with `block`, also block its sender.
+    pub fn confirm(&self, id: u64, block: bool) -> Result<Record> {
+        let mut state = self.lock();
+        let mut r = self.store.record(id)?.ok_or(Error::NoSuchRecord(id))?;
+        let mut w = Write::new();
+        let mut new_overlay = None;
+        if block {
+            let mut o = state.overlay.clone();
+            block_in(&mut o, &r.sender)?;
+            w.put_overlay(store::encode(&o)?);
+            new_overlay = Some(o);
+        }
+        self.set_status(&mut w, &mut r, Status::Confirmed)?;
+        self.store.apply(w)?;
+        self.store.flush()?;
+        if let Some(o) = new_overlay {
+            self.install(&mut state, o)?;
+        }
+        log::debug!(
+            "confirm: record {id} confirmed{}",
+            if block { ", sender blocked" } else { "" }
+        );
+        Ok(r)
+    }
+
+    fn set_status(&self, w: &mut Write, r: &mut Record, status: Status) -> Result<()> {
+        if r.status != status {
+            let c: &mut Counters = w.counters();
+            c.add(format!("status/{}", r.status.as_str()), -1);
+            c.add(format!("status/{}", status.as_str()), 1);
+            r.status = status;
+            r.status_at = now_ms();
+        }
+        w.put_record(r)
+    }
+
+    /// Delete a message for good.
+    pub fn delete(&self, id: u64) -> Result<()> {
+        let _state = self.lock();
+        let r = self.store.record(id)?.ok_or(Error::NoSuchRecord(id))?;
+        let mut w = Write::new();
+        self.remove_into(&mut w, &r)?;
+        self.store.apply(w)?;
+        self.store.flush()?;
+        log::debug!("delete: record {id} deleted");
+        Ok(())
+    }
+
+    fn remove_into(&self, w: &mut Write, r: &Record) -> Result<()> {
+        w.remove_record(r);
+        let given = r.received_at_given.then_some(r.received_at);
+        let hash = dedup_hash(&r.sender, &r.body, given);
+        let mut ids = self.store.dedup(&hash)?;
+        ids.retain(|&i| i != r.id);
+        w.put_dedup(&hash, &ids)?;
+        let day = self.day(r.received_at);
+        w.counters().record(r, &day, -1);
+        Ok(())
+    }
+
+    /// Delete messages received more than `days` days ago (default
+    /// [`DEFAULT_RETENTION_DAYS`]). Returns how many were deleted.
+    pub fn purge(&self, days: Option<u32>) -> Result<usize> {
+        let days = days.unwrap_or(DEFAULT_RETENTION_DAYS);
+        let cutoff = now_ms() - i64::from(days) * 86_400_000;
+        let _state = self.lock();
+        let mut old = Vec::new();
+        for r in self.store.records_oldest_first() {
+            let r = r?;
+            if r.received_at >= cutoff {
+                break;
+            }
+            old.push(r);
+        }
+        for chunk in old.chunks(CHUNK) {
+            let mut w = Write::new();
+            // Dedup lists of records purged in the same chunk are updated one after another.
+            for r in chunk {
+                self.remove_into(&mut w, r)?;
+                self.store.apply(std::mem::replace(&mut w, Write::new()))?;
+            }
+            self.store.apply(w)?;
+        }
+        self.store.flush()?;
+        log::debug!(
+            "purge: {} records older than {days} days deleted",
+            old.len()
+        );
+        Ok(old.len())
+    }
+
+    /// Statistics of the quarantine.
+    pub fn stats(&self) -> Result<Stats> {
+        let map = |g: &str| -> Result<BTreeMap<String, u64>> {
+            Ok(self.store.counters(g)?.into_iter().collect())
+        };
+        let by_status = map("status")?;
+        Ok(Stats {
+            total: by_status.values().sum(),
+            by_status,
+            by_kind: map("kind")?,
+            by_service: map("svc")?,
+            by_day: map("day")?,
+        })
+    }
+
+    /// Bytes the database occupies on disk.
+    pub fn size_on_disk(&self) -> Result<u64> {
+        self.store.size_on_disk()
+    }
+
+    fn day(&self, ms: i64) -> String {
+        timestamp::day(ms, self.opts.utc_offset_minutes)
+    }
+
+    // ----- the user's registry -----
+
+    /// The effective registry (default plus the user's changes) in the file format.
+    pub fn registry_file(&self) -> RegistryFile {
+        self.lock().overlay.effective()
+    }
+
+    /// One service of the effective registry.
+    pub fn service(&self, id: &str) -> Result<ServiceSpec> {
+        self.registry_file()
+            .services
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| Error::NoSuchService(id.to_string()))
+    }
+
+    /// Add a new service.
+    pub fn add_service(&self, spec: ServiceSpec) -> Result<()> {
+        let spec = spec.checked()?;
+        self.change(|o, effective| {
+            if effective.services.iter().any(|s| s.id == spec.id) {
+                return Err(Error::ServiceExists(spec.id.clone()));
+            }
+            o.removed.retain(|r| *r != spec.id);
+            o.services.retain(|s| s.id != spec.id);
+            o.services.push(spec.clone());
+            Ok(())
+        })
+    }
+
+    /// Replace the user's entry of a service (for a built-in service, what extends it).
+    pub fn update_service(&self, spec: ServiceSpec) -> Result<()> {
+        let spec = spec.checked()?;
+        self.change(|o, effective| {
+            if !effective.services.iter().any(|s| s.id == spec.id) {
+                return Err(Error::NoSuchService(spec.id.clone()));
+            }
+            o.services.retain(|s| s.id != spec.id);
+            o.services.push(spec.clone());
+            Ok(())
+        })
+    }
+
+    /// Remove a service (a built-in one is hidden until the registry is reset).
+    pub fn remove_service(&self, id: &str) -> Result<()> {
+        self.change(|o, effective| {
+            if !effective.services.iter().any(|s| s.id == id) {
+                return Err(Error::NoSuchService(id.to_string()));
+            }
+            o.services.retain(|s| s.id != id);
+            if RegistryFile::default_registry()
+                .services
+                .iter()
+                .any(|s| s.id == id)
+                && !o.removed.iter().any(|r| r == id)
+            {
+                o.removed.push(id.to_string());
+            }
+            Ok(())
+        })
+    }
+
+    /// Register a sender for a service.
+    pub fn add_sender(&self, id: &str, sender: &str) -> Result<()> {
+        self.change(|o, effective| {
+            if !effective.services.iter().any(|s| s.id == id) {
+                return Err(Error::NoSuchService(id.to_string()));
+            }
+            add_sender_to(o, id, sender)
+        })
+    }
+
+    /// Block a sender: its messages are quarantined with kind `blocked`.
+    pub fn block_sender(&self, sender: &str) -> Result<()> {
+        self.change(|o, _| block_in(o, sender))
+    }
+
+    /// Unblock a sender (however it was written when blocked).
+    pub fn unblock_sender(&self, sender: &str) -> Result<bool> {
+        let key = crate::sender::parse(sender, &self.opts.region).key;
+        let mut found = false;
+        self.change(|o, _| {
+            let before = o.blocked.len();
+            o.blocked
+                .retain(|b| crate::sender::parse(b, &self.opts.region).key != key);
+            found = o.blocked.len() != before;
+            Ok(())
+        })?;
+        Ok(found)
+    }
+
+    /// Blocked senders as written.
+    pub fn blocked_senders(&self) -> Vec<String> {
+        self.lock().overlay.blocked.clone()
+    }
+
+    /// Import a registry file (the `check` schema). `replace` drops the user's earlier changes
+    /// first; otherwise the file is merged over them. Returns the number of services read.
+    pub fn import_registry(&self, json: &str, replace: bool) -> Result<usize> {
+        let file = RegistryFile::from_json(json)?;
+        let n = file.services.len();
+        self.change(|o, _| {
+            if replace {
+                *o = Overlay::default();
+            }
+            for spec in file.services.iter().cloned() {
+                match o.services.iter_mut().find(|s| s.id == spec.id) {
+                    Some(existing) => {
+                        let mut one = RegistryFile {
+                            version: REGISTRY_VERSION,
+                            services: vec![existing.clone()],
+                            blocked: Vec::new(),
+                        };
+                        one.merge(RegistryFile {
+                            version: REGISTRY_VERSION,
+                            services: vec![spec],
+                            blocked: Vec::new(),
+                        });
+                        *existing = one.services.remove(0);
+                    }
+                    None => {
+                        o.removed.retain(|r| *r != spec.id);
+                        o.services.push(spec);
+                    }
+                }
+            }
+            for b in &file.blocked {
+                block_in(o, b)?;
+            }
+            Ok(())
+        })?;
+        Ok(n)
+    }
+
+    /// The effective registry as JSON (the `check` schema).
+    pub fn export_registry(&self) -> String {
+        self.registry_file().to_json()
+    }
+
+    /// Drop every change the user made to the registry (blocked senders included).
+    pub fn reset_registry(&self) -> Result<()> {
+        self.change(|o, _| {
+            *o = Overlay::default();
+            Ok(())
+        })
+    }
+
+    /// Apply a change to the overlay: validated by compiling it, then written and flushed,
+    /// then installed. Nothing is written when the change or its result is invalid.
+    fn change(&self, f: impl FnOnce(&mut Overlay, &RegistryFile) -> Result<()>) -> Result<()> {
+        let mut state = self.lock();
+        let effective = state.overlay.effective();
+        let mut o = state.overlay.clone();
+        f(&mut o, &effective)?;
+        o.schema = 1;
+        let mut w = Write::new();
+        w.put_overlay(store::encode(&o)?);
+        // Compile before writing: a change that cannot compile is refused whole.
+        let compiled = Registry::compile(&o.effective(), &self.opts.region)?;
+        self.store.apply(w)?;
+        self.store.flush()?;
+        *self.registry.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(compiled);
+        state.overlay = o;
+        log::debug!("registry changed");
+        Ok(())
+    }
+
+    fn install(&self, state: &mut State, o: Overlay) -> Result<()> {
+        let compiled = Registry::compile(&o.effective(), &self.opts.region)?;
+        *self.registry.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(compiled);
+        state.overlay = o;
+        Ok(())
+    }
+}
+
+fn add_sender_to(o: &mut Overlay, id: &str, sender: &str) -> Result<()> {
+    if crate::sender::parse(sender, "JP").kind == crate::sender::SenderKind::Unknown {
+        return Err(Error::Invalid(format!(
+            "{sender:?} is neither a number nor a sender name"
+        )));
+    }
+    if !o.services.iter().any(|s| s.id == id) {
+        let in_default = RegistryFile::default_registry()
+            .services
+            .iter()
+            .any(|s| s.id == id);
+        if !in_default {
+            return Err(Error::NoSuchService(id.to_string()));
+        }
+        o.services.push(ServiceSpec {
+            id: id.to_string(),
+            name: String::new(),
+            aliases: Vec::new(),
+            senders: Vec::new(),
+            domains: Vec::new(),
+            links: None,
+            category: None,
+            region: None,
+            sources: Vec::new(),
+            note: None,
+        });
+    }
+    let spec = o
+        .services
+        .iter_mut()
+        .find(|s| s.id == id)
+        .expect("just ensured");
+    if !spec.senders.iter().any(|s| s == sender) {
+        spec.senders.push(sender.to_string());
+    }
+    Ok(())
+}
+
+fn block_in(o: &mut Overlay, sender: &str) -> Result<()> {
+    if crate::sender::parse(sender, "JP").kind == crate::sender::SenderKind::Unknown {
+        return Err(Error::Invalid(format!(
+            "{sender:?} is neither a number nor a sender name"
+        )));
+    }
+    if !o.blocked.iter().any(|b| b == sender) {
+        o.blocked.push(sender.to_string());
+    }
+    Ok(())
+}
+
+fn same_message(r: &Record, sms: &Sms) -> bool {
+    r.sender == sms.sender
+        && r.body == sms.body
+        && match sms.received_at {
+            Some(t) => r.received_at_given && r.received_at == t,
+            None => !r.received_at_given,
+        }
+}
+
+fn new_record(id: u64, sms: &Sms, v: &Verdict, now: i64) -> Record {
+    Record {
+        schema: store::RECORD_SCHEMA,
+        id,
+        sender: sms.sender.clone(),
+        body: sms.body.clone(),
+        received_at: sms.received_at.unwrap_or(now),
+        received_at_given: sms.received_at.is_some(),
+        ingested_at: now,
+        status: Status::Quarantined,
+        status_at: now,
+        kind: v.kind.as_str().to_string(),
+        service: v.service.clone(),
+        otp: v.otp.clone(),
+        hosts: v
+            .links
+            .iter()
+            .map(|l| l.link.effective().host.clone())
+            .collect(),
+        reasons: v
+            .reasons
+            .iter()
+            .map(|r| StoredReason {
+                code: serde_json::to_value(r.code)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                en: r.en.clone(),
+                ja: r.ja.clone(),
+                service: r.service.clone(),
+                host: r.host.clone(),
+                imitates: r.imitates.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn encode_cursor(key: &[u8]) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_cursor(c: &str) -> Result<Vec<u8>> {
+    let bad = || Error::Invalid(format!("{c:?} is not a cursor returned by list"));
+    if c.len() != 32 || !c.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    (0..16)
+        .map(|i| u8::from_str_radix(&c[2 * i..2 * i + 2], 16).map_err(|_| bad()))
+        .collect()
+}
+
+impl ServiceSpec {
+    /// Validate a service written by hand (the same rules as a registry file).
+    pub fn checked(self) -> Result<ServiceSpec> {
+        let id = self.id.clone();
+        self.validated_for(&format!("service {id:?}"))
+    }
+}

@@ -1,0 +1,375 @@
+//! The gateway end to end on a real sled database in a temporary directory.
+
+use smishgate_core::{Error, Gateway, GatewayOptions, Kind, ListQuery, ServiceSpec, Sms, Status};
+use std::sync::Arc;
+
+fn sms(sender: &str, body: &str, at: i64) -> Sms {
+    Sms {
+        sender: sender.into(),
+        body: body.into(),
+        received_at: Some(at),
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+const PHISH: &str =
+    "【SBI証券】お取引制限のお知らせ。本人確認してください https://sbisec-co-jp.xyz/login";
+
+#[test]
+fn ingest_keeps_quarantined_only_and_dedups() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Gateway::open(dir.path()).unwrap();
+    let t = now();
+    let d = g.ingest(&sms("+819011112222", PHISH, t)).unwrap();
+    assert_eq!(d.verdict.kind, Kind::Impersonation);
+    let id = d.record_id.expect("stored");
+    assert!(!d.duplicate);
+    let ok = g
+        .ingest(&sms("+819011112222", "明日10.30に駅で", t))
+        .unwrap();
+    assert_eq!(ok.record_id, None);
+    // The platform delivers the same SMS twice: stored once.
+    let again = g.ingest(&sms("+819011112222", PHISH, t)).unwrap();
+    assert_eq!((again.record_id, again.duplicate), (Some(id), true));
+    // Same text at another time is another message.
+    let later = g.ingest(&sms("+819011112222", PHISH, t + 1000)).unwrap();
+    assert_ne!(later.record_id, Some(id));
+    // Within one batch too.
+    let batch = g
+        .ingest_batch(&[
+            sms("a", PHISH, t + 5),
+            sms("a", PHISH, t + 5),
+            sms("b", "hi", t),
+        ])
+        .unwrap();
+    assert_eq!(batch[0].record_id, batch[1].record_id);
+    assert!(batch[1].duplicate && !batch[0].duplicate);
+    assert_eq!(g.stats().unwrap().total, 3);
+    let r = g.get(id).unwrap();
+    assert_eq!(r.body, PHISH);
+    assert_eq!(r.status, Status::Quarantined);
+    assert_eq!(r.service.as_deref(), Some("sbi-sec"));
+    assert!(!r.reasons.is_empty());
+    assert_eq!(r.hosts, ["sbisec-co-jp.xyz"]);
+}
+
+#[test]
+fn list_newest_first_with_cursor_and_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Gateway::open(dir.path()).unwrap();
+    let t = now();
+    let mut batch = Vec::new();
+    for i in 0..30 {
+        batch.push(sms(&format!("+8190{i:08}"), PHISH, t - i * 60_000));
+        batch.push(sms(
+            "x",
+            &format!(
+                "Your parcel is on hold, pay the fee now: https://usps.com-redelivery.top/{i}"
+            ),
+            t - i * 60_000 - 1,
+        ));
+    }
+    g.ingest_batch(&batch).unwrap();
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = g
+            .list(&ListQuery {
+                service: Some("sbi-sec".into()),
+                limit: 7,
+                cursor: cursor.clone(),
+                ..ListQuery::default()
+            })
+            .unwrap();
+        assert!(page.records.len() <= 7);
+        seen.extend(page.records.iter().map(|r| r.received_at));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 30);
+    assert!(seen.windows(2).all(|w| w[0] > w[1]), "newest first");
+    let usps = g
+        .list(&ListQuery {
+            service: Some("usps".into()),
+            limit: 100,
+            ..ListQuery::default()
+        })
+        .unwrap();
+    assert_eq!(usps.records.len(), 30);
+    assert!(matches!(
+        g.list(&ListQuery {
+            cursor: Some("zz".into()),
+            ..ListQuery::default()
+        }),
+        Err(Error::Invalid(_))
+    ));
+}
+
+#[test]
+fn release_trust_confirm_block_delete_purge() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Gateway::open(dir.path()).unwrap();
+    let t = now();
+    // A real code from an unregistered number whose link the user knows is fine.
+    let code = "【楽天証券】ログイン認証コード 482913 詳しくは https://www.rakuten-sec.co.jp/ へ。 https://r-sec-info.com/a";
+    let d = g.ingest(&sms("+815012340000", code, t)).unwrap();
+    let id = d.record_id.expect("quarantined for the foreign link");
+    let r = g.release(id, Some("rakuten-sec")).unwrap();
+    assert_eq!(r.status, Status::Released);
+    assert!(g
+        .service("rakuten-sec")
+        .unwrap()
+        .senders
+        .contains(&"+815012340000".to_string()));
+    let trusted = g
+        .ingest(&sms(
+            "+815012340000",
+            "【楽天証券】認証コード 111222",
+            t + 1,
+        ))
+        .unwrap();
+    assert_eq!(trusted.verdict.kind, Kind::Trusted);
+
+    let p = g
+        .ingest(&sms("+819099998888", PHISH, t))
+        .unwrap()
+        .record_id
+        .unwrap();
+    g.confirm(p, true).unwrap();
+    assert_eq!(g.get(p).unwrap().status, Status::Confirmed);
+    let blocked = g
+        .ingest(&sms("090-9999-8888", "こんにちは", t + 2))
+        .unwrap();
+    assert_eq!(blocked.verdict.kind, Kind::Blocked);
+    assert!(g.unblock_sender("+81 90 9999 8888").unwrap());
+    assert_eq!(
+        g.ingest(&sms("09099998888", "こんにちは", t + 3))
+            .unwrap()
+            .verdict
+            .kind,
+        Kind::Clean
+    );
+
+    let stats = g.stats().unwrap();
+    assert_eq!(stats.by_status.get("confirmed"), Some(&1));
+    assert_eq!(stats.by_status.get("released"), Some(&1));
+    g.delete(p).unwrap();
+    assert!(matches!(g.get(p), Err(Error::NoSuchRecord(_))));
+    assert!(matches!(g.delete(p), Err(Error::NoSuchRecord(_))));
+    // Deleted means forgotten: the same message is kept again if it comes back.
+    assert!(!g.ingest(&sms("+819099998888", PHISH, t)).unwrap().duplicate);
+
+    let old = g
+        .ingest(&sms("x", PHISH, t - 100 * 86_400_000))
+        .unwrap()
+        .record_id
+        .unwrap();
+    assert_eq!(g.purge(None).unwrap(), 1);
+    assert!(g.get(old).is_err());
+    let s = g.stats().unwrap();
+    assert_eq!(s.total, 3);
+    assert_eq!(s.by_kind.values().sum::<u64>(), 3);
+    assert_eq!(s.by_day.values().sum::<u64>(), 3);
+}
+
+#[test]
+fn registry_changes_persist_and_bad_input_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let g = Gateway::open(dir.path()).unwrap();
+        let gym = ServiceSpec {
+            id: "my-gym".into(),
+            name: "My Gym".into(),
+            aliases: vec!["My Gym".into()],
+            senders: vec!["MYGYM".into()],
+            domains: vec!["mygym.example.com".into()],
+            links: Some(smishgate_core::LinkPolicy::Official),
+            category: None,
+            region: None,
+            sources: vec![],
+            note: None,
+        };
+        g.add_service(gym.clone()).unwrap();
+        assert!(matches!(
+            g.add_service(gym.clone()),
+            Err(Error::ServiceExists(_))
+        ));
+        let before = g.export_registry();
+        let mut bad = gym.clone();
+        bad.domains = vec!["co.jp".into()];
+        assert!(g.update_service(bad).is_err());
+        assert!(g
+            .import_registry(
+                r#"{"version":1,"services":[{"id":"x","links":"sometimes"}]}"#,
+                false
+            )
+            .is_err());
+        assert!(g.add_sender("no-such", "X").is_err());
+        assert!(g.block_sender("  ").is_err());
+        assert_eq!(
+            g.export_registry(),
+            before,
+            "refused changes leave the registry as it was"
+        );
+        g.add_sender("monex", "MONEX").unwrap();
+        g.remove_service("paypal").unwrap();
+        g.block_sender("+81 80 1234 5678").unwrap();
+        assert_eq!(
+            g.import_registry(r#"{"version":1,"services":[{"id":"city-water","name":"水道局","aliases":["水道局"],"domains":["suido.example.jp"],"links":"official"}]}"#, false).unwrap(),
+            1
+        );
+    }
+    let g = Gateway::open(dir.path()).unwrap();
+    assert!(g.service("my-gym").is_ok());
+    assert!(g.service("city-water").is_ok());
+    assert!(g
+        .service("monex")
+        .unwrap()
+        .senders
+        .contains(&"MONEX".to_string()));
+    assert!(g.service("paypal").is_err());
+    assert_eq!(g.blocked_senders(), ["+81 80 1234 5678"]);
+    let t = now();
+    let v = g
+        .ingest(&sms("MONEX", "マネックス証券 認証コード 123456", t))
+        .unwrap();
+    assert_eq!(v.verdict.kind, Kind::Trusted);
+    g.reset_registry().unwrap();
+    assert!(g.service("my-gym").is_err());
+    assert!(g.service("paypal").is_ok());
+    assert!(g.blocked_senders().is_empty());
+}
+
+#[test]
+fn second_open_is_in_use_and_threads_share_one_gateway() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Arc::new(Gateway::open(dir.path()).unwrap());
+    match Gateway::open(dir.path()) {
+        Err(Error::InUse(_)) => {}
+        other => panic!("expected in use, got {other:?}"),
+    }
+    let t = now();
+    let handles: Vec<_> = (0..4)
+        .map(|k| {
+            let g = Arc::clone(&g);
+            std::thread::spawn(move || {
+                for i in 0..50 {
+                    g.ingest(&sms(&format!("s{k}"), PHISH, t + i)).unwrap();
+                    let _ = g.list(&ListQuery::default()).unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    assert_eq!(g.stats().unwrap().total, 200);
+    assert_eq!(g.stats().unwrap().by_kind.get("impersonation"), Some(&200));
+}
+
+#[test]
+fn damaged_databases_are_errors_not_panics() {
+    let t = now();
+    for damage in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let g = Gateway::open(dir.path()).unwrap();
+            for i in 0..200 {
+                g.ingest(&sms("x", PHISH, t + i)).unwrap();
+            }
+        }
+        let db = dir.path().join("db");
+        let len = std::fs::metadata(&db).unwrap().len();
+        match damage {
+            0 => std::fs::OpenOptions::new()
+                .write(true)
+                .open(&db)
+                .unwrap()
+                .set_len(len / 3)
+                .unwrap(),
+            1 => {
+                let mut bytes = std::fs::read(&db).unwrap();
+                for b in bytes.iter_mut().skip(64).step_by(97) {
+                    *b ^= 0x5a;
+                }
+                std::fs::write(&db, bytes).unwrap();
+            }
+            _ => std::fs::write(dir.path().join("conf"), b"garbage\x00\xff").unwrap(),
+        }
+        // Either a clear error, or (when the damage only cut the log's tail) a clean open.
+        let outcome = std::panic::catch_unwind(|| match Gateway::open(dir.path()) {
+            Ok(g) => {
+                let _ = g.stats();
+                let _ = g.list(&ListQuery::default());
+                "opened".to_string()
+            }
+            Err(e) => e.to_string(),
+        });
+        let text = outcome.expect("no panic escapes the gateway");
+        assert!(!text.is_empty(), "damage {damage}");
+    }
+}
+
+#[test]
+fn nothing_private_reaches_the_log() {
+    use log::{Level, Metadata, Record};
+    use std::sync::Mutex;
+    struct Capture(Mutex<Vec<String>>);
+    impl log::Log for Capture {
+        fn enabled(&self, _: &Metadata) -> bool {
+            true
+        }
+        fn log(&self, r: &Record) {
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("{} {}", r.target(), r.args()));
+        }
+        fn flush(&self) {}
+    }
+    static CAPTURE: Capture = Capture(Mutex::new(Vec::new()));
+    log::set_logger(&CAPTURE).unwrap();
+    log::set_max_level(Level::Debug.to_level_filter());
+
+    let dir = tempfile::tempdir().unwrap();
+    let g = Gateway::open_with(dir.path(), GatewayOptions::default()).unwrap();
+    let t = now();
+    let body = "【SBI証券】認証コード K7Q9Z4 秘密メモZQX https://sbisec-login.top/x";
+    let sender = "+81 90-5555-0101";
+    let d = g.ingest(&sms(sender, body, t)).unwrap();
+    let id = d.record_id.unwrap();
+    g.release(id, Some("sbi-sec")).unwrap();
+    let d2 = g.ingest(&sms("+81 90-5555-0202", body, t + 1)).unwrap();
+    g.confirm(d2.record_id.unwrap(), true).unwrap();
+    g.ingest_batch(&[sms(sender, body, t + 2)]).unwrap();
+    let lines = CAPTURE.0.lock().unwrap().clone();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("smishgate_core") && l.contains("ingest")),
+        "the gateway's debug lines were captured: {lines:?}"
+    );
+    for l in &lines {
+        for secret in [
+            "K7Q9Z4",
+            "秘密メモZQX",
+            "9055550101",
+            "90-5555",
+            "5555-0101",
+            "5555-0202",
+            "9055550202",
+            "sbisec-login",
+            "認証コード",
+        ] {
+            assert!(!l.contains(secret), "log line leaks {secret:?}: {l}");
+        }
+    }
+}
