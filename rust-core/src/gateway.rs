@@ -355,6 +355,15 @@ impl Gateway {
         let mut w = Write::new();
         let mut new_overlay = None;
         if let Some(service) = trust {
+            if !state
+                .overlay
+                .effective()
+                .services
+                .iter()
+                .any(|s| s.id == service)
+            {
+                return Err(Error::NoSuchService(service.to_string()));
+            }
             let mut o = state.overlay.clone();
             add_sender_to(&mut o, service, &r.sender)?;
             w.put_overlay(store::encode(&o)?);
@@ -443,29 +452,22 @@ impl Gateway {
         let days = days.unwrap_or(DEFAULT_RETENTION_DAYS);
         let cutoff = now_ms() - i64::from(days) * 86_400_000;
         let _state = self.lock();
-        let mut old = Vec::new();
+        // Oldest first, one record at a time: memory stays flat however much is purged. Each
+        // removal is applied before the next so that shared dedup lists stay exact.
+        let mut n = 0;
         for r in self.store.records_oldest_first() {
             let r = r?;
             if r.received_at >= cutoff {
                 break;
             }
-            old.push(r);
-        }
-        for chunk in old.chunks(CHUNK) {
             let mut w = Write::new();
-            // Dedup lists of records purged in the same chunk are updated one after another.
-            for r in chunk {
-                self.remove_into(&mut w, r)?;
-                self.store.apply(std::mem::replace(&mut w, Write::new()))?;
-            }
+            self.remove_into(&mut w, &r)?;
             self.store.apply(w)?;
+            n += 1;
         }
         self.store.flush()?;
-        log::debug!(
-            "purge: {} records older than {days} days deleted",
-            old.len()
-        );
-        Ok(old.len())
+        log::debug!("purge: {n} records older than {days} days deleted");
+        Ok(n)
     }
 
     /// Statistics of the quarantine.
@@ -762,6 +764,12 @@ fn new_record(id: u64, sms: &Sms, v: &Verdict, now: i64) -> Record {
             .collect(),
     }
 }
+
+// The gateway is shared between threads (the app's receiver and its UI).
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Gateway>();
+};
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
