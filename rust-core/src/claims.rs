@@ -339,7 +339,15 @@ fn claim_shape(
     // Signature: the message ends with the name.
     if e >= content_end && s > 0 {
         let p = before.trim_end_matches([' ', '\u{3000}']);
+        let spaced = p.len() < before.len();
+        // After a space, a name ends the message as a signature when it is written in Japanese
+        // (`…ください https://… 佐川急便`) or follows a link; an English sentence ending in a
+        // name (`let's watch Netflix`) is talk, not a signature.
+        let last_token = p.rsplit([' ', '\n', '\u{3000}']).next().unwrap_or("");
+        let signature_after_space =
+            spaced && (!f[s..e].starts_with(|c: char| c.is_ascii()) || last_token.contains('/'));
         if (p.is_empty() && before_start == 0)
+            || signature_after_space
             || p.ends_with(|c: char| "\n-–—/(（【[。．.!！、,:".contains(c))
         {
             return Some(ClaimHow::Signature);
@@ -555,6 +563,13 @@ const CUES: &[(&str, Cue)] = &[
     ("fraud", Cue::SecurityAlert),
     ("security alert", Cue::SecurityAlert),
     ("compromised", Cue::SecurityAlert),
+    ("did not authorize", Cue::SecurityAlert),
+    ("didn't authorize", Cue::SecurityAlert),
+    ("did not make this", Cue::SecurityAlert),
+    ("if this wasn't you", Cue::SecurityAlert),
+    ("not you?", Cue::SecurityAlert),
+    ("charge of", Cue::Payment),
+    ("pending charge", Cue::Payment),
     ("new device", Cue::SecurityAlert),
     ("不正", Cue::SecurityAlert),
     ("不審", Cue::SecurityAlert),
@@ -613,13 +628,13 @@ pub struct Pressure {
 }
 
 /// Undo digit-for-letter spelling inside words (`BL0CKED`, `W0N`, `F1VE`) so cues match; a
-/// digit is replaced only when a letter touches it.
+/// digit is replaced only between two letters.
 fn unleet(folded: &str) -> std::borrow::Cow<'_, str> {
     let b = folded.as_bytes();
     let leet = |c: u8| matches!(c, b'0' | b'1' | b'3' | b'4' | b'5');
+    // Letters on both sides: `bl0cked`, `w0n`, `v0daf0ne`; never `24h` or `3pm`.
     let touches = |i: usize| {
-        (i > 0 && b[i - 1].is_ascii_alphabetic())
-            || (i + 1 < b.len() && b[i + 1].is_ascii_alphabetic())
+        i > 0 && b[i - 1].is_ascii_alphabetic() && i + 1 < b.len() && b[i + 1].is_ascii_alphabetic()
     };
     if !(0..b.len()).any(|i| leet(b[i]) && touches(i)) {
         return std::borrow::Cow::Borrowed(folded);
@@ -654,8 +669,10 @@ pub fn pressure(folded: &str, skip: &[(usize, usize)]) -> Pressure {
         if word.is_ascii() && word.as_bytes()[0].is_ascii_alphabetic() {
             let b = folded.as_bytes();
             let before_ok = m.start() == 0 || !b[m.start() - 1].is_ascii_alphanumeric();
-            let after_ok =
-                m.end() >= b.len() || !(b[m.end()].is_ascii_alphanumeric() || b[m.end()] == b'\'');
+            // A cue ending in a digit (`within 24`) may run on into a unit (`24h`).
+            let after_ok = m.end() >= b.len()
+                || word.ends_with(|c: char| c.is_ascii_digit())
+                || !(b[m.end()].is_ascii_alphanumeric() || b[m.end()] == b'\'');
             // Plurals and -ed forms still count ("fees", "packages").
             let plural = m.end() < b.len()
                 && matches!(b[m.end()], b's' | b'd')

@@ -105,6 +105,12 @@ pub fn skeleton(label: &str) -> String {
         .to_lowercase();
     // TR39 maps `m` to `rn`, `w` to `vv`, `0` to `O`, `1`/`I` to `l` already; a few swaps it
     // does not treat as confusable are common in phishing domains.
+    // `vv` reads as `w` at a glance (`vvellsfargo`); TR39 leaves it alone.
+    let sk = if sk.contains("vv") {
+        sk.replace("vv", "w")
+    } else {
+        sk
+    };
     sk.chars()
         .map(|c| match c {
             '0' => 'o',
@@ -119,6 +125,27 @@ pub fn skeleton(label: &str) -> String {
         .collect()
 }
 
+/// Keep the better of the current finding and a candidate.
+fn offer(best: &mut Option<Lookalike>, cand: Lookalike) {
+    let rank = |t: Technique| match t {
+        Technique::Confusable => 0,
+        Technique::DotGame => 1,
+        Technique::HyphenGame => 2,
+        Technique::OtherSuffix => 3,
+        Technique::BrandToken => 4,
+        Technique::EditDistance => 5,
+    };
+    // Same technique: the longer official label is the better explanation
+    // (`smbc-card` over `smbc` for `smbc-card-verify.top`).
+    let better = best.as_ref().is_none_or(|b| {
+        let (rc, rb) = (rank(cand.technique), rank(b.technique));
+        rc < rb || (rc == rb && cand.imitates.len() > b.imitates.len())
+    });
+    if better {
+        *best = Some(cand);
+    }
+}
+
 /// Check one link (its judged target) against the registry's official domains.
 pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
     let link = link.effective();
@@ -127,25 +154,6 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
     }
     let host = link.host.as_str();
     let mut best: Option<Lookalike> = None;
-    let mut offer = |cand: Lookalike| {
-        let rank = |t: Technique| match t {
-            Technique::Confusable => 0,
-            Technique::DotGame => 1,
-            Technique::HyphenGame => 2,
-            Technique::OtherSuffix => 3,
-            Technique::BrandToken => 4,
-            Technique::EditDistance => 5,
-        };
-        // Same technique: the longer official label is the better explanation
-        // (`smbc-card` over `smbc` for `smbc-card-verify.top`).
-        let better = best.as_ref().is_none_or(|b| {
-            let (rc, rb) = (rank(cand.technique), rank(b.technique));
-            rc < rb || (rc == rb && cand.imitates.len() > b.imitates.len())
-        });
-        if better {
-            best = Some(cand);
-        }
-    };
 
     // Dot and hyphen games: the whole official domain embedded in a foreign host, as written
     // or once look-alike letters are undone (`amaz0n-co-jp.icu`).
@@ -162,15 +170,18 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
             };
             if start_ok && end_ok {
                 let l = &reg.labels[i];
-                offer(Lookalike {
-                    service: l.service,
-                    imitates: l.domain.clone(),
-                    technique: if dot {
-                        Technique::DotGame
-                    } else {
-                        Technique::HyphenGame
+                offer(
+                    &mut best,
+                    Lookalike {
+                        service: l.service,
+                        imitates: l.domain.clone(),
+                        technique: if dot {
+                            Technique::DotGame
+                        } else {
+                            Technique::HyphenGame
+                        },
                     },
-                });
+                );
             }
         }
     }
@@ -203,15 +214,20 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
                 } else {
                     Technique::Confusable
                 };
-                offer(Lookalike {
-                    service: l.service,
-                    imitates: l.domain.clone(),
-                    technique,
-                });
+                offer(
+                    &mut best,
+                    Lookalike {
+                        service: l.service,
+                        imitates: l.domain.clone(),
+                        technique,
+                    },
+                );
             }
         }
         let sk_len = sk.chars().count();
-        if sk_len >= 5 {
+        // Weak techniques can only lose to a strong finding: skip them once there is one.
+        let strong = best.as_ref().is_some_and(|b| b.technique.is_strong());
+        if sk_len >= 5 && !strong {
             let sk_chars: Vec<char> = sk.chars().collect();
             for l in &reg.labels {
                 let ol = l.skeleton_chars.len();
@@ -223,11 +239,14 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
                     continue;
                 }
                 if osa_distance(&sk_chars, &l.skeleton_chars, limit) <= limit {
-                    offer(Lookalike {
-                        service: l.service,
-                        imitates: l.domain.clone(),
-                        technique: Technique::EditDistance,
-                    });
+                    offer(
+                        &mut best,
+                        Lookalike {
+                            service: l.service,
+                            imitates: l.domain.clone(),
+                            technique: Technique::EditDistance,
+                        },
+                    );
                 }
             }
         }
@@ -235,6 +254,9 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
 
     // Brand tokens, searched in skeleton space: a token visible only once `0`/`o` and friends
     // are undone (`amaz0n-account.shop`) was disguised on purpose, which makes it strong.
+    if best.as_ref().is_some_and(|b| b.technique.is_strong()) {
+        return best;
+    }
     for i in reg.label_token_hits(&host_skeleton) {
         let l = &reg.labels[i];
         if !(token_is_bounded(&host_skeleton, &l.skeleton) || l.label.len() >= FREE_TOKEN_LEN) {
@@ -245,11 +267,14 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
         } else {
             Technique::Confusable
         };
-        offer(Lookalike {
-            service: l.service,
-            imitates: l.domain.clone(),
-            technique,
-        });
+        offer(
+            &mut best,
+            Lookalike {
+                service: l.service,
+                imitates: l.domain.clone(),
+                technique,
+            },
+        );
     }
     best
 }

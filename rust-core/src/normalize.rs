@@ -34,7 +34,8 @@ pub fn normalize(body: &str) -> Normalized {
             _ => Cow::Owned(stripped.nfkc().filter(|&c| !is_invisible(c)).collect()),
         }
     };
-    let clean = undisguise(&nfkc).into_owned();
+    let clean = undisguise(&nfkc);
+    let clean = compact_headers(&clean).into_owned();
     let folded = clean.to_ascii_lowercase();
     Normalized { clean, folded }
 }
@@ -158,6 +159,35 @@ fn undisguise(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Spaces inside a `【…】` header split a name on purpose (`【ソニー 銀行】`): a header is a
+/// label, never a sentence, so its spaces go.
+fn compact_headers(s: &str) -> Cow<'_, str> {
+    if !s.contains('【') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('【') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        match after.find('】') {
+            Some(close)
+                if after[..close].chars().count() <= 32 && !after[..close].contains('\n') =>
+            {
+                out.extend(after[..close].chars().filter(|c| !c.is_whitespace()));
+                out.push('】');
+                rest = &after[close + '】'.len_utf8()..];
+            }
+            _ => {
+                out.push('【');
+                rest = &after['【'.len_utf8()..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 fn host_char_before(out: &str) -> bool {
     out.chars()
         .next_back()
@@ -186,6 +216,8 @@ mod tests {
             ("hxxps://evil[.]top/a", "https://evil.top/a"),
             ("HXXP://evil(.)top", "http://evil.top"),
             ("sbisec。co。jp", "sbisec.co.jp"),
+            ("【ソニー 銀行】ご案内", "【ソニー銀行】ご案内"),
+            ("【　三井住友　カード　】", "【三井住友カード】"),
             ("ありがとう。また明日", "ありがとう。また明日"),
             ("example{.}com[:]8080", "example.com:8080"),
             ("１２３４５６", "123456"),

@@ -63,41 +63,48 @@ pub fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Vec<T> {
         .collect()
 }
 
-/// All fixture rows (`tests/fixtures/*.jsonl`).
-pub fn fixtures() -> Vec<Fixture> {
-    let mut out = Vec::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(tests_dir().join("fixtures"))
+/// The fixture tables (`tests/fixtures/*.jsonl`), each with the registry it is written against:
+/// the default plus its own user file (`user_registry_<table>.json`, or for `<name>_ja` and
+/// `<name>_en` tables the shared `user_registry_<name>.json`). Tables are independent: one
+/// table's user file never changes another's expectations.
+pub fn fixture_tables() -> Vec<(String, Registry, Vec<Fixture>)> {
+    let dir = tests_dir().join("fixtures");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("fixtures dir")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
         .collect();
     files.sort();
-    for f in files {
-        out.extend(read_jsonl::<Fixture>(&f));
-    }
-    out
-}
-
-/// The registry the fixtures are written against: the default plus the fixtures' user files.
-pub fn fixture_registry() -> Registry {
-    let mut file = RegistryFile::default_registry().clone();
-    let mut users: Vec<PathBuf> = std::fs::read_dir(tests_dir().join("fixtures"))
-        .expect("fixtures dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("user_registry") && n.ends_with(".json"))
+    files
+        .into_iter()
+        .map(|f| {
+            let stem = f
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
+            let base = stem
+                .trim_end_matches("_ja")
+                .trim_end_matches("_en")
+                .to_string();
+            let mut file = RegistryFile::default_registry().clone();
+            for name in [
+                format!("user_registry_{stem}.json"),
+                format!("user_registry_{base}.json"),
+            ] {
+                let u = dir.join(&name);
+                if u.exists() {
+                    let text = std::fs::read_to_string(&u).expect("user registry");
+                    let user = RegistryFile::from_json(&text)
+                        .unwrap_or_else(|e| panic!("{}: {e}", u.display()));
+                    file.merge(user);
+                    break;
+                }
+            }
+            let reg = Registry::compile(&file, "JP").expect("fixture registry compiles");
+            (stem, reg, read_jsonl::<Fixture>(&f))
         })
-        .collect();
-    users.sort();
-    for u in users {
-        let text = std::fs::read_to_string(&u).expect("user registry");
-        let user =
-            RegistryFile::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", u.display()));
-        file.merge(user);
-    }
-    Registry::compile(&file, "JP").expect("fixture registry compiles")
+        .collect()
 }
 
 pub mod score;
