@@ -38,9 +38,25 @@ pub struct GatewayOptions {
 
 impl Default for GatewayOptions {
     fn default() -> Self {
+        GatewayOptions::for_region("JP")
+    }
+}
+
+impl GatewayOptions {
+    /// Options for a region: its numbering plan and, where the region has one time zone, its
+    /// UTC offset for per-day statistics (UTC otherwise; set `utc_offset_minutes` to change).
+    pub fn for_region(region: &str) -> GatewayOptions {
+        let utc_offset_minutes = match region.to_ascii_uppercase().as_str() {
+            "JP" | "KR" => 9 * 60,
+            "CN" | "TW" | "HK" | "SG" | "PH" => 8 * 60,
+            "IN" => 5 * 60 + 30,
+            "DE" | "FR" | "NL" | "IT" | "ES" => 60,
+            "NZ" => 12 * 60,
+            _ => 0,
+        };
         GatewayOptions {
-            region: "JP".into(),
-            utc_offset_minutes: 9 * 60,
+            region: region.to_string(),
+            utc_offset_minutes,
             cache_bytes: 16 << 20,
         }
     }
@@ -465,7 +481,9 @@ impl Gateway {
             self.store.apply(w)?;
             n += 1;
         }
-        self.store.flush()?;
+        if n > 0 {
+            self.store.flush()?;
+        }
         log::debug!("purge: {n} records older than {days} days deleted");
         Ok(n)
     }

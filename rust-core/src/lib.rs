@@ -12,6 +12,7 @@ pub mod claims;
 pub mod classify;
 pub mod error;
 pub mod gateway;
+pub mod import;
 pub mod links;
 pub mod lookalike;
 pub mod normalize;

@@ -54,6 +54,27 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order of the vocabulary table.
+    pub const ALL: [Kind; 12] = [
+        Kind::Trusted,
+        Kind::Otp,
+        Kind::Clean,
+        Kind::OffPolicy,
+        Kind::UnverifiedClaim,
+        Kind::SuspiciousLink,
+        Kind::CallbackLure,
+        Kind::Impersonation,
+        Kind::SpoofedSender,
+        Kind::LookalikeDomain,
+        Kind::OtpPhishing,
+        Kind::Blocked,
+    ];
+
+    /// Parse a kebab-case name (`lookalike-domain`).
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+
     /// The kebab-case name used in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -262,5 +283,36 @@ impl Verdict {
             s += &format!("- {}\n", if ja { &r.ja } else { &r.en });
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_round_trips() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::parse(k.as_str()), Some(k));
+            let json = serde_json::to_value(k).unwrap();
+            assert_eq!(json.as_str(), Some(k.as_str()), "serde and as_str agree");
+        }
+        // A kind added to the enum but not to ALL fails here.
+        let count = |k: Kind| match k {
+            Kind::Trusted
+            | Kind::Otp
+            | Kind::Clean
+            | Kind::OffPolicy
+            | Kind::UnverifiedClaim
+            | Kind::SuspiciousLink
+            | Kind::CallbackLure
+            | Kind::Impersonation
+            | Kind::SpoofedSender
+            | Kind::LookalikeDomain
+            | Kind::OtpPhishing
+            | Kind::Blocked => 1,
+        };
+        assert_eq!(Kind::ALL.iter().map(|&k| count(k)).sum::<usize>(), 12);
+        assert_eq!(Kind::parse("nope"), None);
     }
 }

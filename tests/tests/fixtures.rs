@@ -16,7 +16,7 @@ fn fixture_table() {
                     sender: &f.sender,
                     body: &f.body,
                 },
-                &reg,
+                reg,
                 &Options::default(),
             );
             let got = (

@@ -1,0 +1,1109 @@
+//! Inbox exports, read as a stream of messages for the gateway.
+//!
+//! Two formats, told apart by the first byte that is not whitespace (a UTF-8 byte-order mark is
+//! skipped):
+//!
+//! * `{` — **JSON Lines**, the input of `smishgate check`: one object a line, `{"id"?: string |
+//!   number, "sender": string, "body": string, "received_at"?: RFC 3339 text or epoch ms}`.
+//!   Blank lines are ignored. Positions read `line 12`.
+//! * `<` — the XML of the Android app **SMS Backup & Restore**: `<smses count=".."><sms
+//!   address=".." date="<epoch ms>" type="1" body=".." …/>…</smses>`. Only received messages
+//!   (`type="1"`) are read; sent messages, drafts, outbox and the like (any other type) and every
+//!   `<mms>` element are skipped and counted ([`Skipped`]). Positions read `sms #37 (byte
+//!   10422)`: the 1-based ordinal of the `<sms>` element in the file and the offset of its `<`.
+//!
+//! Reading is streaming: the reader holds one line or one element at a time, so a
+//! 100,000-message export is read in constant memory. A bad record (a line that is not a
+//! message, an `<sms>` without address or body, a date that is not a number) yields an
+//! [`ImportError`] of kind [`ErrorKind::BadRecord`] naming its position, and reading goes on.
+//! Anything that makes the rest of the input unreadable — XML that is not well formed, a file
+//! that ends inside `<smses>`, an I/O error — yields one fatal error (see
+//! [`ImportError::is_fatal`]) and ends the stream; what was read before it stands.
+//!
+//! Attribute values are unescaped as XML says (`&#10;`, `&amp;`, `&quot;`, …), with one
+//! allowance for what SMS Backup & Restore really writes: an emoji outside the Basic
+//! Multilingual Plane is written as two UTF-16 surrogate references (`&#55357;&#56832;`), which
+//! are joined into the one character. A reference to no character (a lone surrogate, `&#0;`)
+//! becomes U+FFFD; an unknown named entity or a `&` without `;` makes the record bad.
+//!
+//! Pure: no classification, no I/O beyond the [`BufRead`] it is given, no logging. Error
+//! messages name positions, attributes and fields, never a sender, a body or a code.
+
+use crate::gateway::Sms;
+use crate::timestamp;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::QName;
+use quick_xml::Reader;
+use serde_json::Value;
+use std::fmt;
+use std::io::{self, BufRead};
+
+/// The format of an inbox export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON Lines, as read by `smishgate check`.
+    JsonLines,
+    /// The XML of SMS Backup & Restore.
+    SmsBackupXml,
+}
+
+impl Format {
+    /// A short stable name: `jsonl` or `sms-backup-xml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::JsonLines => "jsonl",
+            Format::SmsBackupXml => "sms-backup-xml",
+        }
+    }
+}
+
+/// One message read from an export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportItem {
+    /// Where it was read: `line 12`, `sms #37 (byte 10422)`.
+    pub position: String,
+    /// The message.
+    pub sms: Sms,
+}
+
+/// What went wrong, in one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// One record is bad; it is skipped and reading goes on.
+    BadRecord,
+    /// The input is not well formed (or ends too early); reading stops.
+    Syntax,
+    /// Reading the input failed; reading stops.
+    Io,
+    /// The format cannot be told from the first byte (or the input is empty).
+    UnknownFormat,
+}
+
+/// An error while reading an export: where, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    /// What went wrong, in one word.
+    pub kind: ErrorKind,
+    /// Where: `line 12`, `sms #37 (byte 10422)`, `byte 5120`.
+    pub position: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ImportError {
+    fn new(kind: ErrorKind, position: impl Into<String>, message: impl Into<String>) -> Self {
+        ImportError {
+            kind,
+            position: position.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Whether the error ends the import (anything but a bad record).
+    pub fn is_fatal(&self) -> bool {
+        self.kind != ErrorKind::BadRecord
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.position, self.message)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Records skipped on purpose (not errors).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// `<sms>` elements that were not received messages (sent, drafts, outbox, failed, queued).
+    pub not_received: u64,
+    /// `<mms>` elements.
+    pub mms: u64,
+}
+
+impl Skipped {
+    /// Everything skipped.
+    pub fn total(&self) -> u64 {
+        self.not_received + self.mms
+    }
+}
+
+/// Where detection left the input: bytes and line breaks skipped before the first record.
+#[derive(Debug, Clone, Copy, Default)]
+struct Start {
+    bytes: u64,
+    newlines: u64,
+}
+
+/// Tell the format from the first byte that is not whitespace, consuming the whitespace (and a
+/// UTF-8 byte-order mark) before it.
+pub fn detect<R: BufRead>(reader: &mut R) -> Result<Format, ImportError> {
+    detect_counting(reader).map(|(f, _)| f)
+}
+
+fn detect_counting<R: BufRead>(reader: &mut R) -> Result<(Format, Start), ImportError> {
+    let mut start = Start::default();
+    let mut first_chunk = true;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(ImportError::new(
+                    ErrorKind::Io,
+                    format!("byte {}", start.bytes),
+                    format!("cannot read the input: {e}"),
+                ))
+            }
+        };
+        if buf.is_empty() {
+            return Err(ImportError::new(
+                ErrorKind::UnknownFormat,
+                format!("byte {}", start.bytes),
+                "the input is empty: no messages to read",
+            ));
+        }
+        let mut skip = 0;
+        if first_chunk && buf.starts_with(b"\xEF\xBB\xBF") {
+            skip = 3;
+        }
+        first_chunk = false;
+        while skip < buf.len() && buf[skip].is_ascii_whitespace() {
+            if buf[skip] == b'\n' {
+                start.newlines += 1;
+            }
+            skip += 1;
+        }
+        if skip < buf.len() {
+            let b = buf[skip];
+            let position = format!("byte {}", start.bytes + skip as u64);
+            reader.consume(skip);
+            start.bytes += skip as u64;
+            return match b {
+                b'<' => Ok((Format::SmsBackupXml, start)),
+                b'{' => Ok((Format::JsonLines, start)),
+                b'[' => Err(ImportError::new(
+                    ErrorKind::UnknownFormat,
+                    position,
+                    "a JSON array is not read: write one JSON object a line (JSON Lines)",
+                )),
+                0xFE | 0xFF | 0 => Err(ImportError::new(
+                    ErrorKind::UnknownFormat,
+                    position,
+                    "the input looks like UTF-16: save the export as UTF-8",
+                )),
+                _ => Err(ImportError::new(
+                    ErrorKind::UnknownFormat,
+                    position,
+                    "cannot tell the format: expected `<` (SMS Backup & Restore XML) or `{` \
+                     (JSON Lines) as the first character",
+                )),
+            };
+        }
+        let n = buf.len();
+        reader.consume(n);
+        start.bytes += n as u64;
+    }
+}
+
+/// Open an export of either format: detect it, then read it with [`Importer`].
+pub fn open<R: BufRead>(mut reader: R) -> Result<Importer<R>, ImportError> {
+    let (format, start) = detect_counting(&mut reader)?;
+    let inner = match format {
+        Format::JsonLines => Inner::Json(JsonLinesReader::starting_at_line(reader, start.newlines)),
+        Format::SmsBackupXml => Inner::Xml(SmsBackupReader::starting_at_byte(reader, start.bytes)),
+    };
+    Ok(Importer { inner })
+}
+
+/// A reader of an export of either format; an iterator of messages and errors.
+#[derive(Debug)]
+pub struct Importer<R> {
+    inner: Inner<R>,
+}
+
+#[derive(Debug)]
+enum Inner<R> {
+    Json(JsonLinesReader<R>),
+    Xml(SmsBackupReader<R>),
+}
+
+impl<R: BufRead> Importer<R> {
+    /// The format detected.
+    pub fn format(&self) -> Format {
+        match &self.inner {
+            Inner::Json(_) => Format::JsonLines,
+            Inner::Xml(_) => Format::SmsBackupXml,
+        }
+    }
+
+    /// What was skipped on purpose so far.
+    pub fn skipped(&self) -> Skipped {
+        match &self.inner {
+            Inner::Json(_) => Skipped::default(),
+            Inner::Xml(x) => x.skipped(),
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Importer<R> {
+    type Item = Result<ImportItem, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.inner {
+            Inner::Json(j) => j.next(),
+            Inner::Xml(x) => x.next(),
+        }
+    }
+}
+
+// ----- JSON Lines -----
+
+/// A reader of JSON Lines (the input of `smishgate check`).
+#[derive(Debug)]
+pub struct JsonLinesReader<R> {
+    reader: R,
+    line: u64,
+    buf: Vec<u8>,
+    done: bool,
+}
+
+impl<R: BufRead> JsonLinesReader<R> {
+    /// Read JSON Lines from the start of `reader`.
+    pub fn new(reader: R) -> Self {
+        Self::starting_at_line(reader, 0)
+    }
+
+    fn starting_at_line(reader: R, lines_before: u64) -> Self {
+        JsonLinesReader {
+            reader,
+            line: lines_before,
+            buf: Vec::new(),
+            done: false,
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for JsonLinesReader<R> {
+    type Item = Result<ImportItem, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            self.buf.clear();
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => self.done = true,
+                Ok(_) => {
+                    self.line += 1;
+                    let position = format!("line {}", self.line);
+                    if self.buf.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    return Some(match parse_json_line(&self.buf) {
+                        Ok(sms) => Ok(ImportItem { position, sms }),
+                        Err(message) => {
+                            Err(ImportError::new(ErrorKind::BadRecord, position, message))
+                        }
+                    });
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(ImportError::new(
+                        ErrorKind::Io,
+                        format!("line {}", self.line + 1),
+                        format!("cannot read the input: {e}"),
+                    )));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// One line of JSON Lines as a message, or what is wrong with it.
+fn parse_json_line(raw: &[u8]) -> Result<Sms, String> {
+    let text = std::str::from_utf8(raw).map_err(|e| format!("not UTF-8: {e}"))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let Some(obj) = value.as_object() else {
+        return Err("not a JSON object".into());
+    };
+    match obj.get("id") {
+        None | Some(Value::Null | Value::String(_) | Value::Number(_)) => {}
+        Some(_) => return Err("field `id` must be a string or a number".into()),
+    }
+    let string = |field: &str| match obj.get(field) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        None | Some(Value::Null) => Err(format!("missing field `{field}` (a string)")),
+        Some(_) => Err(format!("field `{field}` must be a string")),
+    };
+    let sender = string("sender")?;
+    let body = string("body")?;
+    let received_at = match obj.get("received_at") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(x)) if x.as_i64().is_some_and(|v| v >= 0) => x.as_i64(),
+        Some(Value::String(s)) => {
+            Some(timestamp::parse_rfc3339(s).map_err(|e| format!("field `received_at`: {e}"))?)
+        }
+        Some(_) => {
+            return Err("field `received_at` must be RFC 3339 text or epoch milliseconds".into())
+        }
+    };
+    Ok(Sms {
+        sender,
+        body,
+        received_at,
+    })
+}
+
+// ----- SMS Backup & Restore XML -----
+
+/// A reader of the XML of SMS Backup & Restore.
+pub struct SmsBackupReader<R> {
+    reader: Reader<R>,
+    /// Bytes before what the XML reader saw (skipped by detection).
+    base: u64,
+    buf: Vec<u8>,
+    /// `<sms>` elements seen, of any type.
+    sms_seen: u64,
+    skipped: Skipped,
+    /// Open elements.
+    depth: u32,
+    root_seen: bool,
+    root_closed: bool,
+    done: bool,
+}
+
+impl<R> fmt::Debug for SmsBackupReader<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmsBackupReader")
+            .field("sms_seen", &self.sms_seen)
+            .field("skipped", &self.skipped)
+            .finish()
+    }
+}
+
+impl<R: BufRead> SmsBackupReader<R> {
+    /// Read an export from the start of `reader`.
+    pub fn new(reader: R) -> Self {
+        Self::starting_at_byte(reader, 0)
+    }
+
+    fn starting_at_byte(reader: R, base: u64) -> Self {
+        let mut reader = Reader::from_reader(reader);
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        SmsBackupReader {
+            reader,
+            base,
+            buf: Vec::with_capacity(4096),
+            sms_seen: 0,
+            skipped: Skipped::default(),
+            depth: 0,
+            root_seen: false,
+            root_closed: false,
+            done: false,
+        }
+    }
+
+    /// What was skipped on purpose so far.
+    pub fn skipped(&self) -> Skipped {
+        self.skipped
+    }
+
+    fn fatal(
+        &mut self,
+        kind: ErrorKind,
+        at: u64,
+        message: String,
+    ) -> Option<<Self as Iterator>::Item> {
+        self.done = true;
+        Some(Err(ImportError::new(kind, format!("byte {at}"), message)))
+    }
+
+    fn xml_error(&mut self, e: quick_xml::Error) -> Option<<Self as Iterator>::Item> {
+        let at = self.base + self.reader.error_position();
+        let kind = match e {
+            quick_xml::Error::Io(_) => ErrorKind::Io,
+            _ => ErrorKind::Syntax,
+        };
+        let message = match &e {
+            quick_xml::Error::Io(io) => format!("cannot read the input: {io}"),
+            other => format!("the XML is not well formed: {other}"),
+        };
+        self.fatal(kind, at, message)
+    }
+}
+
+/// What one start tag is, once the borrow of the reader's buffer is over.
+enum Element {
+    Root,
+    NotRoot(String),
+    Sms(Result<Option<Sms>, String>),
+    Mms,
+    Other,
+}
+
+fn classify_element(e: &BytesStart<'_>, root_seen: bool) -> Element {
+    let name = e.local_name();
+    let name = name.as_ref();
+    if !root_seen {
+        return if name == b"smses" {
+            Element::Root
+        } else {
+            Element::NotRoot(String::from_utf8_lossy(name).chars().take(40).collect())
+        };
+    }
+    match name {
+        b"sms" => Element::Sms(parse_sms(e)),
+        b"mms" => Element::Mms,
+        _ => Element::Other,
+    }
+}
+
+impl<R: BufRead> Iterator for SmsBackupReader<R> {
+    type Item = Result<ImportItem, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            self.buf.clear();
+            let at = self.base + self.reader.buffer_position();
+            let (element, is_start, name) = match self.reader.read_event_into(&mut self.buf) {
+                Err(e) => return self.xml_error(e),
+                Ok(Event::Eof) => {
+                    self.done = true;
+                    if !self.root_seen {
+                        return self.fatal(
+                            ErrorKind::Syntax,
+                            at,
+                            "no <smses> element: not an SMS Backup & Restore message export".into(),
+                        );
+                    }
+                    if !self.root_closed {
+                        return self.fatal(
+                            ErrorKind::Syntax,
+                            at,
+                            "the file ends before </smses>: it is truncated".into(),
+                        );
+                    }
+                    return None;
+                }
+                Ok(Event::End(_)) => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        self.root_closed = true;
+                    }
+                    continue;
+                }
+                Ok(Event::Start(e)) => {
+                    let name = e.name().as_ref().to_vec();
+                    (classify_element(&e, self.root_seen), true, name)
+                }
+                Ok(Event::Empty(e)) => (classify_element(&e, self.root_seen), false, Vec::new()),
+                Ok(_) => continue, // declaration, comments, processing instructions, text
+            };
+            match element {
+                Element::Root => {
+                    self.root_seen = true;
+                    if is_start {
+                        self.depth += 1;
+                    } else {
+                        self.root_closed = true;
+                    }
+                }
+                Element::NotRoot(name) => {
+                    return self.fatal(
+                        ErrorKind::UnknownFormat,
+                        at,
+                        format!(
+                            "the root element is <{name}>, not <smses>: not an SMS Backup & \
+                             Restore message export"
+                        ),
+                    );
+                }
+                Element::Mms => {
+                    self.skipped.mms += 1;
+                    if is_start {
+                        // Skip its parts (which may carry large attachments) without keeping them.
+                        self.buf.clear();
+                        if let Err(e) = self.reader.read_to_end_into(QName(&name), &mut self.buf) {
+                            return self.xml_error(e);
+                        }
+                    }
+                }
+                Element::Other => {
+                    if is_start {
+                        self.depth += 1;
+                    }
+                }
+                Element::Sms(parsed) => {
+                    if is_start {
+                        self.depth += 1;
+                    }
+                    self.sms_seen += 1;
+                    let position = format!("sms #{} (byte {at})", self.sms_seen);
+                    match parsed {
+                        Ok(Some(sms)) => return Some(Ok(ImportItem { position, sms })),
+                        Ok(None) => self.skipped.not_received += 1,
+                        Err(message) => {
+                            return Some(Err(ImportError::new(
+                                ErrorKind::BadRecord,
+                                position,
+                                message,
+                            )))
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// An `<sms>` element as a message; `None` when it is not a received message.
+fn parse_sms(e: &BytesStart<'_>) -> Result<Option<Sms>, String> {
+    let mut address = None;
+    let mut body = None;
+    let mut date = None;
+    let mut kind = None;
+    for attr in e.attributes() {
+        let attr = attr.map_err(|e| format!("malformed attribute: {e}"))?;
+        let slot = match attr.key.local_name().as_ref() {
+            b"address" => &mut address,
+            b"body" => &mut body,
+            b"date" => &mut date,
+            b"type" => &mut kind,
+            _ => continue,
+        };
+        *slot = Some(attr.value.into_owned());
+    }
+    let text = |name: &str, raw: Option<Vec<u8>>| -> Result<Option<String>, String> {
+        raw.map(|r| unescape(&r).map_err(|m| format!("attribute `{name}`: {m}")))
+            .transpose()
+    };
+    let kind = text("type", kind)?.ok_or("missing attribute `type`")?;
+    if kind.trim() != "1" {
+        return Ok(None);
+    }
+    let address = text("address", address)?.ok_or("missing attribute `address`")?;
+    if address.trim().is_empty() {
+        return Err("attribute `address` is empty".into());
+    }
+    let body = text("body", body)?.ok_or("missing attribute `body`")?;
+    let received_at =
+        match text("date", date)? {
+            None => None,
+            Some(d) => {
+                let t = d.trim();
+                if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(format!(
+                        "attribute `date` must be epoch milliseconds, found {:?}",
+                        t.chars().take(24).collect::<String>()
+                    ));
+                }
+                Some(t.parse::<i64>().map_err(|_| {
+                    "attribute `date` is too large for epoch milliseconds".to_string()
+                })?)
+            }
+        };
+    Ok(Some(Sms {
+        sender: address,
+        body,
+        received_at,
+    }))
+}
+
+/// Decode an attribute value (UTF-8) and resolve its references, joining UTF-16 surrogate
+/// pairs written as two references.
+fn unescape(raw: &[u8]) -> Result<String, String> {
+    let s = std::str::from_utf8(raw).map_err(|e| format!("not UTF-8: {e}"))?;
+    if !s.contains('&') {
+        return Ok(s.to_string());
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    // A high surrogate waiting for its low half.
+    let mut high: Option<u32> = None;
+    while let Some(amp) = rest.find('&') {
+        let before = &rest[..amp];
+        if !before.is_empty() {
+            if high.take().is_some() {
+                out.push('\u{FFFD}');
+            }
+            out.push_str(before);
+        }
+        let after = &rest[amp + 1..];
+        let semi = match after.find(';') {
+            Some(i) if i <= 32 => i,
+            _ => return Err("a `&` is not the start of a reference (write `&amp;`)".into()),
+        };
+        let name = &after[..semi];
+        rest = &after[semi + 1..];
+        if let Some(num) = name.strip_prefix('#') {
+            let code = match num.strip_prefix('x').or_else(|| num.strip_prefix('X')) {
+                Some(hex) => u32::from_str_radix(hex, 16),
+                None => num.parse::<u32>(),
+            }
+            .map_err(|_| format!("`&{name};` is not a character reference"))?;
+            match (high.take(), code) {
+                (None, 0xD800..=0xDBFF) => high = Some(code),
+                (Some(h), 0xDC00..=0xDFFF) => {
+                    let c = 0x10000 + ((h - 0xD800) << 10) + (code - 0xDC00);
+                    out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
+                }
+                (h, code) => {
+                    if h.is_some() {
+                        out.push('\u{FFFD}');
+                    }
+                    if (0xD800..=0xDBFF).contains(&code) {
+                        high = Some(code);
+                    } else {
+                        out.push(
+                            char::from_u32(code)
+                                .filter(|&c| c != '\0')
+                                .unwrap_or('\u{FFFD}'),
+                        );
+                    }
+                }
+            }
+            continue;
+        }
+        if high.take().is_some() {
+            out.push('\u{FFFD}');
+        }
+        out.push(match name {
+            "lt" => '<',
+            "gt" => '>',
+            "amp" => '&',
+            "quot" => '"',
+            "apos" => '\'',
+            _ => return Err(format!("unknown entity `&{name};`")),
+        });
+    }
+    if high.is_some() {
+        out.push('\u{FFFD}');
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sms(sender: &str, body: &str, at: Option<i64>) -> Sms {
+        Sms {
+            sender: sender.into(),
+            body: body.into(),
+            received_at: at,
+        }
+    }
+
+    /// An item as `Ok((position, sms))` or `Err((kind, position, message))`.
+    type Row = Result<(String, Sms), (ErrorKind, String, String)>;
+
+    /// Every item of an input, and what was skipped.
+    fn read_all(input: &str) -> (Vec<Row>, Skipped) {
+        let mut imp = open(input.as_bytes()).expect("format detected");
+        let items = imp
+            .by_ref()
+            .map(|r| match r {
+                Ok(i) => Ok((i.position, i.sms)),
+                Err(e) => Err((e.kind, e.position, e.message)),
+            })
+            .collect();
+        (items, imp.skipped())
+    }
+
+    fn xml(rows: &str) -> String {
+        format!(
+            "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n\
+             <!--File Created By SMS Backup & Restore-->\n\
+             <?xml-stylesheet type=\"text/xsl\" href=\"sms.xsl\"?>\n\
+             <smses count=\"9\">\n{rows}</smses>\n"
+        )
+    }
+
+    #[test]
+    fn detection() {
+        let cases: &[(&[u8], Result<Format, ErrorKind>)] = &[
+            (b"<smses/>", Ok(Format::SmsBackupXml)),
+            (b"\n  \t<?xml version='1.0'?>", Ok(Format::SmsBackupXml)),
+            (b"\xEF\xBB\xBF<smses/>", Ok(Format::SmsBackupXml)),
+            (b"{\"sender\":\"a\"}", Ok(Format::JsonLines)),
+            (b"\r\n\r\n{}", Ok(Format::JsonLines)),
+            (b"", Err(ErrorKind::UnknownFormat)),
+            (b"  \n ", Err(ErrorKind::UnknownFormat)),
+            (b"[{}]", Err(ErrorKind::UnknownFormat)),
+            (b"sender,body\n", Err(ErrorKind::UnknownFormat)),
+            (b"\xFF\xFE<\0s\0", Err(ErrorKind::UnknownFormat)),
+        ];
+        for (input, want) in cases {
+            let mut r = *input;
+            let got = detect(&mut r).map_err(|e| e.kind);
+            assert_eq!(&got, want, "{:?}", String::from_utf8_lossy(input));
+        }
+        // Whitespace longer than one buffer.
+        let long = format!("{}{{}}", " ".repeat(20_000));
+        let mut r = io::BufReader::with_capacity(64, long.as_bytes());
+        assert_eq!(detect(&mut r), Ok(Format::JsonLines));
+    }
+
+    #[test]
+    fn json_lines_table() {
+        let rows: &[(&str, Result<Sms, &str>)] = &[
+            (
+                r#"{"id":"a1","sender":"+819012345678","body":"hi","received_at":"2026-11-21T09:12:44+09:00"}"#,
+                Ok(sms("+819012345678", "hi", Some(1_795_219_964_000))),
+            ),
+            (
+                r#"{"sender":"Google","body":"G-1 code","received_at":1763683964000}"#,
+                Ok(sms("Google", "G-1 code", Some(1_763_683_964_000))),
+            ),
+            (r#"{"id":7,"sender":"x","body":""}"#, Ok(sms("x", "", None))),
+            (
+                r#"{"sender":"x","body":"b","received_at":null}"#,
+                Ok(sms("x", "b", None)),
+            ),
+            (
+                r#"{"body":"no sender"}"#,
+                Err("missing field `sender` (a string)"),
+            ),
+            (
+                r#"{"sender":5,"body":"x"}"#,
+                Err("field `sender` must be a string"),
+            ),
+            (r#"{"sender":"x"}"#, Err("missing field `body` (a string)")),
+            (
+                r#"{"sender":"x","body":"b","received_at":"yesterday"}"#,
+                Err("field `received_at`"),
+            ),
+            (
+                r#"{"sender":"x","body":"b","received_at":-5}"#,
+                Err("epoch milliseconds"),
+            ),
+            (r#"{"sender":"x","body":"b","id":[1]}"#, Err("field `id`")),
+            (r#"{"sender":"x","body":"b""#, Err("not JSON")),
+            (r#"{} {}"#, Err("not JSON")),
+        ];
+        for (line, want) in rows {
+            let (items, skipped) = read_all(&format!("{line}\n"));
+            assert_eq!(skipped, Skipped::default());
+            assert_eq!(items.len(), 1, "{line}");
+            match (&items[0], want) {
+                (Ok((pos, got)), Ok(want)) => {
+                    assert_eq!(pos, "line 1");
+                    assert_eq!(got, want, "{line}");
+                }
+                (Err((kind, pos, msg)), Err(want)) => {
+                    assert_eq!(*kind, ErrorKind::BadRecord);
+                    assert_eq!(pos, "line 1");
+                    assert!(msg.contains(want), "{line}: {msg}");
+                }
+                (got, want) => panic!("{line}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn json_lines_positions_and_recovery() {
+        let input = "\n\n{\"sender\":\"a\",\"body\":\"1\"}\nnot json\n\n[1]\r\n{\"sender\":\"b\",\"body\":\"2\"}";
+        let (items, _) = read_all(input);
+        let summary: Vec<String> = items
+            .iter()
+            .map(|r| match r {
+                Ok((p, s)) => format!("{p}: ok {}", s.body),
+                Err((_, p, _)) => format!("{p}: bad"),
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            ["line 3: ok 1", "line 4: bad", "line 6: bad", "line 7: ok 2"]
+        );
+        let mut imp = open(&b"{\"sender\":\"a\",\"body\":\"x\"}\n\xff\xfe\n"[..]).unwrap();
+        assert!(imp.next().unwrap().is_ok());
+        let e = imp.next().unwrap().unwrap_err();
+        assert_eq!(
+            (e.kind, e.position.as_str()),
+            (ErrorKind::BadRecord, "line 2")
+        );
+        assert!(e.message.contains("UTF-8"));
+        assert!(imp.next().is_none());
+    }
+
+    #[test]
+    fn xml_table() {
+        // (row, expected: Some(Ok(sms)) read, Some(Err(message part)) bad, None skipped)
+        let rows: &[(&str, Option<Result<Sms, &str>>)] = &[
+            (
+                r#"<sms protocol="0" address="+819012345678" date="1790809200910" type="1" subject="null" body="hello" read="1" />"#,
+                Some(Ok(sms("+819012345678", "hello", Some(1_790_809_200_910)))),
+            ),
+            (
+                r#"<sms address="0005010120" date="1" type="1" body="【ドコモ】料金&#10;https://www.docomo.ne.jp/" />"#,
+                Some(Ok(sms(
+                    "0005010120",
+                    "【ドコモ】料金\nhttps://www.docomo.ne.jp/",
+                    Some(1),
+                ))),
+            ),
+            (
+                r#"<sms address="A&amp;B" date="2" type="1" body="&quot;x&quot; &lt;y&gt; &apos;z&apos; &#x41;&#65;" />"#,
+                Some(Ok(sms("A&B", "\"x\" <y> 'z' AA", Some(2)))),
+            ),
+            (
+                r#"<sms address="x" date="3" type="1" body="smile &#55357;&#56832; end" />"#,
+                Some(Ok(sms("x", "smile \u{1F600} end", Some(3)))),
+            ),
+            (
+                r#"<sms address="x" date="4" type="1" body="lone &#55357; high" />"#,
+                Some(Ok(sms("x", "lone \u{FFFD} high", Some(4)))),
+            ),
+            (
+                r#"<sms address="x" date="5" type="1" body="" />"#,
+                Some(Ok(sms("x", "", Some(5)))),
+            ),
+            (
+                r#"<sms address="x" type="1" body="no date" />"#,
+                Some(Ok(sms("x", "no date", None))),
+            ),
+            (
+                r#"<sms address="x" date="6" type="1" body="start tag"></sms>"#,
+                Some(Ok(sms("x", "start tag", Some(6)))),
+            ),
+            (r#"<sms address="x" date="7" type="2" body="sent" />"#, None),
+            (
+                r#"<sms address="x" date="8" type="3" body="draft" />"#,
+                None,
+            ),
+            (r#"<sms date="8" type="2" body="sent, no address" />"#, None),
+            (
+                r#"<sms date="9" type="1" body="no address" />"#,
+                Some(Err("missing attribute `address`")),
+            ),
+            (
+                r#"<sms address=" " date="9" type="1" body="blank address" />"#,
+                Some(Err("attribute `address` is empty")),
+            ),
+            (
+                r#"<sms address="x" date="10" type="1" />"#,
+                Some(Err("missing attribute `body`")),
+            ),
+            (
+                r#"<sms address="x" date="yesterday" type="1" body="b" />"#,
+                Some(Err("attribute `date` must be epoch milliseconds")),
+            ),
+            (
+                r#"<sms address="x" date="-1" type="1" body="b" />"#,
+                Some(Err("attribute `date` must be epoch milliseconds")),
+            ),
+            (
+                r#"<sms address="x" date="99999999999999999999" type="1" body="b" />"#,
+                Some(Err("too large")),
+            ),
+            (
+                r#"<sms address="x" date="11" body="no type" />"#,
+                Some(Err("missing attribute `type`")),
+            ),
+            (
+                r#"<sms address="x" date="12" type="1" body="a & b" />"#,
+                Some(Err("attribute `body`: a `&` is not the start")),
+            ),
+            (
+                r#"<sms address="x" date="13" type="1" body="&nbsp;" />"#,
+                Some(Err("unknown entity `&nbsp;`")),
+            ),
+            (
+                r#"<sms address="x" address="y" date="14" type="1" body="b" />"#,
+                Some(Err("malformed attribute")),
+            ),
+        ];
+        for (row, want) in rows {
+            let (items, skipped) = read_all(&xml(&format!("  {row}\n")));
+            match want {
+                None => {
+                    assert!(items.is_empty(), "{row}: {items:?}");
+                    assert_eq!(skipped.not_received, 1, "{row}");
+                }
+                Some(Ok(want)) => {
+                    assert_eq!(items.len(), 1, "{row}: {items:?}");
+                    let (pos, got) = items[0].as_ref().expect(row);
+                    assert!(pos.starts_with("sms #1 (byte "), "{pos}");
+                    assert_eq!(got, want, "{row}");
+                }
+                Some(Err(part)) => {
+                    assert_eq!(items.len(), 1, "{row}: {items:?}");
+                    let (kind, pos, msg) = items[0].as_ref().expect_err(row);
+                    assert_eq!(*kind, ErrorKind::BadRecord);
+                    assert!(pos.starts_with("sms #1 (byte "), "{pos}");
+                    assert!(msg.contains(part), "{row}: {msg}");
+                    assert!(!msg.contains("hello") && !msg.contains("+81"), "{msg}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn xml_sequence_positions_skips_and_mms() {
+        let rows = concat!(
+            "<sms address=\"a\" date=\"1\" type=\"1\" body=\"one\" />\n",
+            "<sms address=\"a\" date=\"2\" type=\"2\" body=\"sent\" />\n",
+            "<mms date=\"3\" msg_box=\"1\" address=\"b\"><parts><part seq=\"0\" ct=\"image/jpeg\" data=\"/9j/4AAQ\" /></parts>",
+            "<addrs><addr address=\"b\" type=\"137\" /></addrs></mms>\n",
+            "<mms date=\"4\" address=\"c\" />\n",
+            "<sms date=\"5\" type=\"1\" body=\"bad\" />\n",
+            "<sms address=\"c\" date=\"6\" type=\"1\" body=\"two\" />\n",
+        );
+        let input = xml(rows);
+        let (items, skipped) = read_all(&input);
+        assert_eq!(
+            skipped,
+            Skipped {
+                not_received: 1,
+                mms: 2
+            }
+        );
+        assert_eq!(items.len(), 3, "{items:?}");
+        let (p1, s1) = items[0].as_ref().unwrap();
+        assert_eq!(s1.body, "one");
+        let byte = |p: &str| -> usize {
+            p.split("(byte ")
+                .nth(1)
+                .unwrap()
+                .trim_end_matches(')')
+                .parse()
+                .unwrap()
+        };
+        assert!(
+            input[byte(p1)..].starts_with("<sms address=\"a\" date=\"1\""),
+            "{p1}"
+        );
+        let (_, p2, _) = items[1].as_ref().unwrap_err();
+        assert!(p2.starts_with("sms #3 "), "{p2}");
+        assert!(input[byte(p2)..].starts_with("<sms date=\"5\""), "{p2}");
+        let (p3, s3) = items[2].as_ref().unwrap();
+        assert!(p3.starts_with("sms #4 "), "{p3}");
+        assert_eq!(s3.body, "two");
+        // Positions count the whitespace detection skipped.
+        let (items, _) = read_all(&format!("\n\n   {input}"));
+        let (p, _) = items[0].as_ref().unwrap();
+        assert_eq!(byte(p), byte(p1) + 5);
+    }
+
+    #[test]
+    fn xml_fatal_errors_keep_what_was_read() {
+        let good = "<sms address=\"a\" date=\"1\" type=\"1\" body=\"one\" />\n";
+        let cases: &[(String, &str)] = &[
+            // Truncated inside an element.
+            (
+                format!("<smses count=\"2\">\n{good}<sms address=\"b\" date=\"2\" ty"),
+                "not well formed",
+            ),
+            // Truncated between elements.
+            (format!("<smses count=\"2\">\n{good}"), "truncated"),
+            // Mismatched end tag.
+            (format!("<smses>\n{good}</sms></smses>"), "not well formed"),
+            // Another backup of the same app.
+            (
+                "<calls count=\"1\"><call number=\"1\" /></calls>".to_string(),
+                "not <smses>",
+            ),
+        ];
+        for (input, part) in cases {
+            let mut imp = open(input.as_bytes()).unwrap();
+            let items: Vec<_> = imp.by_ref().collect();
+            let last = items.last().unwrap().as_ref().unwrap_err();
+            assert!(last.is_fatal(), "{input}");
+            assert!(last.position.starts_with("byte "), "{}", last.position);
+            assert!(last.message.contains(part), "{input}: {}", last.message);
+            if input.starts_with("<smses") {
+                assert_eq!(items.len(), 2, "{input}: {items:?}");
+                assert_eq!(items[0].as_ref().unwrap().sms.body, "one");
+            }
+            assert!(imp.next().is_none(), "nothing after a fatal error");
+        }
+        // The syntax error names where it is.
+        let input = format!("<smses>\n{good}{good}</smses-x>\n");
+        let e = open(input.as_bytes())
+            .unwrap()
+            .find_map(|r| r.err())
+            .unwrap();
+        assert!(e.is_fatal(), "{e}");
+        let at: usize = e.position["byte ".len()..].parse().unwrap();
+        assert_eq!(at, input.find("</smses-x>").unwrap(), "{e}");
+        // A malformed attribute inside a closed tag spoils that record only.
+        let input = format!("<smses>\n<sms address=\"b\" <oops/>\n{good}</smses>");
+        let items: Vec<_> = open(input.as_bytes()).unwrap().collect();
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(items[0].as_ref().unwrap_err().kind, ErrorKind::BadRecord);
+        assert_eq!(items[1].as_ref().unwrap().sms.body, "one");
+    }
+
+    #[test]
+    fn xml_streams_large_exports_through_a_small_buffer() {
+        let mut input = String::from("<smses count=\"2000\">\n");
+        for i in 0..2000 {
+            input += &format!(
+                "<sms address=\"+8190{i:08}\" date=\"{i}\" type=\"{}\" body=\"m&#10;{i}\" />\n",
+                if i % 10 == 0 { 2 } else { 1 }
+            );
+        }
+        input += "</smses>\n";
+        let r = io::BufReader::with_capacity(128, input.as_bytes());
+        let mut imp = open(r).unwrap();
+        let mut n = 0;
+        for item in imp.by_ref() {
+            let item = item.unwrap();
+            assert_eq!(
+                item.sms.body,
+                format!("m\n{}", item.sms.received_at.unwrap())
+            );
+            n += 1;
+        }
+        assert_eq!(n, 1800);
+        assert_eq!(imp.skipped().not_received, 200);
+        assert_eq!(imp.format(), Format::SmsBackupXml);
+    }
+
+    #[test]
+    fn the_bundled_sample_reads_cleanly() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../cli/data/sample_inbox.xml");
+        let Ok(file) = std::fs::File::open(path) else {
+            return; // the crate alone, without the workspace
+        };
+        let mut imp = open(io::BufReader::new(file)).unwrap();
+        let mut ok = 0;
+        for item in imp.by_ref() {
+            item.unwrap();
+            ok += 1;
+        }
+        assert_eq!(ok, 66);
+        assert_eq!(imp.skipped().not_received, 6);
+    }
+
+    #[test]
+    fn unescape_table() {
+        let cases: &[(&str, Result<&str, &str>)] = &[
+            ("plain", Ok("plain")),
+            ("", Ok("")),
+            ("a&#10;b&#13;&#9;c", Ok("a\nb\r\tc")),
+            ("&#x1F600;", Ok("\u{1F600}")),
+            ("&#55357;&#56832;&#55357;&#56833;", Ok("\u{1F600}\u{1F601}")),
+            ("&#56832;", Ok("\u{FFFD}")),
+            ("&#55357;&amp;", Ok("\u{FFFD}&")),
+            ("&#0;", Ok("\u{FFFD}")),
+            ("&#1114112;", Ok("\u{FFFD}")),
+            ("&#abc;", Err("not a character reference")),
+            ("AT&T", Err("not the start of a reference")),
+            ("&bogus;", Err("unknown entity")),
+        ];
+        for (raw, want) in cases {
+            match (unescape(raw.as_bytes()), want) {
+                (Ok(got), Ok(want)) => assert_eq!(got, *want, "{raw}"),
+                (Err(got), Err(want)) => assert!(got.contains(want), "{raw}: {got}"),
+                (got, want) => panic!("{raw}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+}
