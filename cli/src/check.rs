@@ -9,7 +9,7 @@ use std::io::{self, BufRead, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Arguments of `smishgate check`.
+/// Arguments of `smishgate check` (besides the global `--region` and `--lang`).
 #[derive(Args)]
 pub struct CheckArgs {
     /// A registry file to merge over the default (repeatable, applied in order).
@@ -18,18 +18,12 @@ pub struct CheckArgs {
     /// Start from an empty registry instead of the built-in one.
     #[arg(long)]
     no_default_registry: bool,
-    /// Region for numbers written without a country code (ISO 3166, e.g. JP, US, GB).
-    #[arg(long, default_value = "JP")]
-    region: String,
     /// Sender of one message to check (with --text): prints a readable verdict.
     #[arg(long, requires = "text")]
     from: Option<String>,
     /// Body of one message to check (with --from).
     #[arg(long, requires = "from")]
     text: Option<String>,
-    /// Language of the readable verdict.
-    #[arg(long, default_value = "en", value_parser = ["en", "ja"])]
-    lang: String,
     /// JSON Lines input (stdin when absent or `-`).
     input: Option<PathBuf>,
 }
@@ -75,9 +69,9 @@ struct ErrOut<'a> {
     error: String,
 }
 
-/// Run `smishgate check`.
-pub fn run(args: CheckArgs) -> ExitCode {
-    let reg = match load_registry(&args.registries, args.no_default_registry, &args.region) {
+/// Run `smishgate check` with the global `--region` and `--lang`.
+pub fn run(args: CheckArgs, region: &str, lang: &str) -> ExitCode {
+    let reg = match load_registry(&args.registries, args.no_default_registry, region) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("smishgate: {e}");
@@ -94,7 +88,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             &reg,
             &opts,
         );
-        print!("{}", v.explain(&args.lang));
+        print!("{}", v.explain(lang));
         for l in &v.links {
             let eff = l.link.effective();
             let mut line = format!(

@@ -1,0 +1,282 @@
+//! What the command groups share: the global options, opening the database, the failure type
+//! that `main` turns into an exit status, and text helpers (times, tables, safe previews).
+//!
+//! Output is built in a `String` by each command and written by `main` once the command is
+//! done, so that a closed pipe (`| head`) or an error after the output cannot leave half a
+//! table behind, and errors always go to stderr after it.
+
+use clap::Args;
+use smishgate_core::{Error, Gateway, GatewayOptions, Kind};
+use std::path::PathBuf;
+
+/// Environment variable naming the database directory (overridden by `--db`).
+pub const DB_ENV: &str = "SMISHGATE_DB";
+
+/// Options accepted before or after any command.
+#[derive(Args, Debug, Clone)]
+pub struct Globals {
+    /// Database directory [default: $SMISHGATE_DB, else the platform data directory +
+    /// `smishgate`, e.g. ~/.local/share/smishgate]. Not used by `check`.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Machine output on stdout: one JSON document per command (JSON Lines for `check`).
+    /// Errors stay text on stderr.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Language of reasons and verdicts in readable output.
+    #[arg(long, global = true, default_value = "en", value_parser = ["en", "ja"])]
+    pub lang: String,
+    /// Region for numbers written without a country code (ISO 3166, e.g. JP, US, GB).
+    #[arg(long, global = true, default_value = "JP", value_name = "CC")]
+    pub region: String,
+}
+
+/// Why a command did not succeed; `main` prints `smishgate: <message>` and exits with the code.
+#[derive(Debug)]
+pub struct Failure {
+    /// Exit status: 1 for something missing (a record, a service, a blocked sender), 2 for
+    /// everything else.
+    pub code: u8,
+    /// The message, without the `smishgate: ` prefix.
+    pub message: String,
+}
+
+impl Failure {
+    /// Something asked for does not exist (exit 1).
+    pub fn missing(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
+    }
+
+    /// Anything else (exit 2).
+    pub fn fatal(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        match e {
+            Error::NoSuchRecord(_) | Error::NoSuchService(_) => Failure::missing(e.to_string()),
+            other => Failure::fatal(other.to_string()),
+        }
+    }
+}
+
+/// Result of a command.
+pub type CmdResult = Result<(), Failure>;
+
+/// Append a line to an output buffer (writing to a `String` cannot fail).
+macro_rules! outln {
+    ($out:expr) => {
+        $out.push('\n')
+    };
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+
+/// An open database with the options it was opened with.
+pub struct Db {
+    /// The gateway.
+    pub gw: Gateway,
+    /// Where it is.
+    pub path: PathBuf,
+    /// The UTC offset (minutes) the gateway counts days in; times are shown in it.
+    pub utc_offset_minutes: i32,
+}
+
+/// The database directory: `--db`, else `$SMISHGATE_DB`, else the platform data directory.
+pub fn db_path(g: &Globals) -> Result<PathBuf, Failure> {
+    if let Some(p) = &g.db {
+        return Ok(p.clone());
+    }
+    if let Some(p) = std::env::var_os(DB_ENV).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    dirs::data_dir()
+        .map(|d| d.join("smishgate"))
+        .ok_or_else(|| {
+            Failure::fatal(format!(
+                "no data directory is known for this user: pass --db PATH or set {DB_ENV}"
+            ))
+        })
+}
+
+/// Open (or create) the database.
+pub fn open_db(g: &Globals) -> Result<Db, Failure> {
+    let path = db_path(g)?;
+    let opts = GatewayOptions::for_region(&g.region);
+    let utc_offset_minutes = opts.utc_offset_minutes;
+    let gw = Gateway::open_with(&path, opts)?;
+    Ok(Db {
+        gw,
+        path,
+        utc_offset_minutes,
+    })
+}
+
+/// Parse a kind name (`impersonation`, `lookalike-domain`, …).
+pub fn parse_kind(s: &str) -> Result<Kind, String> {
+    Kind::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("unknown kind; one of: {}", names.join(", "))
+    })
+}
+
+/// `YYYY-MM-DD HH:MM` (with seconds when `seconds`) at a UTC offset.
+pub fn format_time(ms: i64, utc_offset_minutes: i32, seconds: bool) -> String {
+    let day = smishgate_core::timestamp::day(ms, utc_offset_minutes);
+    let local = ms.div_euclid(1000) + i64::from(utc_offset_minutes) * 60;
+    let s = local.rem_euclid(86_400);
+    if seconds {
+        format!("{day} {:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{day} {:02}:{:02}", s / 3600, s / 60 % 60)
+    }
+}
+
+/// `+09:00`.
+pub fn format_offset(utc_offset_minutes: i32) -> String {
+    let sign = if utc_offset_minutes < 0 { '-' } else { '+' };
+    let m = utc_offset_minutes.unsigned_abs();
+    format!("{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
+/// Characters that must not reach a terminal as they are: controls (escape sequences could
+/// rewrite the screen) and bidirectional overrides (they could reorder what is shown).
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A message text made safe for a terminal: unsafe characters shown as `\u{…}`; line breaks
+/// kept.
+pub fn safe_text(s: &str) -> String {
+    let s = s.replace("\r\n", "\n");
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c == '\r' {
+            out.push('\n');
+        } else if is_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// One line of at most `max` characters: whitespace runs become one space, unsafe characters
+/// are dropped, `…` marks a cut.
+pub fn one_line(s: &str, max: usize) -> String {
+    let mut flat = String::new();
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = !flat.is_empty();
+        } else if !is_unsafe(c) {
+            if space {
+                flat.push(' ');
+                space = false;
+            }
+            flat.push(c);
+        }
+    }
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// Columns a string takes in a terminal (East Asian wide characters count two).
+pub fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let c = c as u32;
+            let wide = matches!(c,
+                0x1100..=0x115F
+                | 0x2E80..=0x303E
+                | 0x3041..=0x33FF
+                | 0x3400..=0x4DBF
+                | 0x4E00..=0x9FFF
+                | 0xA000..=0xA4CF
+                | 0xAC00..=0xD7A3
+                | 0xF900..=0xFAFF
+                | 0xFE30..=0xFE4F
+                | 0xFF00..=0xFF60
+                | 0xFFE0..=0xFFE6
+                | 0x1F300..=0x1F64F
+                | 0x1F900..=0x1F9FF
+                | 0x20000..=0x3FFFD);
+            if wide {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// A table with left-aligned columns (the last one unpadded).
+pub fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    let n = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate().take(n) {
+            widths[i] = widths[i].max(width(cell));
+        }
+    }
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut s = String::new();
+        for (i, cell) in cells.enumerate() {
+            if i + 1 < n {
+                s.push_str(cell);
+                s.push_str(&" ".repeat(widths[i] - width(cell) + 2));
+            } else {
+                s.push_str(cell);
+            }
+        }
+        outln!(out, "{}", s.trim_end());
+    };
+    line(&mut header.iter().copied());
+    for row in rows {
+        line(&mut row.iter().map(String::as_str));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        assert_eq!(
+            format_time(1_795_219_964_000, 540, true),
+            "2026-11-21 09:12:44"
+        );
+        assert_eq!(format_time(1_795_219_964_000, 0, false), "2026-11-21 00:12");
+        assert_eq!(format_time(-1000, 0, true), "1969-12-31 23:59:59");
+        assert_eq!(format_offset(540), "+09:00");
+        assert_eq!(format_offset(-330), "-05:30");
+    }
+
+    #[test]
+    fn text() {
+        assert_eq!(one_line("  a\n\n b\tc  ", 40), "a b c");
+        assert_eq!(one_line("abcdef", 4), "abc…");
+        assert_eq!(one_line("ab\u{1b}[2Jc\u{202E}d", 40), "ab[2Jcd");
+        assert_eq!(safe_text("a\r\nb\u{1b}c"), "a\nb\\u{1b}c");
+        assert_eq!(width("aあ"), 3);
+        assert_eq!(parse_kind("lookalike-domain"), Ok(Kind::LookalikeDomain));
+        assert!(parse_kind("nope").unwrap_err().contains("impersonation"));
+    }
+}

@@ -1,0 +1,341 @@
+//! `smishgate quarantine …`: review the messages the gateway held back — list, show, release
+//! (optionally trusting the sender for a service), confirm as smishing (optionally blocking the
+//! sender), delete, purge old ones, and statistics.
+//!
+//! Times are shown in the gateway's day offset (UTC+09:00 by default), the one its per-day
+//! statistics use. Message text is made safe for the terminal (control and bidirectional
+//! characters are shown as `\u{…}`); `--json` prints the stored records as they are.
+
+use crate::common::{
+    format_offset, format_time, one_line, open_db, parse_kind, safe_text, table, CmdResult, Db,
+    Failure, Globals,
+};
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use smishgate_core::{Kind, ListQuery, Record, Status};
+
+/// Arguments of `smishgate quarantine`.
+#[derive(Args, Debug)]
+pub struct QuarantineArgs {
+    #[command(subcommand)]
+    command: QuarantineCommand,
+}
+
+#[derive(Subcommand, Debug)]
+enum QuarantineCommand {
+    /// Held messages, newest first, one page at a time.
+    List(ListArgs),
+    /// Everything about one message: verdict, reasons, full body.
+    Show {
+        /// Message id (from `list`).
+        id: u64,
+    },
+    /// Release a message (deliver it after all) and print it.
+    Release {
+        /// Message id.
+        id: u64,
+        /// Also register its sender for this service, so that its next messages are trusted.
+        #[arg(long, value_name = "SERVICE")]
+        trust: Option<String>,
+    },
+    /// Confirm a message as smishing.
+    Confirm {
+        /// Message id.
+        id: u64,
+        /// Also block its sender: its next messages are quarantined whatever they say.
+        #[arg(long)]
+        block: bool,
+    },
+    /// Delete a message for good.
+    Delete {
+        /// Message id.
+        id: u64,
+    },
+    /// Delete messages received more than DAYS days ago.
+    Purge {
+        /// Age in days [default: 90].
+        #[arg(long, value_name = "DAYS")]
+        older_than: Option<u32>,
+    },
+    /// Counts by status, kind, service and day.
+    Stats,
+}
+
+#[derive(Args, Debug)]
+struct ListArgs {
+    /// Only messages claiming this service (id; `-` for none).
+    #[arg(long, value_name = "ID")]
+    service: Option<String>,
+    /// Only this kind (impersonation, lookalike-domain, spoofed-sender, …).
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<Kind>,
+    /// Only this review status.
+    #[arg(long, value_parser = ["quarantined", "released", "confirmed"])]
+    status: Option<String>,
+    /// At most N messages [default: 50].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    limit: Option<u64>,
+    /// Continue after this cursor (printed at the end of the previous page).
+    #[arg(long, value_name = "C")]
+    cursor: Option<String>,
+}
+
+/// Run `smishgate quarantine …`.
+pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
+    let db = open_db(g)?;
+    match args.command {
+        QuarantineCommand::List(a) => list(&db, a, g, out),
+        QuarantineCommand::Show { id } => {
+            let r = db.gw.get(id)?;
+            if g.json {
+                json(out, &r)
+            } else {
+                show(&db, &r, &g.lang, out);
+                Ok(())
+            }
+        }
+        QuarantineCommand::Release { id, trust } => {
+            let r = db.gw.release(id, trust.as_deref())?;
+            if g.json {
+                return json(out, &r);
+            }
+            outln!(out, "Released message {id}.");
+            if let Some(service) = &trust {
+                outln!(
+                    out,
+                    "Its sender {} is now registered for {service}.",
+                    safe_text(&r.sender)
+                );
+            }
+            outln!(out);
+            outln!(out, "From:     {}", safe_text(&r.sender));
+            outln!(
+                out,
+                "Received: {} {}",
+                format_time(r.received_at, db.utc_offset_minutes, true),
+                format_offset(db.utc_offset_minutes)
+            );
+            outln!(out);
+            outln!(out, "{}", safe_text(&r.body));
+            Ok(())
+        }
+        QuarantineCommand::Confirm { id, block } => {
+            let r = db.gw.confirm(id, block)?;
+            if g.json {
+                return json(out, &r);
+            }
+            outln!(out, "Message {id} confirmed as smishing.");
+            if block {
+                outln!(
+                    out,
+                    "Its sender {} is blocked: its messages will be quarantined.",
+                    safe_text(&r.sender)
+                );
+            }
+            Ok(())
+        }
+        QuarantineCommand::Delete { id } => {
+            db.gw.delete(id)?;
+            if g.json {
+                json(out, &serde_json::json!({ "deleted": id }))
+            } else {
+                outln!(out, "Deleted message {id}.");
+                Ok(())
+            }
+        }
+        QuarantineCommand::Purge { older_than } => {
+            let days = older_than.unwrap_or(smishgate_core::gateway::DEFAULT_RETENTION_DAYS);
+            let n = db.gw.purge(Some(days))?;
+            if g.json {
+                json(
+                    out,
+                    &serde_json::json!({ "deleted": n, "older_than_days": days }),
+                )
+            } else {
+                outln!(
+                    out,
+                    "Deleted {n} message{} received more than {days} days ago.",
+                    if n == 1 { "" } else { "s" }
+                );
+                Ok(())
+            }
+        }
+        QuarantineCommand::Stats => {
+            let s = db.gw.stats()?;
+            if g.json {
+                return json(out, &s);
+            }
+            outln!(
+                out,
+                "{} message{} held",
+                s.total,
+                if s.total == 1 { "" } else { "s" }
+            );
+            for (title, map) in [
+                ("By status".to_string(), &s.by_status),
+                ("By kind".to_string(), &s.by_kind),
+                ("By service".to_string(), &s.by_service),
+                (
+                    format!(
+                        "By day received (UTC{})",
+                        format_offset(db.utc_offset_minutes)
+                    ),
+                    &s.by_day,
+                ),
+            ] {
+                if map.is_empty() {
+                    continue;
+                }
+                outln!(out);
+                outln!(out, "{title}");
+                let w = map.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+                let nw = map.values().map(|v| v.to_string().len()).max().unwrap_or(1);
+                for (k, v) in map {
+                    outln!(out, "  {k:<w$}  {v:>nw$}");
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Print one JSON document.
+pub fn json<T: Serialize + ?Sized>(out: &mut String, value: &T) -> CmdResult {
+    let text = serde_json::to_string(value)
+        .map_err(|e| Failure::fatal(format!("cannot write JSON: {e}")))?;
+    outln!(out, "{text}");
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct PageOut<'a> {
+    records: &'a [Record],
+    next_cursor: Option<&'a str>,
+}
+
+fn list(db: &Db, a: ListArgs, g: &Globals, out: &mut String) -> CmdResult {
+    let q = ListQuery {
+        service: a.service,
+        kind: a.kind,
+        status: a.status.as_deref().and_then(Status::parse),
+        limit: a.limit.map_or(0, |n| n as usize),
+        cursor: a.cursor,
+    };
+    let page = db.gw.list(&q)?;
+    if g.json {
+        return json(
+            out,
+            &PageOut {
+                records: &page.records,
+                next_cursor: page.next_cursor.as_deref(),
+            },
+        );
+    }
+    if page.records.is_empty() {
+        let filtered = q.service.is_some() || q.kind.is_some() || q.status.is_some();
+        outln!(
+            out,
+            "{}",
+            match (filtered, q.cursor.is_some()) {
+                (_, true) => "No more messages.",
+                (true, false) => "No held message matches.",
+                (false, false) => "No messages held.",
+            }
+        );
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = page
+        .records
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                format_time(r.received_at, db.utc_offset_minutes, false),
+                r.kind.clone(),
+                r.service.clone().unwrap_or_else(|| "-".into()),
+                one_line(&r.sender, 24),
+                one_line(&r.body, 40),
+            ]
+        })
+        .collect();
+    let received = format!("RECEIVED (UTC{})", format_offset(db.utc_offset_minutes));
+    table(
+        out,
+        &["ID", &received, "KIND", "SERVICE", "SENDER", "PREVIEW"],
+        &rows,
+    );
+    if let Some(c) = &page.next_cursor {
+        outln!(out);
+        outln!(
+            out,
+            "More: add --cursor {c} (with the same filters) for the next page."
+        );
+    }
+    Ok(())
+}
+
+fn show(db: &Db, r: &Record, lang: &str, out: &mut String) {
+    let ja = lang == "ja";
+    let off = db.utc_offset_minutes;
+    let time = |ms: i64| format!("{} {}", format_time(ms, off, true), format_offset(off));
+    let label = |en: &'static str, jp: &'static str| if ja { jp } else { en };
+    let mut rows: Vec<(&str, String)> = vec![
+        (label("id", "ID"), r.id.to_string()),
+        (label("sender", "送信者"), safe_text(&r.sender)),
+        (
+            label("received", "受信日時"),
+            if r.received_at_given {
+                time(r.received_at)
+            } else {
+                format!(
+                    "{} ({})",
+                    time(r.received_at),
+                    label("time of import: the source gave none", "取り込んだ時刻")
+                )
+            },
+        ),
+        (label("stored", "保存日時"), time(r.ingested_at)),
+        (
+            label("status", "状態"),
+            format!(
+                "{} ({} {})",
+                r.status.as_str(),
+                label("since", "更新"),
+                time(r.status_at)
+            ),
+        ),
+        (label("kind", "種類"), r.kind.clone()),
+        (
+            label("service", "名乗っているサービス"),
+            r.service.clone().unwrap_or_else(|| "-".into()),
+        ),
+    ];
+    if let Some(code) = &r.otp {
+        rows.push((label("code", "認証コード"), safe_text(code)));
+    }
+    if !r.hosts.is_empty() {
+        rows.push((label("hosts", "リンク先"), r.hosts.join(", ")));
+    }
+    let w = rows
+        .iter()
+        .map(|(k, _)| crate::common::width(k))
+        .max()
+        .unwrap_or(0);
+    for (k, v) in &rows {
+        let pad = " ".repeat(w - crate::common::width(k));
+        outln!(out, "{k}{pad}  {v}");
+    }
+    if !r.reasons.is_empty() {
+        outln!(out);
+        outln!(out, "{}", label("Why:", "理由:"));
+        for reason in &r.reasons {
+            let text = if ja { &reason.ja } else { &reason.en };
+            outln!(out, "  - {} [{}]", safe_text(text), reason.code);
+        }
+    }
+    outln!(out);
+    outln!(out, "{}", label("Body:", "本文:"));
+    for line in safe_text(&r.body).lines() {
+        outln!(out, "{}", format!("  {line}").trim_end());
+    }
+}

@@ -1,0 +1,326 @@
+//! `smishgate scan FILE`: read an inbox export (SMS Backup & Restore XML or JSON Lines), judge
+//! every received message through the gateway, keep the quarantined ones in the database, and
+//! print a summary.
+//!
+//! The export is read as a stream and handed to the gateway 1,000 messages at a time, so the
+//! size of the file does not matter. A message kept by an earlier scan is not stored again
+//! (reported as a duplicate). Bad records go to stderr, one line each with their position, and
+//! are skipped; the exit status is 0 when the file was read to its end, 2 when it could not be
+//! (the database in use, an unreadable file, an unknown format, XML that breaks off — what was
+//! read before the break is kept).
+
+use crate::common::{open_db, CmdResult, Failure, Globals};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use smishgate_core::import::{self, ImportError, Importer, Skipped};
+use smishgate_core::{Action, Decision, Gateway, Sms};
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, BufReader, IsTerminal};
+use std::path::PathBuf;
+
+/// Messages handed to the gateway at once.
+const BATCH: usize = 1_000;
+
+/// Files larger than this get a progress bar (when stderr is a terminal).
+const PROGRESS_MIN_BYTES: u64 = 1 << 20;
+
+/// Arguments of `smishgate scan`.
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// The export: SMS Backup & Restore XML or JSON Lines (told apart by the first
+    /// character); `-` for stdin.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+}
+
+/// Verdict counts for one kind or service.
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+struct Flagged {
+    warn: u64,
+    quarantine: u64,
+}
+
+/// The summary, as printed and as `--json`.
+#[derive(Debug, Default, Serialize)]
+struct Summary {
+    input: String,
+    database: String,
+    format: &'static str,
+    /// Received messages read and judged.
+    read: u64,
+    delivered: u64,
+    warned: u64,
+    /// Newly kept in the quarantine.
+    quarantined: u64,
+    /// Quarantined, but kept by an earlier scan already: nothing stored.
+    duplicates: u64,
+    skipped: SkippedOut,
+    bad: u64,
+    /// Warn and quarantine verdicts (duplicates included) by kind.
+    by_kind: BTreeMap<String, Flagged>,
+    /// The same by claimed service (`-` for none).
+    by_service: BTreeMap<String, Flagged>,
+    /// The whole file was read.
+    complete: bool,
+    /// Why not, when not.
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct SkippedOut {
+    total: u64,
+    not_received: u64,
+    mms: u64,
+}
+
+impl Summary {
+    fn tally(&mut self, d: &Decision) {
+        self.read += 1;
+        match d.verdict.action {
+            Action::Deliver => {
+                self.delivered += 1;
+                return;
+            }
+            Action::Warn => self.warned += 1,
+            Action::Quarantine if d.duplicate => self.duplicates += 1,
+            Action::Quarantine => self.quarantined += 1,
+        }
+        let service = d.verdict.service.as_deref().unwrap_or("-").to_string();
+        for f in [
+            self.by_kind
+                .entry(d.verdict.kind.as_str().to_string())
+                .or_default(),
+            self.by_service.entry(service).or_default(),
+        ] {
+            if d.verdict.action == Action::Warn {
+                f.warn += 1;
+            } else {
+                f.quarantine += 1;
+            }
+        }
+    }
+
+    fn set_skipped(&mut self, s: Skipped) {
+        self.skipped = SkippedOut {
+            total: s.total(),
+            not_received: s.not_received,
+            mms: s.mms,
+        };
+    }
+}
+
+/// Run `smishgate scan`.
+pub fn run(args: ScanArgs, g: &Globals, out: &mut String) -> CmdResult {
+    let stdin = args.file.as_os_str() == "-";
+    let name = if stdin {
+        "stdin".to_string()
+    } else {
+        args.file.display().to_string()
+    };
+    // The file first: a wrong path should not create a database.
+    let file = if stdin {
+        None
+    } else {
+        let f = std::fs::File::open(&args.file)
+            .map_err(|e| Failure::fatal(format!("cannot read {name}: {e}")))?;
+        let meta = f
+            .metadata()
+            .map_err(|e| Failure::fatal(format!("cannot read {name}: {e}")))?;
+        if meta.is_dir() {
+            return Err(Failure::fatal(format!(
+                "{name} is a directory, not an export"
+            )));
+        }
+        Some((f, meta.len()))
+    };
+    let mut progress = None;
+    let (db, items) = match file {
+        // stdin: hold the database first, then wait for the input.
+        None => {
+            let db = open_db(g)?;
+            let input: Box<dyn BufRead> = Box::new(io::stdin().lock());
+            (db, import::open(input))
+        }
+        // A file: its format first, so that a wrong file does not create a database.
+        Some((f, len)) => {
+            let input: Box<dyn BufRead> = if len > PROGRESS_MIN_BYTES && io::stderr().is_terminal()
+            {
+                let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+                if let Ok(style) = ProgressStyle::with_template(
+                    "scanning {bar:40} {bytes}/{total_bytes} ({eta} left)",
+                ) {
+                    pb.set_style(style);
+                }
+                let input = Box::new(BufReader::with_capacity(1 << 16, pb.wrap_read(f)));
+                progress = Some(pb);
+                input
+            } else {
+                Box::new(BufReader::with_capacity(1 << 16, f))
+            };
+            let items = import::open(input);
+            let opened = match &items {
+                Ok(_) => open_db(g),
+                Err(e) => Err(Failure::fatal(format!("{name}: {e}"))),
+            };
+            match opened {
+                Ok(db) => (db, items),
+                Err(f) => {
+                    if let Some(pb) = &progress {
+                        pb.finish_and_clear();
+                    }
+                    return Err(f);
+                }
+            }
+        }
+    };
+    let items = items.map_err(|e| Failure::fatal(format!("{name}: {e}")))?;
+    let mut summary = Summary {
+        input: name.clone(),
+        database: db.path.display().to_string(),
+        format: items.format().as_str(),
+        ..Summary::default()
+    };
+    let result = scan(&db.gw, items, &name, &mut summary, progress.as_ref());
+    if let Some(pb) = &progress {
+        pb.finish_and_clear();
+    }
+    if let Err(e) = &result {
+        summary.error = Some(e.message.clone());
+    }
+    if g.json {
+        outln!(
+            out,
+            "{}",
+            serde_json::to_string(&summary).unwrap_or_else(|_| "{}".into())
+        );
+    } else {
+        print_summary(out, &summary);
+    }
+    result
+}
+
+fn scan(
+    gw: &Gateway,
+    mut items: Importer<Box<dyn BufRead>>,
+    name: &str,
+    summary: &mut Summary,
+    progress: Option<&ProgressBar>,
+) -> CmdResult {
+    let mut batch: Vec<Sms> = Vec::with_capacity(BATCH);
+    let mut fatal: Option<ImportError> = None;
+    for item in items.by_ref() {
+        match item {
+            Ok(item) => {
+                batch.push(item.sms);
+                if batch.len() == BATCH {
+                    ingest(gw, &mut batch, summary)?;
+                }
+            }
+            Err(e) if e.is_fatal() => {
+                fatal = Some(e);
+                break;
+            }
+            Err(e) => {
+                summary.bad += 1;
+                let line = format!("smishgate: {name}: {e}");
+                match progress {
+                    Some(pb) => pb.suspend(|| eprintln!("{line}")),
+                    None => eprintln!("{line}"),
+                }
+            }
+        }
+    }
+    ingest(gw, &mut batch, summary)?;
+    summary.set_skipped(items.skipped());
+    match fatal {
+        None => {
+            summary.complete = true;
+            Ok(())
+        }
+        Some(e) => Err(Failure::fatal(format!(
+            "{name}: {e} (the {} message{} read before it were scanned and kept)",
+            summary.read,
+            if summary.read == 1 { "" } else { "s" }
+        ))),
+    }
+}
+
+fn ingest(gw: &Gateway, batch: &mut Vec<Sms>, summary: &mut Summary) -> CmdResult {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let decisions = gw.ingest_batch(batch)?;
+    for d in &decisions {
+        summary.tally(d);
+    }
+    batch.clear();
+    Ok(())
+}
+
+fn print_summary(out: &mut String, s: &Summary) {
+    let format = match s.format {
+        "sms-backup-xml" => "SMS Backup & Restore XML",
+        _ => "JSON Lines",
+    };
+    outln!(out, "Scanned {} ({format}) into {}", s.input, s.database);
+    let rows: [(&str, u64, String); 7] = [
+        ("read", s.read, "received messages judged".into()),
+        ("delivered", s.delivered, String::new()),
+        ("warned", s.warned, "delivered with a warning".into()),
+        ("quarantined", s.quarantined, "newly kept for review".into()),
+        (
+            "duplicates",
+            s.duplicates,
+            "quarantined, already stored by an earlier scan".into(),
+        ),
+        (
+            "skipped",
+            s.skipped.total,
+            format!(
+                "{} sent, draft or other non-received SMS, {} MMS",
+                s.skipped.not_received, s.skipped.mms
+            ),
+        ),
+        (
+            "bad records",
+            s.bad,
+            if s.bad > 0 {
+                "listed on stderr, not scanned".into()
+            } else {
+                String::new()
+            },
+        ),
+    ];
+    let w = rows
+        .iter()
+        .map(|r| r.1.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for (label, n, note) in &rows {
+        let line = format!("  {label:<12} {n:>w$}  {note}");
+        outln!(out, "{}", line.trim_end());
+    }
+    for (title, map) in [("kind", &s.by_kind), ("service", &s.by_service)] {
+        if map.is_empty() {
+            continue;
+        }
+        outln!(out);
+        let head = format!("By {title}");
+        let kw = map
+            .keys()
+            .map(|k| k.len() + 2)
+            .max()
+            .unwrap_or(0)
+            .max(head.len());
+        outln!(out, "{head:<kw$}  {:>7}  {:>10}", "warned", "quarantined");
+        for (k, f) in map {
+            let key = format!("  {k}");
+            outln!(out, "{key:<kw$}  {:>7}  {:>10}", f.warn, f.quarantine);
+        }
+    }
+    if s.quarantined + s.duplicates > 0 {
+        outln!(out);
+        outln!(out, "Review the held messages: smishgate quarantine list");
+    }
+}
