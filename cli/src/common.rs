@@ -8,6 +8,7 @@
 use clap::Args;
 use smishgate_core::{Error, Gateway, GatewayOptions, Kind};
 use std::path::PathBuf;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Environment variable naming the database directory (overridden by `--db`).
 pub const DB_ENV: &str = "SMISHGATE_DB";
@@ -173,8 +174,8 @@ pub fn safe_text(s: &str) -> String {
     out
 }
 
-/// One line of at most `max` characters: whitespace runs become one space, unsafe characters
-/// are dropped, `…` marks a cut.
+/// One line of at most `max` terminal columns (a Japanese character takes two): whitespace runs
+/// become one space, unsafe characters are dropped, `…` marks a cut.
 pub fn one_line(s: &str, max: usize) -> String {
     let mut flat = String::new();
     let mut space = false;
@@ -189,41 +190,27 @@ pub fn one_line(s: &str, max: usize) -> String {
             flat.push(c);
         }
     }
-    if flat.chars().count() <= max {
+    if width(&flat) <= max {
         return flat;
     }
-    let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in flat.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        cut.push(c);
+    }
     cut.push('…');
     cut
 }
 
-/// Columns a string takes in a terminal (East Asian wide characters count two).
+/// Columns a string takes in a terminal (East Asian wide characters count two), as
+/// `unicode-width` reads Unicode's East Asian Width tables.
 pub fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let c = c as u32;
-            let wide = matches!(c,
-                0x1100..=0x115F
-                | 0x2E80..=0x303E
-                | 0x3041..=0x33FF
-                | 0x3400..=0x4DBF
-                | 0x4E00..=0x9FFF
-                | 0xA000..=0xA4CF
-                | 0xAC00..=0xD7A3
-                | 0xF900..=0xFAFF
-                | 0xFE30..=0xFE4F
-                | 0xFF00..=0xFF60
-                | 0xFFE0..=0xFFE6
-                | 0x1F300..=0x1F64F
-                | 0x1F900..=0x1F9FF
-                | 0x20000..=0x3FFFD);
-            if wide {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
+    UnicodeWidthStr::width(s)
 }
 
 /// A table with left-aligned columns (the last one unpadded).
@@ -276,6 +263,8 @@ mod tests {
         assert_eq!(one_line("ab\u{1b}[2Jc\u{202E}d", 40), "ab[2Jcd");
         assert_eq!(safe_text("a\r\nb\u{1b}c"), "a\nb\\u{1b}c");
         assert_eq!(width("aあ"), 3);
+        assert_eq!(one_line("あいうえお", 7), "あいう…");
+        assert_eq!(width(&one_line("【SBI証券】お取引制限のお知らせ", 20)), 20);
         assert_eq!(parse_kind("lookalike-domain"), Ok(Kind::LookalikeDomain));
         assert!(parse_kind("nope").unwrap_err().contains("impersonation"));
     }

@@ -4,7 +4,10 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let g = Gateway::open(dir.path()).unwrap();
     let b = "【SBI証券】お取引制限のお知らせ。本人確認してください https://sbisec-co-jp.xyz/login";
-    let msgs: Vec<Sms> = (0..30_000)
+    let msgs: Vec<Sms> = (0..std::env::var("N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(30_000i64))
         .map(|i| Sms {
             sender: format!("+8190{:08}", i),
             body: b.into(),
@@ -18,7 +21,7 @@ fn main() {
     let e = t.elapsed();
     println!(
         "{:.0}/s, {} bytes on disk",
-        30_000.0 / e.as_secs_f64(),
+        msgs.len() as f64 / e.as_secs_f64(),
         g.size_on_disk().unwrap()
     );
 }
