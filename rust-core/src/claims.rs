@@ -10,7 +10,7 @@
 //! are what turns an unbranded link into a lure; they are counted by category so that a message
 //! repeating one threat does not outscore one that combines several.
 
-use crate::normalize::Normalized;
+use crate::normalize::{head, tail, Normalized};
 use crate::registry::Registry;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
@@ -423,6 +423,7 @@ const CUES: &[(&str, Cue)] = &[
     ("速やかに", Cue::Urgency),
     ("今すぐ", Cue::Urgency),
     ("最終通知", Cue::Urgency),
+    ("最終通告", Cue::Urgency),
     ("最終警告", Cue::Urgency),
     ("期限", Cue::Urgency),
     ("早急", Cue::Urgency),
@@ -432,6 +433,18 @@ const CUES: &[(&str, Cue)] = &[
     ("restricted", Cue::Suspension),
     ("disabled", Cue::Suspension),
     ("deactivated", Cue::Suspension),
+    // Legal threats push like a suspension does.
+    ("legal action", Cue::Suspension),
+    ("legal proceedings", Cue::Suspension),
+    ("lawsuit", Cue::Suspension),
+    ("arrest warrant", Cue::Suspension),
+    ("warrant for your arrest", Cue::Suspension),
+    ("法的措置", Cue::Suspension),
+    ("法的手続", Cue::Suspension),
+    ("訴訟", Cue::Suspension),
+    ("強制執行", Cue::Suspension),
+    ("deactivate", Cue::Suspension),
+    ("de-activate", Cue::Suspension),
     ("on hold", Cue::Suspension),
     ("blocked", Cue::Suspension),
     ("will be closed", Cue::Suspension),
@@ -466,6 +479,15 @@ const CUES: &[(&str, Cue)] = &[
     ("延滞", Cue::Payment),
     ("手数料", Cue::Payment),
     ("you won", Cue::Prize),
+    ("has won", Cue::Prize),
+    ("have won", Cue::Prize),
+    ("unredeemed", Cue::Prize),
+    ("un-redeemed", Cue::Prize),
+    ("message waiting", Cue::Prize),
+    ("messages waiting", Cue::Prize),
+    ("await collection", Cue::Prize),
+    ("awaiting collection", Cue::Prize),
+    ("awaiting your collection", Cue::Prize),
     ("awarded", Cue::Prize),
     ("guaranteed", Cue::Prize),
     ("jackpot", Cue::Prize),
@@ -699,6 +721,157 @@ pub fn pressure(folded: &str, skip: &[(usize, usize)]) -> Pressure {
     p
 }
 
+/// Secrets nobody legitimate asks for by SMS: the word found, for evidence.
+const SECRETS: &[&str] = &[
+    "password",
+    "passcode",
+    "pin",
+    "pin number",
+    "pin code",
+    "cvv",
+    "cvc",
+    "card number",
+    "card details",
+    "account number",
+    "bank details",
+    "login details",
+    "apple id",
+    "security code",
+    "verification code",
+    "one-time code",
+    "one time code",
+    "otp",
+    "social security number",
+    "暗証番号",
+    "パスワード",
+    "カード番号",
+    "口座番号",
+    "認証コード",
+    "確認コード",
+    "ワンタイムパスワード",
+    "セキュリティコード",
+    "ログインid",
+];
+
+/// Words that ask for something to be sent back, as whole words before the secret.
+const SEND_WORDS: &[&str] = &[
+    "send", "sending", "reply", "replying", "text", "texting", "provide", "share", "sharing",
+    "forward", "give", "tell",
+];
+
+/// Japanese request forms later in the same sentence as the secret
+/// (`暗証番号をこのメッセージに返信してください`, `カード番号と有効期限をSMSでお送りください`).
+const JA_SEND: &[&str] = &[
+    "返信して",
+    "返信ください",
+    "ご返信",
+    "送って",
+    "送信して",
+    "送信ください",
+    "お送りください",
+    "教えて",
+    "お知らせください",
+    "ご送付",
+];
+
+/// Japanese negations that turn a request into a warning (`教えないでください`,
+/// `お尋ねすることはありません`).
+const JA_NOT: &[&str] = &["ないで", "しません", "ありません", "禁止", "ません"];
+
+fn secret_automaton() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(SECRETS)
+            .expect("secret automaton")
+    })
+}
+
+/// Does the text ask the reader to send a secret back (a password, a PIN, a card number, a
+/// one-time code) by reply? Returns the secret asked for. Negated requests ("never share your
+/// code", "教えないでください") and the same words in another sentence do not count. The
+/// WhatsApp takeover lure ("I sent you a code by mistake, can you send it to me?") counts too.
+/// Linear: each match looks back and ahead a bounded window.
+pub fn asks_for_secrets(folded: &str) -> Option<&'static str> {
+    for m in secret_automaton().find_iter(folded) {
+        let word = SECRETS[m.pattern().as_usize()];
+        let b = folded.as_bytes();
+        if word.is_ascii() {
+            // Whole words only: `pin` is not `spinning`, `otp` not `otpx`.
+            let before_ok = m.start() == 0 || !b[m.start() - 1].is_ascii_alphanumeric();
+            let after_ok = m.end() >= b.len() || !b[m.end()].is_ascii_alphanumeric();
+            if !(before_ok && after_ok) {
+                continue;
+            }
+            // The same sentence, a few words back.
+            let back = tail(&folded[..m.start()], 48);
+            let back = back
+                .rsplit(['.', '!', '?', '\n', '。'])
+                .next()
+                .unwrap_or(back);
+            let words: Vec<&str> = back
+                .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                .filter(|w| !w.is_empty())
+                .collect();
+            let negated = words.iter().any(|w| {
+                matches!(
+                    *w,
+                    "not"
+                        | "never"
+                        | "don't"
+                        | "dont"
+                        | "won't"
+                        | "will"
+                        | "we"
+                        | "no"
+                        | "nobody"
+                        | "anyone"
+                        | "if"
+                )
+            });
+            if !negated && words.iter().any(|w| SEND_WORDS.contains(w)) {
+                return Some(word);
+            }
+        } else {
+            // The rest of the sentence, some fifty characters at most.
+            let ahead = head(&folded[m.end()..], 150);
+            let ahead = ahead
+                .split(['。', '！', '？', '\n'])
+                .next()
+                .unwrap_or(ahead);
+            if JA_SEND.iter().any(|f| ahead.contains(f))
+                && !JA_NOT.iter().any(|f| ahead.contains(f))
+            {
+                return Some(word);
+            }
+        }
+    }
+    let mistake = [
+        "by mistake",
+        "by accident",
+        "accidentally",
+        "間違えて",
+        "誤って",
+    ]
+    .iter()
+    .any(|w| folded.contains(w));
+    let code = ["code", "コード", "番号"]
+        .iter()
+        .any(|w| folded.contains(w));
+    let send = [
+        "send it",
+        "send me",
+        "forward it",
+        "send the code",
+        "送って",
+        "教えて",
+    ]
+    .iter()
+    .any(|w| folded.contains(w));
+    (mistake && code && send).then_some("code")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -770,6 +943,35 @@ mod tests {
         for (body, want) in cases {
             let want = want.map(|(s, h)| (s.to_string(), h));
             assert_eq!(claim(&r, body), want, "{body}");
+        }
+    }
+
+    #[test]
+    fn requests_for_secrets() {
+        let ask = |t: &str| asks_for_secrets(&normalize(t).folded);
+        let yes: &[(&str, &str)] = &[
+            ("Please verify this iCloud device by sending your correct Apple ID and password via text message.", "apple id"),
+            ("Reply with your card number and CVV to keep your account open", "card number"),
+            ("To unlock, text us your PIN now", "pin"),
+            ("口座を保護するため、暗証番号を返信してください", "暗証番号"),
+            ("本人確認のためカード番号をSMSでお送りください", "カード番号"),
+            ("Hi, I sent you a 6-digit code by mistake, can you send it to me?", "code"),
+            ("ごめん、間違えて認証番号をそっちに送っちゃった。教えてくれる？", "code"),
+        ];
+        for (t, want) in yes {
+            assert_eq!(ask(t), Some(*want), "{t}");
+        }
+        for t in [
+            "Your verification code is 482910. Never share this code with anyone.",
+            "Do not share your PIN or password with anyone, not even our staff.",
+            "認証コード：482910 このコードを他人に教えないでください。",
+            "認証コードを送信しました。",
+            "We will never ask you to send your password by text.",
+            "The spinning class starts at 7, bring your own towel",
+            "What's the wifi password? Text me when you're home",
+            "If anyone asks you to share this code, it is a scam.",
+        ] {
+            assert_eq!(ask(t), None, "{t}");
         }
     }
 

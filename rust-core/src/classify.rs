@@ -592,6 +592,21 @@ fn decide(
             Cue::Prize | Cue::Suspension | Cue::SecurityAlert | Cue::Refund
         )
     });
+    // Text-back harvesting: no link to click, but the reply itself is the theft (a password, a
+    // PIN, a card number, or someone else's one-time code "sent by mistake").
+    if analysed.is_empty() && code.code.is_none() {
+        if let Some(secret) = claims::asks_for_secrets(ctx.folded) {
+            if p >= 2 || secret == "code" {
+                ctx.push(Reason::new(
+                    ReasonCode::AsksForSecrets,
+                    format!("It asks you to send back a secret (\"{secret}\"): no bank, shop or friend needs a password, PIN, card number or one-time code by message."),
+                    format!("返信で秘密の情報（「{secret}」）を求めています。パスワード・暗証番号・カード番号・認証コードをメッセージで求める正規の連絡はありません。"),
+                ));
+                ctx.pressure_reason();
+                return (Action::Warn, Kind::CallbackLure, None);
+            }
+        }
+    }
     if analysed.is_empty()
         && (p >= 3 || (p >= 2 && lure))
         && code.code.is_none()
@@ -618,6 +633,10 @@ fn decide(
 fn asks_to_call_back(folded: &str) -> bool {
     const WORDS: &[&str] = &[
         "call",
+        "claim",
+        "speak to",
+        "operator",
+        "whatsapp",
         "dial",
         "txt",
         "text",

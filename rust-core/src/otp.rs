@@ -292,6 +292,13 @@ fn ascii_word_ok(folded: &str, s: usize, e: usize, word: &str) -> bool {
                     | "prize"
                     | "entry"
                     | "booking"
+                    | "identifier"
+                    | "tracking"
+                    | "gift"
+                    | "redemption"
+                    | "referral"
+                    | "invite"
+                    | "invitation"
             ) && (after_ok || folded[e..].starts_with("s "))
         }
         _ => before_ok && (after_ok || folded[e..].starts_with('s')),
@@ -372,6 +379,39 @@ fn plausible(text: &str, s: usize, e: usize, tok: &str) -> Option<String> {
         if lower_before.ends_with(w) {
             return None;
         }
+    }
+    // The word just before, past punctuation (`Care ph: 7679046492`, `call on 0800…`): a
+    // number to call or text is never a code, however close a code keyword stands.
+    let prev_word = lower_before
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    if matches!(
+        prev_word,
+        "ph" | "call"
+            | "calling"
+            | "dial"
+            | "care"
+            | "contact"
+            | "whatsapp"
+            | "helpline"
+            | "hotline"
+            | "fax"
+            | "ring"
+            | "txt"
+            | "text"
+            | "freephone"
+            | "freefone"
+            | "お問い合わせ"
+            | "お問合せ"
+            | "問い合わせ"
+            | "連絡先"
+            | "フリーダイヤル"
+            | "ナビダイヤル"
+    ) || (prev_word == "on" && lower_before.contains("call"))
+    {
+        return None;
     }
     let after_lower = after.trim_start().to_ascii_lowercase();
     for unit in [
@@ -507,6 +547,13 @@ mod tests {
             ("Call 0120-123-456 today", None),
             ("meet at 10.30", None),
             ("ワンタイムパスワード：ｘ７Ｋ２９Ｐ", Some("x7K29P")),
+            // A number to call back, however near a code keyword, is not a code.
+            ("Your KYC has expired, please contact customer care ph: 7679046492 immediately to verify", None),
+            ("To verify your account call on 8536074310 now", None),
+            ("認証のお手続きはお問い合わせ 0570123456 まで", None),
+            ("Call 08715203677 Identifier Code: 42478 Expires 24/10/04", None),
+            ("Your gift code: 7HQ2-99", None),
+            ("Your verification code is 4821. Questions? Call 0120-444-555", Some("4821")),
         ];
         for (body, want) in cases {
             assert_eq!(code(body).as_deref(), *want, "{body}");

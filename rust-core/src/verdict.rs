@@ -141,6 +141,8 @@ pub enum ReasonCode {
     Redirect,
     /// Pressure plus a number to call or text, without a link.
     CallbackLure,
+    /// Asks for a secret (password, PIN, card number, one-time code) to be sent back.
+    AsksForSecrets,
     /// A Japanese carrier-vetted `0005` business sender.
     VettedBusinessSender,
     /// A one-time code was found.
