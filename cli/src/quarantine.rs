@@ -165,21 +165,37 @@ pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
             if g.json {
                 return json(out, &s);
             }
-            outln!(
-                out,
-                "{} message{} held",
-                s.total,
-                if s.total == 1 { "" } else { "s" }
-            );
+            let ja = g.lang == "ja";
+            if ja {
+                outln!(out, "保存中のメッセージ {} 件", s.total);
+            } else {
+                outln!(
+                    out,
+                    "{} message{} held",
+                    s.total,
+                    if s.total == 1 { "" } else { "s" }
+                );
+            }
+            let offset = format_offset(db.utc_offset_minutes);
             for (title, map) in [
-                ("By status".to_string(), &s.by_status),
-                ("By kind".to_string(), &s.by_kind),
-                ("By service".to_string(), &s.by_service),
                 (
-                    format!(
-                        "By day received (UTC{})",
-                        format_offset(db.utc_offset_minutes)
-                    ),
+                    if ja { "状態別" } else { "By status" }.to_string(),
+                    &s.by_status,
+                ),
+                (
+                    if ja { "種類別" } else { "By kind" }.to_string(),
+                    &s.by_kind,
+                ),
+                (
+                    if ja { "サービス別" } else { "By service" }.to_string(),
+                    &s.by_service,
+                ),
+                (
+                    if ja {
+                        format!("受信日別 (UTC{offset})")
+                    } else {
+                        format!("By day received (UTC{offset})")
+                    },
                     &s.by_day,
                 ),
             ] {
@@ -274,6 +290,15 @@ fn list(db: &Db, a: ListArgs, g: &Globals, out: &mut String) -> CmdResult {
     Ok(())
 }
 
+/// A review status in Japanese.
+fn status_ja(s: Status) -> &'static str {
+    match s {
+        Status::Quarantined => "隔離中",
+        Status::Released => "受信箱へ戻した",
+        Status::Confirmed => "詐欺と確認済み",
+    }
+}
+
 fn show(db: &Db, r: &Record, lang: &str, out: &mut String) {
     let ja = lang == "ja";
     let off = db.utc_offset_minutes;
@@ -299,7 +324,11 @@ fn show(db: &Db, r: &Record, lang: &str, out: &mut String) {
             label("status", "状態"),
             format!(
                 "{} ({} {})",
-                r.status.as_str(),
+                if ja {
+                    status_ja(r.status)
+                } else {
+                    r.status.as_str()
+                },
                 label("since", "更新"),
                 time(r.status_at)
             ),
