@@ -433,6 +433,10 @@ const CUES: &[(&str, Cue)] = &[
     ("restricted", Cue::Suspension),
     ("disabled", Cue::Suspension),
     ("deactivated", Cue::Suspension),
+    ("disconnect", Cue::Suspension),
+    ("disconnection", Cue::Suspension),
+    ("disconnected", Cue::Suspension),
+    ("cut off", Cue::Suspension),
     // Legal threats push like a suspension does.
     ("legal action", Cue::Suspension),
     ("legal proceedings", Cue::Suspension),
@@ -751,7 +755,32 @@ const SECRETS: &[&str] = &[
     "ワンタイムパスワード",
     "セキュリティコード",
     "ログインid",
+    "認証番号",
+    "確認番号",
+    "承認番号",
+    "パスコード",
 ];
+
+/// The secrets that are one-time codes: nobody, however calm, needs one sent back.
+const CODE_SECRETS: &[&str] = &[
+    "code",
+    "security code",
+    "verification code",
+    "one-time code",
+    "one time code",
+    "otp",
+    "認証コード",
+    "確認コード",
+    "ワンタイムパスワード",
+    "認証番号",
+    "確認番号",
+    "承認番号",
+];
+
+/// Is this secret (as returned by [`asks_for_secrets`]) a one-time code?
+pub fn is_code_secret(word: &str) -> bool {
+    CODE_SECRETS.contains(&word)
+}
 
 /// Words that ask for something to be sent back, as whole words before the secret.
 const SEND_WORDS: &[&str] = &[
@@ -833,6 +862,28 @@ pub fn asks_for_secrets(folded: &str) -> Option<&'static str> {
             if !negated && words.iter().any(|w| SEND_WORDS.contains(w)) {
                 return Some(word);
             }
+            // A one-time code may be asked for after it is named: "the verification code
+            // went to you, can you forward it to me".
+            if is_code_secret(word) {
+                let ahead = head(&folded[m.end()..], 96);
+                let ahead = ahead
+                    .split(['.', '!', '?', '\n', '。'])
+                    .next()
+                    .unwrap_or(ahead);
+                let words: Vec<&str> = ahead
+                    .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                let negated = words
+                    .iter()
+                    .any(|w| matches!(*w, "not" | "never" | "don't" | "dont" | "no" | "nobody"));
+                let asks = words.windows(2).any(|w| {
+                    SEND_WORDS.contains(&w[0]) && matches!(w[1], "it" | "me" | "back" | "us")
+                });
+                if asks && !negated {
+                    return Some(word);
+                }
+            }
         } else {
             // The rest of the sentence, some fifty characters at most.
             let ahead = head(&folded[m.end()..], 150);
@@ -859,17 +910,23 @@ pub fn asks_for_secrets(folded: &str) -> Option<&'static str> {
     let code = ["code", "コード", "番号"]
         .iter()
         .any(|w| folded.contains(w));
-    let send = [
-        "send it",
-        "send me",
-        "forward it",
-        "send the code",
-        "送って",
-        "教えて",
-    ]
-    .iter()
-    .any(|w| folded.contains(w));
-    (mistake && code && send).then_some("code")
+    if !(mistake && code) {
+        return None;
+    }
+    // A request word followed by what to send or to whom: `text it back`, `send me`,
+    // `forward the code`.
+    let words: Vec<&str> = folded
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let send_en = words.windows(2).any(|w| {
+        SEND_WORDS.contains(&w[0])
+            && matches!(w[1], "it" | "me" | "the" | "that" | "this" | "us" | "back")
+    });
+    let send_ja = ["送って", "教えて", "返信して", "転送して"]
+        .iter()
+        .any(|w| folded.contains(w));
+    (send_en || send_ja).then_some("code")
 }
 
 #[cfg(test)]
@@ -956,6 +1013,9 @@ mod tests {
             ("口座を保護するため、暗証番号を返信してください", "暗証番号"),
             ("本人確認のためカード番号をSMSでお送りください", "カード番号"),
             ("Hi, I sent you a 6-digit code by mistake, can you send it to me?", "code"),
+            ("I accidentally put your number in and a code was sent to you. Can you text it back?", "code"),
+            ("そっちに届いた認証番号を至急このSMSに返信して教えてほしい！", "認証番号"),
+            ("I typed your number and the verification code went to you, can you forward it to me", "verification code"),
             ("ごめん、間違えて認証番号をそっちに送っちゃった。教えてくれる？", "code"),
         ];
         for (t, want) in yes {
@@ -970,6 +1030,8 @@ mod tests {
             "The spinning class starts at 7, bring your own towel",
             "What's the wifi password? Text me when you're home",
             "If anyone asks you to share this code, it is a scam.",
+            "Your verification code is 482910, don't share it with anyone",
+            "Your security code is 1234, reply STOP to opt out",
         ] {
             assert_eq!(ask(t), None, "{t}");
         }

@@ -596,7 +596,7 @@ fn decide(
     // PIN, a card number, or someone else's one-time code "sent by mistake").
     if analysed.is_empty() && code.code.is_none() {
         if let Some(secret) = claims::asks_for_secrets(ctx.folded) {
-            if p >= 2 || secret == "code" {
+            if p >= 2 || claims::is_code_secret(secret) {
                 ctx.push(Reason::new(
                     ReasonCode::AsksForSecrets,
                     format!("It asks you to send back a secret (\"{secret}\"): no bank, shop or friend needs a password, PIN, card number or one-time code by message."),

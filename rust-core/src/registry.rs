@@ -379,9 +379,14 @@ impl Registry {
             let mut seen_alias = HashSet::new();
             for alias in spec.aliases.iter().chain(std::iter::once(&name)) {
                 let folded = fold(alias.trim());
-                if folded.chars().count() >= 2 && seen_alias.insert(folded.clone()) {
-                    alias_patterns.push(folded);
-                    alias_owner.push(idx);
+                // A name of several words is also matched written as one (`au PAY` in a
+                // `【…】` header, whose spaces normalisation drops, or typed `aupay`).
+                let compact: String = folded.chars().filter(|c| !c.is_whitespace()).collect();
+                for form in [folded, compact] {
+                    if form.chars().count() >= 2 && seen_alias.insert(form.clone()) {
+                        alias_patterns.push(form);
+                        alias_owner.push(idx);
+                    }
                 }
             }
             for d in &spec.domains {
