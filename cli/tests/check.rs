@@ -1,24 +1,14 @@
 //! The `smishgate check` contract, end to end through the binary.
 
+mod common;
+
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smishgate"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn smishgate");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("wait")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_smishgate"));
+    cmd.args(args);
+    common::run_with_stdin(cmd, stdin)
 }
 
 fn lines(out: &Output) -> Vec<Value> {

@@ -1,6 +1,8 @@
 //! `scan`, `quarantine` and `services` end to end through the binary, each test with its own
 //! database in a temporary directory.
 
+mod common;
+
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,19 +29,7 @@ fn cmd(db: &Path, args: &[&str]) -> Command {
 }
 
 fn run_in(db: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = cmd(db, args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn smishgate");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("wait")
+    common::run_with_stdin(cmd(db, args), stdin)
 }
 
 fn run(db: &Path, args: &[&str]) -> Output {

@@ -817,6 +817,24 @@ fn secret_automaton() -> &'static AhoCorasick {
     })
 }
 
+/// Where a sentence ends, for the windows below.
+const SENTENCE_END: [char; 5] = ['.', '!', '?', '\n', '。'];
+
+/// The words of a short window (apostrophes kept: `don't`).
+fn words_of(s: &str) -> Vec<&str> {
+    s.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// A request word followed by what to send or to whom: `text it back`, `send me`, `forward
+/// the code`.
+fn asks_to_send(words: &[&str], objects: &[&str]) -> bool {
+    words
+        .windows(2)
+        .any(|w| SEND_WORDS.contains(&w[0]) && objects.contains(&w[1]))
+}
+
 /// Does the text ask the reader to send a secret back (a password, a PIN, a card number, a
 /// one-time code) by reply? Returns the secret asked for. Negated requests ("never share your
 /// code", "教えないでください") and the same words in another sentence do not count. The
@@ -835,14 +853,8 @@ pub fn asks_for_secrets(folded: &str) -> Option<&'static str> {
             }
             // The same sentence, a few words back.
             let back = tail(&folded[..m.start()], 48);
-            let back = back
-                .rsplit(['.', '!', '?', '\n', '。'])
-                .next()
-                .unwrap_or(back);
-            let words: Vec<&str> = back
-                .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-                .filter(|w| !w.is_empty())
-                .collect();
+            let back = back.rsplit(SENTENCE_END).next().unwrap_or(back);
+            let words = words_of(back);
             let negated = words.iter().any(|w| {
                 matches!(
                     *w,
@@ -866,20 +878,11 @@ pub fn asks_for_secrets(folded: &str) -> Option<&'static str> {
             // went to you, can you forward it to me".
             if is_code_secret(word) {
                 let ahead = head(&folded[m.end()..], 96);
-                let ahead = ahead
-                    .split(['.', '!', '?', '\n', '。'])
-                    .next()
-                    .unwrap_or(ahead);
-                let words: Vec<&str> = ahead
-                    .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-                    .filter(|w| !w.is_empty())
-                    .collect();
+                let words = words_of(ahead.split(SENTENCE_END).next().unwrap_or(ahead));
                 let negated = words
                     .iter()
                     .any(|w| matches!(*w, "not" | "never" | "don't" | "dont" | "no" | "nobody"));
-                let asks = words.windows(2).any(|w| {
-                    SEND_WORDS.contains(&w[0]) && matches!(w[1], "it" | "me" | "back" | "us")
-                });
+                let asks = asks_to_send(&words, &["it", "me", "back", "us"]);
                 if asks && !negated {
                     return Some(word);
                 }
@@ -887,10 +890,7 @@ pub fn asks_for_secrets(folded: &str) -> Option<&'static str> {
         } else {
             // The rest of the sentence, some fifty characters at most.
             let ahead = head(&folded[m.end()..], 150);
-            let ahead = ahead
-                .split(['。', '！', '？', '\n'])
-                .next()
-                .unwrap_or(ahead);
+            let ahead = ahead.split(SENTENCE_END).next().unwrap_or(ahead);
             if JA_SEND.iter().any(|f| ahead.contains(f))
                 && !JA_NOT.iter().any(|f| ahead.contains(f))
             {
@@ -913,16 +913,10 @@ pub fn asks_for_secrets(folded: &str) -> Option<&'static str> {
     if !(mistake && code) {
         return None;
     }
-    // A request word followed by what to send or to whom: `text it back`, `send me`,
-    // `forward the code`.
-    let words: Vec<&str> = folded
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let send_en = words.windows(2).any(|w| {
-        SEND_WORDS.contains(&w[0])
-            && matches!(w[1], "it" | "me" | "the" | "that" | "this" | "us" | "back")
-    });
+    let send_en = asks_to_send(
+        &words_of(folded),
+        &["it", "me", "the", "that", "this", "us", "back"],
+    );
     let send_ja = ["送って", "教えて", "返信して", "転送して"]
         .iter()
         .any(|w| folded.contains(w));
