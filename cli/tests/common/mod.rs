@@ -1,6 +1,6 @@
 //! Shared by the binary's integration tests: run a prepared command with text on stdin.
 
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 use std::process::{Command, Output, Stdio};
 
 /// Run `cmd` with `stdin` written to its standard input; capture stdout and stderr.
@@ -11,11 +11,15 @@ pub fn run_with_stdin(mut cmd: Command, stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn smishgate");
-    child
+    let written = child
         .stdin
         .take()
         .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
+        .write_all(stdin.as_bytes());
+    // A child that fails before reading its input (a bad registry file, a database in use)
+    // closes the pipe first: that is the behaviour under test, not a failure of the harness.
+    if let Err(e) = written {
+        assert_eq!(e.kind(), ErrorKind::BrokenPipe, "write stdin: {e}");
+    }
     child.wait_with_output().expect("wait")
 }
