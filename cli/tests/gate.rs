@@ -635,21 +635,9 @@ fn the_database_path_comes_from_db_then_env() {
     let env_db = dir.path().join("from-env");
     let flag_db = dir.path().join("from-flag");
     let input = phish("env", 1_700_000_000_000);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smishgate"))
-        .args(["scan", "-"])
-        .env("SMISHGATE_DB", &env_db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let mut scan = Command::new(env!("CARGO_BIN_EXE_smishgate"));
+    scan.args(["scan", "-"]).env("SMISHGATE_DB", &env_db);
+    let o = common::run_with_stdin(scan, &input);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains(env_db.to_str().unwrap()));
     assert_eq!(json(&env_db, &["quarantine", "stats"])["total"], 1);
