@@ -6,7 +6,8 @@
 //! table behind, and errors always go to stderr after it.
 
 use clap::Args;
-use smishgate_core::{Error, Gateway, GatewayOptions, Kind};
+use serde::Serialize;
+use smishgate_core::{Error, Gateway, GatewayOptions, Kind, Status};
 use std::path::PathBuf;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -129,6 +130,20 @@ pub fn parse_kind(s: &str) -> Result<Kind, String> {
         let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
         format!("unknown kind; one of: {}", names.join(", "))
     })
+}
+
+/// Parse a review status for clap: `quarantined`, `released` or `confirmed`.
+pub fn parse_status(s: &str) -> Result<Status, String> {
+    Status::parse(s)
+        .ok_or_else(|| "unknown status; one of: quarantined, released, confirmed".into())
+}
+
+/// Print one JSON document.
+pub fn json<T: Serialize + ?Sized>(out: &mut String, value: &T) -> CmdResult {
+    let text = serde_json::to_string(value)
+        .map_err(|e| Failure::fatal(format!("cannot write JSON: {e}")))?;
+    outln!(out, "{text}");
+    Ok(())
 }
 
 /// `YYYY-MM-DD HH:MM` (with seconds when `seconds`) at a UTC offset.

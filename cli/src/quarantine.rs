@@ -7,8 +7,8 @@
 //! characters are shown as `\u{…}`); `--json` prints the stored records as they are.
 
 use crate::common::{
-    format_offset, format_time, one_line, open_db, parse_kind, safe_text, table, CmdResult, Db,
-    Failure, Globals,
+    format_offset, format_time, json, one_line, open_db, parse_kind, parse_status, safe_text,
+    table, CmdResult, Db, Globals,
 };
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -70,8 +70,8 @@ struct ListArgs {
     #[arg(long, value_parser = parse_kind)]
     kind: Option<Kind>,
     /// Only this review status.
-    #[arg(long, value_parser = ["quarantined", "released", "confirmed"])]
-    status: Option<String>,
+    #[arg(long, value_parser = parse_status)]
+    status: Option<Status>,
     /// At most N messages [default: 50].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000))]
     limit: Option<u64>,
@@ -215,14 +215,6 @@ pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
     }
 }
 
-/// Print one JSON document.
-pub fn json<T: Serialize + ?Sized>(out: &mut String, value: &T) -> CmdResult {
-    let text = serde_json::to_string(value)
-        .map_err(|e| Failure::fatal(format!("cannot write JSON: {e}")))?;
-    outln!(out, "{text}");
-    Ok(())
-}
-
 #[derive(Serialize)]
 struct PageOut<'a> {
     records: &'a [Record],
@@ -233,7 +225,7 @@ fn list(db: &Db, a: ListArgs, g: &Globals, out: &mut String) -> CmdResult {
     let q = ListQuery {
         service: a.service,
         kind: a.kind,
-        status: a.status.as_deref().and_then(Status::parse),
+        status: a.status,
         limit: a.limit.map_or(0, |n| n as usize),
         cursor: a.cursor,
     };

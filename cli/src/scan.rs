@@ -9,7 +9,7 @@
 //! (the database in use, an unreadable file, an unknown format, XML that breaks off — what was
 //! read before the break is kept).
 
-use crate::common::{open_db, CmdResult, Failure, Globals};
+use crate::common::{json, open_db, CmdResult, Failure, Globals};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
@@ -189,14 +189,11 @@ pub fn run(args: ScanArgs, g: &Globals, out: &mut String) -> CmdResult {
         summary.error = Some(e.message.clone());
     }
     if g.json {
-        outln!(
-            out,
-            "{}",
-            serde_json::to_string(&summary).unwrap_or_else(|_| "{}".into())
-        );
-    } else {
-        print_summary(out, &summary);
+        // The scan's own failure, if any, is the one to report.
+        let printed = json(out, &summary);
+        return result.and(printed);
     }
+    print_summary(out, &summary);
     result
 }
 

@@ -8,8 +8,7 @@
 //! the registry file format of `smishgate check --registry`. Every change is validated before
 //! it is written: a bad entry or file changes nothing.
 
-use crate::common::{open_db, table, CmdResult, Db, Failure, Globals};
-use crate::quarantine::json;
+use crate::common::{json, open_db, table, CmdResult, Db, Failure, Globals};
 use clap::{Args, Subcommand, ValueEnum};
 use smishgate_core::{LinkPolicy, RegistryFile, ServiceSpec};
 use std::io::Read;
