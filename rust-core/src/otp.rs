@@ -382,11 +382,14 @@ fn plausible(text: &str, s: usize, e: usize, tok: &str) -> Option<String> {
     }
     // The word just before, past punctuation (`Care ph: 7679046492`, `call on 0800…`): a
     // number to call or text is never a code, however close a code keyword stands.
-    let prev_word = lower_before
-        .trim_end_matches(|c: char| !c.is_alphanumeric())
+    let trimmed = lower_before.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let prev_word = trimmed
         .rsplit(|c: char| !c.is_alphanumeric())
         .next()
         .unwrap_or("");
+    // Japanese runs on without spaces (`お問い合わせは0570…`): its call words end the run,
+    // perhaps before a particle.
+    let ja_run = trimmed.trim_end_matches(['は', 'に', 'へ', 'で']);
     if matches!(
         prev_word,
         "ph" | "call"
@@ -403,13 +406,18 @@ fn plausible(text: &str, s: usize, e: usize, tok: &str) -> Option<String> {
             | "text"
             | "freephone"
             | "freefone"
-            | "お問い合わせ"
-            | "お問合せ"
-            | "問い合わせ"
-            | "連絡先"
-            | "フリーダイヤル"
-            | "ナビダイヤル"
     ) || (prev_word == "on" && lower_before.contains("call"))
+        || [
+            "お問い合わせ",
+            "お問合せ",
+            "問い合わせ",
+            "連絡先",
+            "電話",
+            "フリーダイヤル",
+            "ナビダイヤル",
+        ]
+        .iter()
+        .any(|w| ja_run.ends_with(w))
     {
         return None;
     }
@@ -551,6 +559,8 @@ mod tests {
             ("Your KYC has expired, please contact customer care ph: 7679046492 immediately to verify", None),
             ("To verify your account call on 8536074310 now", None),
             ("認証のお手続きはお問い合わせ 0570123456 まで", None),
+            ("認証のお手続きはお問い合わせは0570123456まで", None),
+            ("認証手続きの連絡先：0570123456", None),
             ("Call 08715203677 Identifier Code: 42478 Expires 24/10/04", None),
             ("Your gift code: 7HQ2-99", None),
             ("Your verification code is 4821. Questions? Call 0120-444-555", Some("4821")),
