@@ -268,6 +268,14 @@ impl ServiceSpec {
     }
 }
 
+/// Public suffixes where only a government registers names: a public body's entry may name
+/// one (`gov.uk` for HMRC, `go.jp` for a ministry), because every host under it is a
+/// government's. Every other public suffix is refused as a domain.
+pub const GOVERNMENT_SUFFIXES: &[&str] = &[
+    "gov.uk", "nhs.uk", "go.jp", "lg.jp", "gov.au", "gc.ca", "govt.nz", "gov.sg", "gov.in",
+    "gov.ie",
+];
+
 /// Reduce a written domain to its ASCII (punycode) lowercase form, refusing anything that is
 /// not a domain or is only a public suffix (listing `co.jp` would make every link official).
 pub fn normalize_domain(d: &str) -> Result<String, String> {
@@ -290,7 +298,7 @@ pub fn normalize_domain(d: &str) -> Result<String, String> {
     if !suffix_known {
         return Err(format!("{d:?} does not end in a known public suffix"));
     }
-    if psl::domain(ascii.as_bytes()).is_none() {
+    if psl::domain(ascii.as_bytes()).is_none() && !GOVERNMENT_SUFFIXES.contains(&ascii.as_str()) {
         return Err(format!(
             "{d:?} is a public suffix shared by many owners, not a service's domain"
         ));
