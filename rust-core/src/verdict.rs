@@ -5,6 +5,7 @@
 //! and one in Japanese. Nothing here is ever logged: reasons name domains and services, never
 //! the body or the code.
 
+use crate::catalog;
 use crate::claims::{ClaimHow, Cue};
 use crate::links::Link;
 use crate::lookalike::Technique;
@@ -41,6 +42,9 @@ pub enum Kind {
     SuspiciousLink,
     /// No link and no service, but strong pressure and a number to call or text back.
     CallbackLure,
+    /// No link and no service, but the text is a known lure shape (a stranger's opener, a
+    /// "new number" from family, a job or investment-group invitation, fictitious billing).
+    SuspiciousText,
     /// Claims a service and links outside its domains.
     Impersonation,
     /// From a registered sender of a no-links service, with a link outside its domains.
@@ -55,7 +59,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order of the vocabulary table.
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Trusted,
         Kind::Otp,
         Kind::Clean,
@@ -63,6 +67,7 @@ impl Kind {
         Kind::UnverifiedClaim,
         Kind::SuspiciousLink,
         Kind::CallbackLure,
+        Kind::SuspiciousText,
         Kind::Impersonation,
         Kind::SpoofedSender,
         Kind::LookalikeDomain,
@@ -85,6 +90,7 @@ impl Kind {
             Kind::UnverifiedClaim => "unverified-claim",
             Kind::SuspiciousLink => "suspicious-link",
             Kind::CallbackLure => "callback-lure",
+            Kind::SuspiciousText => "suspicious-text",
             Kind::Impersonation => "impersonation",
             Kind::SpoofedSender => "spoofed-sender",
             Kind::LookalikeDomain => "lookalike-domain",
@@ -149,6 +155,12 @@ pub enum ReasonCode {
     CodeFound,
     /// Nothing risky found.
     NothingRisky,
+    /// The text follows a known lure family (delivery, toll, tax, prize, job, wrong number…).
+    Lure,
+    /// The learned text score finds the wording close to reported smishing.
+    TextModel,
+    /// The sender's kind is one genuine services do not text from (e-mail, gateway, abroad).
+    UnusualSender,
     /// The body was longer than the classifier reads.
     Truncated,
 }
@@ -186,9 +198,71 @@ pub struct Reason {
     /// Risky link features.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<&'static str>,
+    /// The lure family recognised (`delivery`, `toll`, `wrong-number` …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<&'static str>,
+    /// The n-grams that pushed the learned text score most.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ngrams: Vec<String>,
+    /// The learned text score in percent (the model's probability of smishing), when it is
+    /// the evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<u32>,
+}
+
+/// One piece of evidence for a catalog sentence, rendered in each language.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    /// Shown as it is (a host, a service's name).
+    Text(String),
+    /// Another catalog entry, rendered in the same language (`claim-how.header`).
+    Key(String),
+    /// Catalog entries joined by the language's list separator (link features).
+    Keys(Vec<String>),
+    /// Words quoted from the message, joined by the language's quote separator.
+    Quoted(Vec<String>),
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Text(s.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Text(s)
+    }
+}
+
+fn render_arg(lang: &str, a: &Arg) -> String {
+    match a {
+        Arg::Text(t) => t.clone(),
+        Arg::Key(k) => catalog::render(lang, k, &[]),
+        Arg::Keys(ks) => ks
+            .iter()
+            .map(|k| catalog::render(lang, k, &[]))
+            .collect::<Vec<_>>()
+            .join(&catalog::render(lang, "list-sep", &[])),
+        Arg::Quoted(ws) => ws.join(&catalog::render(lang, "quote-sep", &[])),
+    }
 }
 
 impl Reason {
+    /// A reason whose sentences come from the catalogs: `key` names the sentence, `args` the
+    /// evidence it shows. The code is what machines read; the key may be finer (`lure.toll`).
+    pub fn say(code: ReasonCode, key: &str, args: &[(&str, Arg)]) -> Reason {
+        let text = |lang: &str| {
+            let rendered: Vec<(&str, String)> = args
+                .iter()
+                .map(|(k, a)| (*k, render_arg(lang, a)))
+                .collect();
+            let pairs: Vec<(&str, &str)> = rendered.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            catalog::render(lang, key, &pairs)
+        };
+        Reason::new(code, text("en"), text("ja"))
+    }
+
     /// A reason with only its sentences.
     pub fn new(code: ReasonCode, en: impl Into<String>, ja: impl Into<String>) -> Reason {
         Reason {
@@ -203,6 +277,9 @@ impl Reason {
             claim: None,
             cues: Vec::new(),
             features: Vec::new(),
+            family: None,
+            ngrams: Vec::new(),
+            score: None,
         }
     }
 }
@@ -308,13 +385,14 @@ mod tests {
             | Kind::UnverifiedClaim
             | Kind::SuspiciousLink
             | Kind::CallbackLure
+            | Kind::SuspiciousText
             | Kind::Impersonation
             | Kind::SpoofedSender
             | Kind::LookalikeDomain
             | Kind::OtpPhishing
             | Kind::Blocked => 1,
         };
-        assert_eq!(Kind::ALL.iter().map(|&k| count(k)).sum::<usize>(), 12);
+        assert_eq!(Kind::ALL.iter().map(|&k| count(k)).sum::<usize>(), 13);
         assert_eq!(Kind::parse("nope"), None);
     }
 }
