@@ -34,32 +34,24 @@ pub enum ClaimHow {
     Sender,
     /// A link imitates the service's domain.
     Link,
+    /// The name is the subject of what the text says about the reader: `your Chase account`,
+    /// `お客様がご利用の三井住友銀行に対し…`, or a lure about an account, a card, a payment or a
+    /// parcel that names it.
+    Content,
 }
 
 impl ClaimHow {
-    /// English phrase for reasons.
-    pub fn describe_en(self) -> &'static str {
+    /// The catalog key of the phrase that says how (`claim-how.header`).
+    pub fn key(self) -> &'static str {
         match self {
-            ClaimHow::Header => "carries a header in its name",
-            ClaimHow::Opening => "opens in its name",
-            ClaimHow::Speaker => "speaks as it",
-            ClaimHow::Signature => "signs with its name",
-            ClaimHow::Code => "presents a code as its",
-            ClaimHow::Sender => "comes from its registered sender",
-            ClaimHow::Link => "links to a look-alike of its domain",
-        }
-    }
-
-    /// Japanese phrase for reasons.
-    pub fn describe_ja(self) -> &'static str {
-        match self {
-            ClaimHow::Header => "件名に名前を掲げています",
-            ClaimHow::Opening => "冒頭で名乗っています",
-            ClaimHow::Speaker => "送り主として名乗っています",
-            ClaimHow::Signature => "末尾に署名しています",
-            ClaimHow::Code => "その認証コードとして示しています",
-            ClaimHow::Sender => "登録済みの送信元から届いています",
-            ClaimHow::Link => "公式に似せたドメインにリンクしています",
+            ClaimHow::Header => "claim-how.header",
+            ClaimHow::Opening => "claim-how.opening",
+            ClaimHow::Speaker => "claim-how.speaker",
+            ClaimHow::Signature => "claim-how.signature",
+            ClaimHow::Code => "claim-how.code",
+            ClaimHow::Sender => "claim-how.sender",
+            ClaimHow::Link => "claim-how.link",
+            ClaimHow::Content => "claim-how.content",
         }
     }
 }
@@ -172,23 +164,20 @@ const CODE_AFTER: &[&str] = &[
     "の本人確認コード",
 ];
 
-/// Find the text claims of a message, in text order. `skip` lists byte ranges (links) inside
-/// which a name is part of a host, not a claim.
-pub fn text_claims(n: &Normalized, reg: &Registry, skip: &[(usize, usize)]) -> Vec<TextClaim> {
-    let folded = n.folded.as_str();
-    let mut out = Vec::new();
-    let content_start = leading_noise_end(folded);
-    let trimmed_end = folded
-        .trim_end_matches(|c: char| c.is_whitespace() || ".。!！)）]】」>".contains(c))
-        .len();
-    for (s, e, service) in reg.find_aliases(folded) {
+/// Alias occurrences that stand as names: outside links, on word boundaries for ASCII names
+/// (`au` inside `auth`, `line` inside `online` are not names). (start, end, service).
+fn alias_hits<'a>(
+    folded: &'a str,
+    reg: &'a Registry,
+    skip: &'a [(usize, usize)],
+) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+    reg.find_aliases(folded).filter(move |&(s, e, _)| {
         if skip.iter().any(|&(a, b)| s < b && e > a) {
-            continue;
+            return false;
         }
         let alias = &folded[s..e];
         let prev = folded[..s].chars().next_back();
         let next = folded[e..].chars().next();
-        // ASCII names need word boundaries: `au` inside `auth`, `line` inside `online`.
         // A hyphen before the name is a host's (`my-amazon`) unless it opens a signature
         // (`\n-Amazon`).
         let dash_signature = prev == Some('-')
@@ -200,22 +189,131 @@ pub fn text_claims(n: &Normalized, reg: &Registry, skip: &[(usize, usize)]) -> V
             && prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '@' || c == '.' || c == '-')
             && !dash_signature
         {
-            continue;
+            return false;
         }
-        if alias.ends_with(|c: char| c.is_ascii_alphanumeric())
+        !(alias.ends_with(|c: char| c.is_ascii_alphanumeric())
             && next.is_some_and(|c| {
                 c.is_ascii_alphanumeric()
                     || c == '@'
                     || (c == '.' && folded[e + 1..].starts_with(|c: char| c.is_ascii_alphabetic()))
-            })
-        {
-            continue;
-        }
-        if let Some(how) = claim_shape(folded, s, e, content_start, trimmed_end) {
-            out.push(TextClaim { service, how });
+            }))
+    })
+}
+
+/// Find the text claims of a message, in text order. `skip` lists byte ranges (links) inside
+/// which a name is part of a host, not a claim.
+pub fn text_claims(n: &Normalized, reg: &Registry, skip: &[(usize, usize)]) -> Vec<TextClaim> {
+    let folded = n.folded.as_str();
+    let content_start = leading_noise_end(folded);
+    let trimmed_end = folded
+        .trim_end_matches(|c: char| c.is_whitespace() || ".。!！)）]】」>".contains(c))
+        .len();
+    let service_register = SERVICE_REGISTER.iter().any(|w| folded.contains(w));
+    alias_hits(folded, reg, skip)
+        .filter_map(|(s, e, service)| {
+            claim_shape(folded, s, e, content_start, trimmed_end)
+                .or_else(|| content_shape(folded, s, e, service_register))
+                .map(|how| TextClaim { service, how })
+        })
+        .collect()
+}
+
+/// Services named in the text at all (claims and mere mentions), first occurrence first.
+pub fn mentions(n: &Normalized, reg: &Registry, skip: &[(usize, usize)]) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for (_, _, service) in alias_hits(&n.folded, reg, skip) {
+        if !out.contains(&service) {
+            out.push(service);
         }
     }
     out
+}
+
+/// Words of the register businesses write to customers in; friends do not call each other
+/// お客様. A sentence about an account at a brand, in this register, speaks as the brand.
+const SERVICE_REGISTER: &[&str] = &[
+    "お客様",
+    "お客さま",
+    "ご利用",
+    "ご登録",
+    "ご本人",
+    "ございます",
+    "いたします",
+    "致します",
+    "ご確認",
+    "dear customer",
+    "dear valued",
+    "dear member",
+    "dear user",
+];
+
+/// Possessives before a name that make the sentence about the reader's account there.
+const CONTENT_BEFORE: &[&str] = &[
+    "your ",
+    "ご利用の",
+    "ご利用中の",
+    "お客様の",
+    "お客さまの",
+    "ご契約の",
+    "ご契約中の",
+    "お使いの",
+    "ご登録の",
+    "あなたの",
+];
+
+/// What follows a name when the sentence is about the reader's account, card or parcel there.
+const CONTENT_AFTER: &[&str] = &[
+    "に対し",
+    "への不正",
+    "で不正",
+    "のアカウント",
+    "アカウント",
+    "の口座",
+    "口座",
+    "のカード",
+    "カード",
+    "のお客様",
+    "のお荷物",
+    "会員",
+    "ポイント",
+    "のご利用",
+    "id",
+    " id",
+    " account",
+    " card",
+    " membership",
+    " subscription",
+    " package",
+    " parcel",
+    " shipment",
+    " delivery",
+    " points",
+    " rewards",
+    " payment",
+];
+
+/// Content claims: `your Chase account`, `お客様がご利用の三井住友銀行に対し…`. A possessive
+/// before the name always makes one; an account word after it only in a service's register
+/// (`SBI証券の口座、開設できた？` between friends is a mention).
+fn content_shape(f: &str, s: usize, e: usize, service_register: bool) -> Option<ClaimHow> {
+    let before = crate::normalize::tail(&f[..s], 24);
+    let after = crate::normalize::head(&f[e..], 24);
+    if CONTENT_BEFORE.iter().any(|w| before.ends_with(w)) {
+        return Some(ClaimHow::Content);
+    }
+    let english_you = {
+        let sentence_start = before.rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1);
+        before[sentence_start..].contains("your") || after.contains("your")
+    };
+    let ascii_after = |w: &str| w.starts_with(' ');
+    if CONTENT_AFTER.iter().any(|w| {
+        after.starts_with(w)
+            && (service_register || (ascii_after(w) && english_you))
+            && !(w == &"id" && after[2..].starts_with(|c: char| c.is_ascii_alphanumeric()))
+    }) {
+        return Some(ClaimHow::Content);
+    }
+    None
 }
 
 /// Where the message's content starts: after whitespace, `<#>`, `[#]` and bracketed tags such
@@ -309,8 +407,18 @@ fn claim_shape(
             }
             Some(' ' | '\u{3000}') => {
                 let after_space = after.trim_start_matches([' ', '\u{3000}']);
+                // `IRS FINAL NOTICE: …`, `SunPass notice: …`: a short title after the name,
+                // then a colon, opens a message in the name as a header does.
+                let titled = after_space.split('\n').next().and_then(|line| {
+                    let (title, _) = line.split_once(':')?;
+                    let words = title.split_whitespace().count();
+                    ((1..=3).contains(&words)
+                        && title.chars().all(|c| c.is_alphabetic() || c == ' '))
+                    .then_some(())
+                });
                 if after_space.starts_with(|c: char| !c.is_ascii())
                     || after_space.starts_with(['-', ':'])
+                    || titled.is_some()
                 {
                     return Some(ClaimHow::Opening);
                 }
@@ -321,10 +429,20 @@ fn claim_shape(
     if SPEAKER_AFTER.iter().any(|w| after.starts_with(w)) && !after.starts_with("よりも") {
         return Some(ClaimHow::Speaker);
     }
-    if SPEAKER_BEFORE.iter().any(|w| before.ends_with(w)) {
+    // "from X" speaks as X in a greeting or a sign-off ("Hello from Amazon", "… from the IRS"
+    // at the end); in the middle of a sentence it is a mention ("your return data from IRS
+    // Direct File").
+    if SPEAKER_BEFORE.iter().any(|w| {
+        before.ends_with(w)
+            && (!w.starts_with("from") || s <= content_start + 48 || e + 2 >= content_end)
+    }) {
         return Some(ClaimHow::Speaker);
     }
+    let after_space = after.trim_start_matches(' ');
     if CODE_AFTER.iter().any(|w| after.starts_with(w))
+        || CODE_AFTER
+            .iter()
+            .any(|w| !w.is_ascii() && after_space.starts_with(w))
         || before.ends_with("your ") && code_soon(after)
     {
         return Some(ClaimHow::Code);
@@ -470,6 +588,9 @@ const CUES: &[(&str, Cue)] = &[
     ("past due", Cue::Payment),
     ("penalty", Cue::Payment),
     ("billing", Cue::Payment),
+    ("you owe", Cue::Payment),
+    ("still owe", Cue::Payment),
+    ("invoice", Cue::Payment),
     ("payment", Cue::Payment),
     ("未払い", Cue::Payment),
     ("未納", Cue::Payment),
@@ -507,6 +628,9 @@ const CUES: &[(&str, Cue)] = &[
     ("claim your", Cue::Prize),
     ("reward", Cue::Prize),
     ("gift card", Cue::Prize),
+    ("gift for you", Cue::Prize),
+    ("free gift", Cue::Prize),
+    ("chosen at random", Cue::Prize),
     ("selected", Cue::Prize),
     ("当選", Cue::Prize),
     ("賞品", Cue::Prize),
@@ -567,6 +691,16 @@ const CUES: &[(&str, Cue)] = &[
     ("認証", Cue::Credentials),
     ("こちらから", Cue::Credentials),
     ("redelivery", Cue::Delivery),
+    ("redeliver", Cue::Delivery),
+    ("could not be delivered", Cue::Delivery),
+    ("couldn't be delivered", Cue::Delivery),
+    ("unable to deliver", Cue::Delivery),
+    ("delivery attempt", Cue::Delivery),
+    ("missed you", Cue::Delivery),
+    ("customs", Cue::Delivery),
+    ("住所不明", Cue::Delivery),
+    ("関税", Cue::Delivery),
+    ("保管期限", Cue::Delivery),
     ("delivery failed", Cue::Delivery),
     ("failed delivery", Cue::Delivery),
     ("parcel", Cue::Delivery),
@@ -574,7 +708,6 @@ const CUES: &[(&str, Cue)] = &[
     ("shipment", Cue::Delivery),
     ("undeliverable", Cue::Delivery),
     ("incomplete address", Cue::Delivery),
-    ("reschedule", Cue::Delivery),
     ("不在", Cue::Delivery),
     ("再配達", Cue::Delivery),
     ("お荷物", Cue::Delivery),
@@ -759,6 +892,12 @@ const SECRETS: &[&str] = &[
     "確認番号",
     "承認番号",
     "パスコード",
+    // A bare "code" counts only when a request to send it back follows (below).
+    "code",
+    "桁の番号",
+    "桁のコード",
+    "届いた番号",
+    "届いたコード",
 ];
 
 /// The secrets that are one-time codes: nobody, however calm, needs one sent back.
@@ -775,6 +914,11 @@ const CODE_SECRETS: &[&str] = &[
     "認証番号",
     "確認番号",
     "承認番号",
+    "code",
+    "桁の番号",
+    "桁のコード",
+    "届いた番号",
+    "届いたコード",
 ];
 
 /// Is this secret (as returned by [`asks_for_secrets`]) a one-time code?
@@ -871,7 +1015,7 @@ pub fn asks_for_secrets(folded: &str) -> Option<&'static str> {
                         | "if"
                 )
             });
-            if !negated && words.iter().any(|w| SEND_WORDS.contains(w)) {
+            if word != "code" && !negated && words.iter().any(|w| SEND_WORDS.contains(w)) {
                 return Some(word);
             }
             // A one-time code may be asked for after it is named: "the verification code

@@ -10,13 +10,14 @@
 //! the text's pressure cues. No I/O, no allocation proportional to anything but the input.
 
 use crate::claims::{self, ClaimHow, Cue, Pressure};
+use crate::evidence;
 use crate::links::{self, Link};
 use crate::lookalike::{self, Lookalike};
 use crate::normalize::normalize;
 use crate::otp;
 use crate::registry::{LinkPolicy, Registry};
 use crate::sender::{self, SenderKind};
-use crate::verdict::{Action, Kind, LinkReport, LookalikeReport, Reason, ReasonCode, Verdict};
+use crate::verdict::{Action, Arg, Kind, LinkReport, LookalikeReport, Reason, ReasonCode, Verdict};
 
 /// An SMS as received.
 #[derive(Debug, Clone, Copy)]
@@ -56,8 +57,22 @@ pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
     let found = links::extract(&n);
     let code = otp::extract(&n);
     let spans: Vec<(usize, usize)> = found.iter().map(|l| l.span).collect();
-    let text_claims = claims::text_claims(&n, reg, &spans);
+    let mut text_claims = claims::text_claims(&n, reg, &spans);
     let pressure = claims::pressure(&n.folded, &spans);
+    let families = evidence::families(&n.folded, &spans);
+    let mentioned = claims::mentions(&n, reg, &spans);
+    // A brand named inside a lure speaks as the brand even without a header: "Verizon You've
+    // won a prize! … bit.ly/…", "…のアカウントが停止されました". The lure must carry a link
+    // and push on an account, a payment, a parcel or a prize; a friend's "the Amazon refund
+    // came through" has neither.
+    if text_claims.is_empty() && !found.is_empty() && account_cues(&pressure) >= 2 {
+        if let Some(&service) = mentioned.first() {
+            text_claims.push(claims::TextClaim {
+                service,
+                how: ClaimHow::Content,
+            });
+        }
+    }
     let sender_services = reg.services_of_sender(&from.key);
 
     let analysed: Vec<Analysed> = found.into_iter().map(|l| analyse(l, reg)).collect();
@@ -65,32 +80,32 @@ pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
     let mut ctx = Ctx {
         reg,
         folded: &n.folded,
+        spans: &spans,
+        sender: msg.sender,
         analysed: &analysed,
         pressure: &pressure,
+        families: &families,
+        mentioned: &mentioned,
         reasons: Vec::new(),
     };
     let (action, kind, service) = decide(&mut ctx, &from, sender_services, &text_claims, &code);
     let mut reasons = ctx.reasons;
     if from.kind == SenderKind::VettedBusinessJp {
-        reasons.push(Reason::new(
+        reasons.push(Reason::say(
             ReasonCode::VettedBusinessSender,
-            "The sender is a carrier-vetted business number (0005…): a real company, though not proof of the brand named.",
-            "送信元は携帯会社の審査を受けた企業用番号（0005…）です。実在の企業ですが、名乗っているブランドである証明にはなりません。",
+            "vetted-business-sender",
+            &[],
         ));
     }
     if truncated {
-        reasons.push(Reason::new(
+        reasons.push(Reason::say(
             ReasonCode::Truncated,
-            format!("Only the first {} characters were read.", opts.max_chars),
-            format!("先頭の{}文字のみを判定しました。", opts.max_chars),
+            "truncated",
+            &[("max", opts.max_chars.to_string().into())],
         ));
     }
     if reasons.is_empty() {
-        reasons.push(Reason::new(
-            ReasonCode::NothingRisky,
-            "No link, claim or pressure that calls for caution was found.",
-            "注意が必要なリンク・名乗り・煽り文句は見つかりませんでした。",
-        ));
+        reasons.push(Reason::say(ReasonCode::NothingRisky, "nothing-risky", &[]));
     }
     Verdict {
         action,
@@ -100,6 +115,35 @@ pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
         links: analysed.into_iter().map(|a| a.report).collect(),
         reasons,
     }
+}
+
+/// Does the text push the way lures about an account, a payment, a parcel or a prize do?
+fn lure_context(p: &Pressure, families: &[evidence::Family]) -> bool {
+    use evidence::Family as F;
+    let lure_family = families
+        .iter()
+        .any(|f| matches!(f, F::Delivery | F::Toll | F::Tax | F::Prize | F::Account));
+    lure_family || account_cues(p) >= 2
+}
+
+/// How many distinct pressure categories speak of an account, a payment, a parcel or a prize.
+fn account_cues(p: &Pressure) -> usize {
+    p.cues
+        .iter()
+        .filter(|c| {
+            matches!(
+                c,
+                Cue::Suspension
+                    | Cue::SecurityAlert
+                    | Cue::Credentials
+                    | Cue::Payment
+                    | Cue::Refund
+                    | Cue::Delivery
+                    | Cue::Prize
+                    | Cue::Expiry
+            )
+        })
+        .count()
 }
 
 fn truncate(body: &str, max_chars: usize) -> (&str, bool) {
@@ -116,13 +160,21 @@ fn analyse(link: Link, reg: &Registry) -> Analysed {
     } else {
         reg.official_owner(&eff.host)
     };
-    let lookalike = if official.is_none() {
+    // A host under a suffix only governments or schools can register (`.gov`, `go.jp`,
+    // `courts.alaska.gov`) is nobody's look-alike: an attacker cannot hold one.
+    let lookalike = if official.is_none() && !links::is_restricted_host(&eff.host) {
         lookalike::check(&link, reg)
     } else {
         None
     };
     let known = official.is_some() || is_well_known(eff);
-    let (risk, _) = link_risk(&link, lookalike.as_ref(), known);
+    // A service's own domain is not risky for its features (a brand's app on a hosting
+    // platform, its own shortener): whether it is the right service's is rule 4's question.
+    let risk = if official.is_some() {
+        0
+    } else {
+        link_risk(&link, lookalike.as_ref(), known).0
+    };
     let report = LinkReport {
         official_for: official.map(|i| reg.service(i).id.clone()),
         lookalike: lookalike.as_ref().map(|l| LookalikeReport {
@@ -144,6 +196,7 @@ fn is_well_known(l: &Link) -> bool {
     l.domain
         .as_deref()
         .is_some_and(|d| links::WELL_KNOWN.contains(&d))
+        || links::is_restricted_host(&l.host)
 }
 
 /// Risk of a link's own features: the judged target's, plus hiding it behind a redirect. A site
@@ -169,14 +222,22 @@ fn link_risk(link: &Link, look: Option<&Lookalike>, known: bool) -> (u32, Vec<&'
     add(f.subdomain_depth >= 3, 1, "deep-subdomain");
     add(link.features.redirect, 1, "redirect");
     add(look.is_some(), 2, "brand-lookalike");
+    add(f.free_hosting, 2, "free-hosting");
+    add(f.random_host, 2, "random-host");
+    add(f.new_tld && !f.abuse_tld, 1, "new-tld");
+    add(f.token_path && !f.shortener, 1, "token-path");
     (r, why)
 }
 
 struct Ctx<'a> {
     reg: &'a Registry,
     folded: &'a str,
+    spans: &'a [(usize, usize)],
+    sender: &'a str,
     analysed: &'a [Analysed],
     pressure: &'a Pressure,
+    families: &'a [evidence::Family],
+    mentioned: &'a [usize],
     reasons: Vec<Reason>,
 }
 
@@ -193,17 +254,22 @@ impl Ctx<'_> {
         self.reasons.push(r);
     }
 
-    fn claim_reason(&mut self, s: usize, how: ClaimHow) {
-        let name = self.name(s);
-        let mut r = Reason::new(
-            ReasonCode::Claim,
-            format!("The message claims to be {name}: it {}.", how.describe_en()),
-            format!(
-                "このメッセージは「{name}」を名乗っています（{}）。",
-                how.describe_ja()
-            ),
-        );
+    /// A reason about service `s`, its name given to the sentence as `{name}`.
+    fn say_for(&self, s: usize, code: ReasonCode, key: &str, args: &[(&str, Arg)]) -> Reason {
+        let mut all: Vec<(&str, Arg)> = vec![("name", self.name(s).into())];
+        all.extend(args.iter().cloned());
+        let mut r = Reason::say(code, key, &all);
         r.service = Some(self.id(s));
+        r
+    }
+
+    fn claim_reason(&mut self, s: usize, how: ClaimHow) {
+        let mut r = self.say_for(
+            s,
+            ReasonCode::Claim,
+            "claim",
+            &[("how", Arg::Key(how.key().into()))],
+        );
         r.claim = Some(how);
         self.push(r);
     }
@@ -212,21 +278,16 @@ impl Ctx<'_> {
         let Some(l) = &a.lookalike else { return };
         let eff = a.report.link.effective();
         let host = eff.host_unicode.clone().unwrap_or_else(|| eff.host.clone());
-        let name = self.name(l.service);
-        let mut r = Reason::new(
+        let mut r = self.say_for(
+            l.service,
             ReasonCode::LookalikeDomain,
-            format!(
-                "The link goes to {host}, which imitates {name}'s domain {} ({}).",
-                l.imitates,
-                l.technique.describe_en()
-            ),
-            format!(
-                "リンク先 {host} は「{name}」の公式ドメイン {} に似せたものです（{}）。",
-                l.imitates,
-                l.technique.describe_ja()
-            ),
+            "lookalike-domain",
+            &[
+                ("host", host.into()),
+                ("imitates", l.imitates.clone().into()),
+                ("technique", Arg::Key(l.technique.key().into())),
+            ],
         );
-        r.service = Some(self.id(l.service));
         r.host = Some(eff.host.clone());
         r.domain = eff.domain.clone();
         r.imitates = Some(l.imitates.clone());
@@ -236,28 +297,26 @@ impl Ctx<'_> {
 
     fn outside_reason(&mut self, s: usize, a: &Analysed) {
         let eff = a.report.link.effective();
-        let name = self.name(s);
         let host = eff.host_unicode.clone().unwrap_or_else(|| eff.host.clone());
-        let owner = a
-            .official
-            .map(|o| format!(" (it belongs to {})", self.name(o)))
-            .unwrap_or_default();
-        let owner_ja = a
-            .official
-            .map(|o| format!("（「{}」のドメイン）", self.name(o)))
-            .unwrap_or_default();
-        let mut r = Reason::new(
-            ReasonCode::LinkOutsideService,
-            format!(
-                "It links to {host}{owner}, which is not one of {name}'s domains ({}).",
-                self.reg.service(s).domains.join(", ")
+        let domains = self.reg.service(s).domains.join(", ");
+        let mut r = match a.official {
+            Some(o) => self.say_for(
+                s,
+                ReasonCode::LinkOutsideService,
+                "link-outside-service.owned",
+                &[
+                    ("host", host.into()),
+                    ("owner", self.name(o).into()),
+                    ("domains", domains.into()),
+                ],
             ),
-            format!(
-                "リンク先 {host}{owner_ja} は「{name}」の公式ドメイン（{}）ではありません。",
-                self.reg.service(s).domains.join(", ")
+            None => self.say_for(
+                s,
+                ReasonCode::LinkOutsideService,
+                "link-outside-service",
+                &[("host", host.into()), ("domains", domains.into())],
             ),
-        );
-        r.service = Some(self.id(s));
+        };
         r.host = Some(eff.host.clone());
         r.domain = eff.domain.clone();
         self.push(r);
@@ -270,13 +329,13 @@ impl Ctx<'_> {
     fn redirect_reason(&mut self, a: &Analysed) {
         let outer = &a.report.link;
         let eff = outer.effective();
-        let mut r = Reason::new(
+        let mut r = Reason::say(
             ReasonCode::Redirect,
-            format!("{} only forwards the reader to {}.", outer.host, eff.host),
-            format!(
-                "{} は {} へ転送するだけのリンクです。",
-                outer.host, eff.host
-            ),
+            "redirect",
+            &[
+                ("from", outer.host.clone().into()),
+                ("host", eff.host.clone().into()),
+            ],
         );
         r.host = Some(eff.host.clone());
         r.domain = eff.domain.clone();
@@ -287,14 +346,11 @@ impl Ctx<'_> {
         if self.pressure.cues.is_empty() {
             return;
         }
-        let words = self.pressure.words.join("\", \"");
-        let mut r = Reason::new(
+        let words = self.pressure.words.iter().map(|w| w.to_string()).collect();
+        let mut r = Reason::say(
             ReasonCode::Pressure,
-            format!("The text pushes the reader (\"{words}\")."),
-            format!(
-                "本文に行動を急がせる表現があります（「{}」）。",
-                self.pressure.words.join("」「")
-            ),
+            "pressure",
+            &[("words", Arg::Quoted(words))],
         );
         r.cues = self.pressure.cues.clone();
         self.push(r);
@@ -325,10 +381,10 @@ fn decide(
 
     // 1. Blocked senders.
     if reg.is_blocked(&from.key) {
-        ctx.push(Reason::new(
+        ctx.push(Reason::say(
             ReasonCode::BlockedSender,
-            "You blocked this sender.",
-            "この送信元はブロック済みです。",
+            "blocked-sender",
+            &[],
         ));
         let svc = text_claims
             .first()
@@ -342,7 +398,10 @@ fn decide(
         let l = a.lookalike.as_ref()?;
         let company = l.technique.is_strong()
             || a.report.link.effective().features.abuse_tld
-            || ctx.pressure.score >= 2;
+            || ctx.pressure.score >= 2
+            || lure_context(ctx.pressure, ctx.families)
+            // The text names the brand the domain carries: `佐川急便 … sagawa-tku.com`.
+            || ctx.mentioned.contains(&l.service);
         company.then_some((l.service, a))
     });
     let text_claim = text_claims.first().copied();
@@ -360,17 +419,7 @@ fn decide(
         if let Some(a) = analysed.iter().find(|a| {
             !reg.is_official_for(s, &a.report.link.effective().host) && !merchant_mention(a)
         }) {
-            let name = ctx.name(s);
-            let mut r = Reason::new(
-                ReasonCode::SpoofedSender,
-                format!(
-                    "It comes from {name}'s registered sender, but {name} never sends links by SMS and this one goes elsewhere: sender IDs can be spoofed."
-                ),
-                format!(
-                    "「{name}」の登録済み送信元から届いていますが、「{name}」はSMSでリンクを送りません。送信元は偽装できます。"
-                ),
-            );
-            r.service = Some(ctx.id(s));
+            let r = ctx.say_for(s, ReasonCode::SpoofedSender, "spoofed-sender", &[]);
             ctx.push(r);
             ctx.outside_reason(s, a);
             ctx.pressure_reason();
@@ -402,19 +451,12 @@ fn decide(
             if let Some((c, how)) = claimed {
                 ctx.claim_reason(c, how);
             }
-            let name = ctx.name(s);
-            let mut r = Reason::new(
+            let mut r = ctx.say_for(
+                s,
                 ReasonCode::OriginMismatch,
-                format!(
-                    "The code is bound to {}, which is not {name}'s site: entering it there hands your login to someone else.",
-                    origin.host
-                ),
-                format!(
-                    "このコードは {} 用とされていますが、そこは「{name}」のサイトではありません。入力するとログインを奪われます。",
-                    origin.host
-                ),
+                "origin-mismatch",
+                &[("host", origin.host.clone().into())],
             );
-            r.service = Some(ctx.id(s));
             r.host = Some(origin.host.clone());
             ctx.push(r);
             return (Action::Quarantine, Kind::OtpPhishing, Some(s));
@@ -425,12 +467,32 @@ fn decide(
     if let Some((s, how)) = claimed.filter(|(_, how)| *how != ClaimHow::Link) {
         let sender_ok = registered_for(s);
         if let Some(a) = analysed.iter().find(|a| {
-            !(reg.is_official_for(s, &a.report.link.effective().host)
+            let host = &a.report.link.effective().host;
+            // A government or school host is nobody's phishing site (registration there is
+            // restricted): a tax service linking to the state's `.gov` portal is not a foreign link.
+            !(reg.is_official_for(s, host)
+                || links::is_restricted_host(host)
                 || (sender_ok && merchant_mention(a)))
         }) {
             ctx.claim_reason(s, how);
             ctx.outside_reason(s, a);
             ctx.pressure_reason();
+            // A brand that links through a generic shortener, with nothing pushing the reader,
+            // cannot be checked either way (real campaigns do it): warned, not hidden. Any push,
+            // a no-links service, or any other foreign link is an impersonation.
+            let only_shorteners = analysed.iter().all(|a| {
+                let eff = a.report.link.effective();
+                reg.is_official_for(s, &eff.host)
+                    || is_well_known(eff)
+                    || (eff.features.shortener && a.report.risk <= 2)
+            });
+            if only_shorteners
+                && ctx.pressure.score == 0
+                && reg.service(s).links != LinkPolicy::Never
+                && how != ClaimHow::Content
+            {
+                return (Action::Warn, Kind::UnverifiedClaim, Some(s));
+            }
             return (Action::Quarantine, Kind::Impersonation, Some(s));
         }
     }
@@ -447,39 +509,33 @@ fn decide(
 
     // 5. Gentler outcomes for a claimed service.
     if let Some((s, how)) = claimed {
-        let name = ctx.name(s);
         if registered_for(s) {
-            let mut r = Reason::new(
-                ReasonCode::RegisteredSender,
-                format!("It comes from a sender you registered for {name}."),
-                format!("「{name}」の登録済み送信元から届いています。"),
-            );
-            r.service = Some(ctx.id(s));
+            let r = ctx.say_for(s, ReasonCode::RegisteredSender, "registered-sender", &[]);
             ctx.push(r);
             if let Some(a) = analysed
                 .iter()
                 .find(|a| merchant_mention(a) && !reg.is_official_for(s, &a.report.link.host))
             {
                 let host = a.report.link.host.clone();
-                let mut r = Reason::new(
+                let mut r = ctx.say_for(
+                    s,
                     ReasonCode::MerchantHost,
-                    format!("It names {host} without a link scheme, most likely a merchant; do not open it from here."),
-                    format!("{host} がスキームなしで書かれています。加盟店名と思われますが、ここから開かないでください。"),
+                    "merchant-host",
+                    &[("host", host.clone().into())],
                 );
                 r.host = Some(host);
-                r.service = Some(ctx.id(s));
                 ctx.push(r);
                 return (Action::Warn, Kind::OffPolicy, Some(s));
             }
             if reg.service(s).links == LinkPolicy::Never && !analysed.is_empty() {
                 let host = analysed[0].report.link.effective().host.clone();
-                let mut r = Reason::new(
+                let mut r = ctx.say_for(
+                    s,
                     ReasonCode::OffPolicyLink,
-                    format!("{name} says it never sends links by SMS; this one goes to its own domain {host}, so it is shown with a warning."),
-                    format!("「{name}」はSMSでリンクを送らないとしています。リンク先 {host} は公式ドメインですが、念のため注意表示にします。"),
+                    "off-policy-link",
+                    &[("host", host.clone().into())],
                 );
                 r.host = Some(host);
-                r.service = Some(ctx.id(s));
                 ctx.push(r);
                 return (Action::Warn, Kind::OffPolicy, Some(s));
             }
@@ -489,13 +545,17 @@ fn decide(
         ctx.claim_reason(s, how);
         if !analysed.is_empty() {
             // Every link is the service's own (rule 4 quarantined anything else).
-            let mut r = Reason::new(
-                ReasonCode::OfficialLinks,
-                format!("Every link goes to {name}'s own domains."),
-                format!("リンクはすべて「{name}」の公式ドメインです。"),
-            );
-            r.service = Some(ctx.id(s));
+            let r = ctx.say_for(s, ReasonCode::OfficialLinks, "official-links", &[]);
             ctx.push(r);
+            // A chat app's own invite link (`chat.whatsapp.com/…`) under a job or investment
+            // opener: the link is genuine, the offer is the lure.
+            if let Some(f) = ctx.families.iter().find(|f| f.is_opener()) {
+                let mut r = Reason::say(ReasonCode::Lure, &format!("lure.{}", f.as_str()), &[]);
+                r.family = Some(f.as_str());
+                ctx.push(r);
+                ctx.pressure_reason();
+                return (Action::Warn, Kind::SuspiciousText, Some(s));
+            }
             let kind = if code.code.is_some() {
                 Kind::Otp
             } else {
@@ -505,87 +565,20 @@ fn decide(
             return (Action::Deliver, kind, Some(s));
         }
         if code.code.is_some() {
-            let mut r = Reason::new(
-                ReasonCode::UnverifiedSender,
-                format!("The code claims to be from {name}, but the sender is not registered for it; services change numbers, so it is delivered."),
-                format!("「{name}」の認証コードとして届いていますが、送信元は未登録です。番号が変わることがあるため受信します。"),
-            );
-            r.service = Some(ctx.id(s));
+            let r = ctx.say_for(s, ReasonCode::UnverifiedSender, "unverified-sender", &[]);
             ctx.push(r);
             code_reason(ctx, code);
             return (Action::Deliver, Kind::Otp, Some(s));
         }
-        let mut r = Reason::new(
-            ReasonCode::ClaimWithoutProof,
-            format!("It speaks as {name} from a sender not registered for it; contact {name} only through its official app or site, never a number in the message."),
-            format!("未登録の送信元が「{name}」を名乗っています。連絡は本文の番号ではなく、公式アプリや公式サイトから行ってください。"),
-        );
-        r.service = Some(ctx.id(s));
+        let r = ctx.say_for(s, ReasonCode::ClaimWithoutProof, "claim-without-proof", &[]);
         ctx.push(r);
         ctx.pressure_reason();
         return (Action::Warn, Kind::UnverifiedClaim, Some(s));
     }
 
-    // 6. No service involved: the links' own features with the text's pressure.
-    let mut worst: Option<(u32, &Analysed, Vec<&'static str>)> = None;
-    for a in analysed {
-        let known = a.official.is_some() || is_well_known(a.report.link.effective());
-        let (r, why) = link_risk(&a.report.link, a.lookalike.as_ref(), known);
-        if r == 0 {
-            continue;
-        }
-        if worst.as_ref().is_none_or(|(w, _, _)| r > *w) {
-            worst = Some((r, a, why));
-        }
-    }
-    let many = u32::from(analysed.len() > 3);
+    // 6. No service involved. Link-free requests for a secret and call-back lures first: they
+    // name what the reader is asked to do.
     let p = ctx.pressure.score;
-    if let Some((r, a, why)) = worst {
-        let r = r + many;
-        // Quarantine needs pressure: a risky link shared without any push (a friend's .apk)
-        // is warned, not hidden.
-        let action =
-            if (r >= 3 && p >= 2) || (r >= 4 && p >= 1) || (r >= 2 && p >= 3) || (r >= 1 && p >= 5)
-            {
-                Some(Action::Quarantine)
-            } else if r >= 2 || p >= 4 || (r >= 1 && p >= 2) {
-                Some(Action::Warn)
-            } else {
-                None
-            };
-        if let Some(action) = action {
-            let eff = a.report.link.effective();
-            let host = eff.host_unicode.clone().unwrap_or_else(|| eff.host.clone());
-            let mut reason = if why.is_empty() {
-                Reason::new(
-                    ReasonCode::RiskyLink,
-                    format!("It asks you to open {host}, an unknown site."),
-                    format!("見知らぬサイト {host} を開かせようとしています。"),
-                )
-            } else {
-                Reason::new(
-                    ReasonCode::RiskyLink,
-                    format!("The link to {host} is risky: {}.", why.join(", ")),
-                    format!(
-                        "リンク先 {host} は危険な特徴があります（{}）。",
-                        why.join("、")
-                    ),
-                )
-            };
-            reason.host = Some(eff.host.clone());
-            reason.domain = eff.domain.clone();
-            reason.features = why;
-            ctx.push(reason);
-            if a.report.link.features.redirect {
-                ctx.redirect_reason(a);
-            }
-            ctx.lookalike_reason(a);
-            ctx.pressure_reason();
-            return (action, Kind::SuspiciousLink, None);
-        }
-    }
-    // A prize, a blocked account, a security alert or a refund needs less company than a
-    // reminder that mentions payment or rescheduling.
     let lure = ctx.pressure.cues.iter().any(|c| {
         matches!(
             c,
@@ -597,28 +590,57 @@ fn decide(
     if analysed.is_empty() && code.code.is_none() {
         if let Some(secret) = claims::asks_for_secrets(ctx.folded) {
             if p >= 2 || claims::is_code_secret(secret) {
-                ctx.push(Reason::new(
+                ctx.push(Reason::say(
                     ReasonCode::AsksForSecrets,
-                    format!("It asks you to send back a secret (\"{secret}\"): no bank, shop or friend needs a password, PIN, card number or one-time code by message."),
-                    format!("返信で秘密の情報（「{secret}」）を求めています。パスワード・暗証番号・カード番号・認証コードをメッセージで求める正規の連絡はありません。"),
+                    "asks-for-secrets",
+                    &[("secret", secret.into())],
                 ));
                 ctx.pressure_reason();
                 return (Action::Warn, Kind::CallbackLure, None);
             }
         }
+        // A prize, a blocked account, a security alert or a refund needs less company than a
+        // reminder that mentions payment or rescheduling.
+        if (p >= 3 || (p >= 2 && lure)) && asks_to_call_back(ctx.folded) {
+            ctx.push(Reason::say(ReasonCode::CallbackLure, "callback-lure", &[]));
+            ctx.pressure_reason();
+            return (Action::Warn, Kind::CallbackLure, None);
+        }
     }
-    if analysed.is_empty()
-        && (p >= 3 || (p >= 2 && lure))
-        && code.code.is_none()
-        && asks_to_call_back(ctx.folded)
-    {
-        ctx.push(Reason::new(
-            ReasonCode::CallbackLure,
-            "No link, but the text pushes hard and asks you to call or text a number: contact the company only through a number you already know.",
-            "リンクはありませんが、強く急かして電話や返信を求めています。連絡は自分で調べた公式の番号にしてください。",
-        ));
-        ctx.pressure_reason();
-        return (Action::Warn, Kind::CallbackLure, None);
+
+    // Then the evidence model: the riskiest link, the text, the sender.
+    let mut worst: Option<(u32, &Analysed, Vec<&'static str>)> = None;
+    for a in analysed.iter().filter(|a| a.official.is_none()) {
+        let known = is_well_known(a.report.link.effective());
+        let (r, why) = link_risk(&a.report.link, a.lookalike.as_ref(), known);
+        if r == 0 {
+            continue;
+        }
+        if worst.as_ref().is_none_or(|(w, _, _)| r > *w) {
+            worst = Some((r, a, why));
+        }
+    }
+    let input = evidence::Input {
+        folded: ctx.folded,
+        spans: ctx.spans,
+        worst: worst
+            .as_ref()
+            .map(|(r, a, why)| (*r, why.clone(), &a.report.link)),
+        links: analysed.len(),
+        pressure: ctx.pressure,
+        families: ctx.families,
+        sender: ctx.sender,
+        has_code: code.code.is_some(),
+    };
+    if let Some(j) = evidence::judge(&input) {
+        ctx.reasons.extend(j.reasons);
+        if let Some((_, a, _)) = worst {
+            if a.report.link.features.redirect {
+                ctx.redirect_reason(a);
+            }
+            ctx.lookalike_reason(a);
+        }
+        return (j.action, j.kind, None);
     }
     code_reason(ctx, code);
     let kind = if code.code.is_some() {
@@ -655,6 +677,28 @@ fn asks_to_call_back(folded: &str) -> bool {
         "お問い合わせ",
         "フリーダイヤル",
     ];
+    // "Reply YES or NO", "Reply 1 to receive a secure link", "Reply <<ok>>": the reply starts
+    // the conversation the scam needs, as a call would.
+    const REPLY_PROMPTS: &[&str] = &[
+        "reply yes",
+        "reply y ",
+        "reply \"yes",
+        "reply 'yes",
+        "reply 1",
+        "reply 2",
+        "reply <<",
+        "reply ok",
+        "reply \"ok",
+        "reply with",
+        "reply cancel",
+        "text back",
+        "respond yes",
+        "はいと返信",
+        "「はい」と返信",
+    ];
+    if REPLY_PROMPTS.iter().any(|w| folded.contains(w)) {
+        return true;
+    }
     let has_word = WORDS.iter().any(|w| folded.contains(w));
     let mut run = 0;
     let mut has_number = false;
@@ -674,11 +718,7 @@ fn asks_to_call_back(folded: &str) -> bool {
 
 fn code_reason(ctx: &mut Ctx<'_>, code: &otp::Otp) {
     if code.code.is_some() {
-        ctx.push(Reason::new(
-            ReasonCode::CodeFound,
-            "It carries a one-time code: never tell it to anyone, and enter it only where you asked for it.",
-            "認証コードが含まれています。誰にも教えず、自分で手続きしている画面にだけ入力してください。",
-        ));
+        ctx.push(Reason::say(ReasonCode::CodeFound, "code-found", &[]));
     }
 }
 

@@ -8,13 +8,16 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod catalog;
 pub mod claims;
 pub mod classify;
 pub mod error;
+pub mod evidence;
 pub mod gateway;
 pub mod import;
 pub mod links;
 pub mod lookalike;
+pub mod model;
 pub mod normalize;
 pub mod otp;
 pub mod registry;

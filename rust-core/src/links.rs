@@ -43,6 +43,22 @@ pub struct Features {
     pub insecure: bool,
     /// The link sits behind a redirector; the target is judged instead.
     pub redirect: bool,
+    /// The host sits on dynamic DNS or free hosting ([`FREE_HOSTS`]: `duckdns.org`, `web.app`,
+    /// `pages.dev`, `blogspot.com`), where anyone gets a name in seconds and no brand sends its
+    /// customers.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub free_hosting: bool,
+    /// A label of the host reads as machine-made (`r2s9hq82ne`, `lxhtwb`): throwaway domains.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub random_host: bool,
+    /// A top-level domain from the 2013– generic expansion (`.directory`, `.cricket`) rather
+    /// than a country code or one of the original generic TLDs.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub new_tld: bool,
+    /// The path is a campaign token: one segment of letters in both cases mixed with digits
+    /// (`/yF70SNqOKV`), the id a bulk sender or a shortener gives each recipient.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub token_path: bool,
 }
 
 /// One link found in a message.
@@ -314,6 +330,189 @@ pub const ABUSE_TLDS: &[&str] = &[
     "com.cn",
 ];
 
+/// A path that is one short segment mixing upper case, lower case and digits: `/yF70SNqOKV`,
+/// `/G21s2n0`. Readable paths (`/appt/brightsmile`, `/2025/04/01/`) are not.
+fn is_token_path(path: &str) -> bool {
+    let p = path.split(['?', '#']).next().unwrap_or("");
+    let segs: Vec<&str> = p.split('/').filter(|s| !s.is_empty()).collect();
+    let Some(last) = segs.last() else {
+        return false;
+    };
+    let b = last.as_bytes();
+    segs.len() <= 2
+        && (5..=16).contains(&b.len())
+        && b.iter().all(u8::is_ascii_alphanumeric)
+        && b.iter().any(u8::is_ascii_uppercase)
+        && b.iter().any(u8::is_ascii_lowercase)
+        && b.iter().any(u8::is_ascii_digit)
+}
+
+/// Suffixes whose registry admits only governments, public bodies or schools: a host under one
+/// is an institution's, whatever its name (`courts.alaska.gov`, `city.kobe.lg.jp`).
+pub const RESTRICTED_SUFFIXES: &[&str] = &[
+    "gov",
+    "mil",
+    "edu",
+    "go.jp",
+    "lg.jp",
+    "ac.jp",
+    "ed.jp",
+    "gov.uk",
+    "nhs.uk",
+    "police.uk",
+    "ac.uk",
+    "gc.ca",
+    "gov.au",
+    "edu.au",
+    "govt.nz",
+    "gov.sg",
+    "gov.in",
+    "gov.ie",
+    "gouv.fr",
+];
+
+/// Is `host` under a [`RESTRICTED_SUFFIXES`] suffix?
+pub fn is_restricted_host(host: &str) -> bool {
+    RESTRICTED_SUFFIXES.iter().any(|s| {
+        host.len() > s.len()
+            && host.ends_with(s)
+            && host.as_bytes()[host.len() - s.len() - 1] == b'.'
+    })
+}
+
+/// Dynamic-DNS and free-hosting suffixes: names anyone can take in seconds, for free, under a
+/// shared suffix. Most are in the public-suffix list's private section (so the registrable
+/// domain is the user's subdomain); a few shared-storage hosts are not. Curated from the
+/// hosting services named in public phishing reports (APWG and Interisle's Phishing Landscape
+/// reports, フィッシング対策協議会 alerts, "Phishing websites hosted on free web hosting
+/// domains", 2023) rather than the whole private section, which also lists companies' own
+/// platforms (a blog service, a university).
+pub const FREE_HOSTS: &[&str] = &[
+    // Dynamic DNS.
+    "duckdns.org",
+    "ddns.net",
+    "no-ip.org",
+    "no-ip.biz",
+    "no-ip.info",
+    "hopto.org",
+    "zapto.org",
+    "sytes.net",
+    "servehttp.com",
+    "serveftp.com",
+    "myftp.org",
+    "myftp.biz",
+    "redirectme.net",
+    "dynv6.net",
+    "dynu.net",
+    "freeddns.org",
+    "ddnsfree.com",
+    "ddns.me",
+    "dyndns.org",
+    "mooo.com",
+    "afraid.org",
+    "publicvm.com",
+    "linkpc.net",
+    "ngrok.io",
+    "ngrok-free.app",
+    "trycloudflare.com",
+    "loca.lt",
+    // Free web hosting and app platforms.
+    "web.app",
+    "firebaseapp.com",
+    "pages.dev",
+    "workers.dev",
+    "r2.dev",
+    "vercel.app",
+    "netlify.app",
+    "glitch.me",
+    "repl.co",
+    "replit.app",
+    "onrender.com",
+    "herokuapp.com",
+    "fly.dev",
+    "github.io",
+    "gitbook.io",
+    "blogspot.com",
+    "weebly.com",
+    "weeblysite.com",
+    "wixsite.com",
+    "square.site",
+    "webflow.io",
+    "godaddysites.com",
+    "mystrikingly.com",
+    "000webhostapp.com",
+    "hyperphp.com",
+    "epizy.com",
+    "rf.gd",
+    "infinityfreeapp.com",
+    "azurewebsites.net",
+    "blob.core.windows.net",
+    "web.core.windows.net",
+    "storage.googleapis.com",
+    "appspot.com",
+    "s3.amazonaws.com",
+    "amplifyapp.com",
+    "ipfs.io",
+    "dweb.link",
+    "framer.app",
+    "carrd.co",
+    "jimdofree.com",
+    "wordpress.com",
+    "tistory.com",
+];
+
+fn is_free_host(host: &str) -> bool {
+    FREE_HOSTS.iter().any(|f| {
+        // The host itself for path-hosted storage (`storage.googleapis.com/bucket/…`).
+        host == *f
+            || (host.len() > f.len()
+                && host.ends_with(f)
+                && host.as_bytes()[host.len() - f.len() - 1] == b'.')
+    })
+}
+
+/// The generic TLDs that predate the 2013 expansion; with the two-letter country codes they are
+/// the ones ordinary businesses use. Anything else is a "new" gTLD: cheap, and over-represented
+/// in throwaway smishing domains.
+const LEGACY_TLDS: &[&str] = &[
+    "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name", "pro", "aero", "coop",
+    "museum", "mobi", "asia", "tel", "travel", "jobs", "cat", "arpa",
+];
+
+/// Does a host label read as machine-made? Throwaway domains are generated: long runs of
+/// consonants (`lxhtwb`, `mmnrxeqmcv`) or letters and digits shuffled together (`r2s9hq82ne`,
+/// `kh5niapbp4`). Words, brand names and ordinary abbreviations (`www`, `smbc`, `jp`) are short
+/// or have vowels; a label must be at least six characters to be judged at all.
+pub fn looks_random(label: &str) -> bool {
+    let b = label.as_bytes();
+    if b.len() < 6 || b.starts_with(b"xn--") || !b.iter().all(u8::is_ascii_alphanumeric) {
+        return false;
+    }
+    let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    let letters = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
+    let digits = b.len() - letters;
+    let vowels = b.iter().filter(|&&c| vowel(c)).count();
+    // Letters and digits alternating several times: `r2s9hq82ne`, not `web3` or `24hours`.
+    let switches = b
+        .windows(2)
+        .filter(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit())
+        .count();
+    if digits >= 2 && letters >= 3 && switches >= 3 {
+        return true;
+    }
+    let mut run = 0;
+    let mut longest = 0;
+    for &c in b {
+        if c.is_ascii_alphabetic() && !vowel(c) {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    letters >= 6 && (longest >= 5 || vowels * 6 < letters)
+}
+
 /// TLDs common enough that a scheme-less host ending in one is read as a link.
 const COMMON_TLDS: &[&str] = &[
     "com", "net", "org", "edu", "gov", "io", "co", "me", "us", "uk", "de", "fr", "it", "es", "nl",
@@ -567,8 +766,15 @@ fn parse_absolute(folded: &str, clean: &str, depth: u8) -> Option<Link> {
         };
         features.shortener =
             SHORTENERS.contains(&d.as_str()) || SHORTENERS.contains(&host.as_str());
+        features.new_tld = tld.len() > 2 && !LEGACY_TLDS.contains(&tld) && !tld.starts_with("xn--");
+        features.free_hosting = is_free_host(&host);
+        features.random_host = host.split('.').any(looks_random);
     }
     let path_only = path_folded.split(['?', '#']).next().unwrap_or("");
+    let path_written = clean
+        .get(clean.len() - path_folded.len()..)
+        .unwrap_or(path_folded);
+    features.token_path = is_token_path(path_written);
     features.apk = path_only.ends_with(".apk") || path_folded.contains(".apk?");
     // The path as written (case kept): same offsets in clean and folded.
     let path = clean

@@ -24,7 +24,13 @@ pub const MIN_TOKEN_LEN: usize = 3;
 pub const GENERIC_LABELS: &[&str] = &[
     "www", "web", "app", "api", "mail", "login", "secure", "account", "online", "mobile", "help",
     "support", "service", "info", "news", "shop", "store", "card", "bank", "pay", "post", "home",
+    // Public bodies' hosts carry place and office words any city or prefecture's site shares.
+    "police", "pref", "city", "metro", "tokyo", "osaka", "kanagawa", "chiba", "gov", "govt",
+    "canada",
 ];
+
+/// Tokens at least this long count where they open a label (`uspsparcel-care.com`).
+pub const PREFIX_TOKEN_LEN: usize = 4;
 
 /// Tokens at least this long count anywhere in a host (`amazonsupport`).
 pub const FREE_TOKEN_LEN: usize = 6;
@@ -61,27 +67,15 @@ impl Technique {
         )
     }
 
-    /// A short English phrase for reasons.
-    pub fn describe_en(self) -> &'static str {
+    /// The catalog key of the phrase that says how (`technique.dot-game`).
+    pub fn key(self) -> &'static str {
         match self {
-            Technique::Confusable => "look-alike letters",
-            Technique::DotGame => "the official domain used as a prefix",
-            Technique::HyphenGame => "the official domain written with hyphens",
-            Technique::OtherSuffix => "the brand's name under another ending",
-            Technique::BrandToken => "the brand's name inside another domain",
-            Technique::EditDistance => "a near-miss spelling",
-        }
-    }
-
-    /// The same in Japanese.
-    pub fn describe_ja(self) -> &'static str {
-        match self {
-            Technique::Confusable => "紛らわしい文字への置き換え",
-            Technique::DotGame => "公式ドメインを先頭に付けた別ドメイン",
-            Technique::HyphenGame => "公式ドメインをハイフンでつないだ別ドメイン",
-            Technique::OtherSuffix => "公式と同じ名前で末尾だけ違うドメイン",
-            Technique::BrandToken => "ブランド名を含む別ドメイン",
-            Technique::EditDistance => "公式に似せた綴り",
+            Technique::Confusable => "technique.confusable",
+            Technique::DotGame => "technique.dot-game",
+            Technique::HyphenGame => "technique.hyphen-game",
+            Technique::OtherSuffix => "technique.other-suffix",
+            Technique::BrandToken => "technique.brand-token",
+            Technique::EditDistance => "technique.edit-distance",
         }
     }
 }
@@ -259,7 +253,11 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
     }
     for i in reg.label_token_hits(&host_skeleton) {
         let l = &reg.labels[i];
-        if !(token_is_bounded(&host_skeleton, &l.skeleton) || l.label.len() >= FREE_TOKEN_LEN) {
+        if !(token_is_bounded(&host_skeleton, &l.skeleton)
+            || l.label.len() >= FREE_TOKEN_LEN
+            || (l.label.len() >= PREFIX_TOKEN_LEN
+                && token_opens_label(&host_skeleton, &l.skeleton)))
+        {
             continue;
         }
         let technique = if host.contains(l.label.as_str()) {
@@ -277,6 +275,14 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
         );
     }
     best
+}
+
+/// The token opens a label of the host (`uspsparcel-care.com`): brands glue a word after their
+/// name far more often than an unrelated word starts with one.
+fn token_opens_label(host: &str, token: &str) -> bool {
+    let hb = host.as_bytes();
+    host.match_indices(token)
+        .any(|(s, _)| s == 0 || matches!(hb[s - 1], b'.' | b'-'))
 }
 
 /// The token stands alone in the host: bounded by a label edge, a hyphen or a digit.

@@ -47,6 +47,15 @@ fn pct(a: usize, b: usize) -> f64 {
     }
 }
 
+/// A corpus that newer copies of `shared/data` have and older ones may lack.
+fn read_optional(path: &Path) -> Vec<CorpusRow> {
+    if path.exists() {
+        read_jsonl(path)
+    } else {
+        Vec::new()
+    }
+}
+
 /// The scored slices, in the order they are printed.
 pub struct Score {
     /// Slice name → counts.
@@ -63,6 +72,8 @@ pub fn score(data: &Path, reg: &Registry) -> Score {
     let uci: Vec<CorpusRow> = read_jsonl(&data.join("uci_sms_spam_collection.jsonl"));
     let ms: Vec<CorpusRow> = read_jsonl(&data.join("mishra_soni_5971.jsonl"));
     let otp: Vec<CorpusRow> = read_jsonl(&data.join("otp_ham_fixtures.jsonl"));
+    let smishtank: Vec<CorpusRow> = read_optional(&data.join("smishtank_dev.jsonl"));
+    let spamhunter_ja: Vec<CorpusRow> = read_optional(&data.join("spamhunter_ja_dev.jsonl"));
     let uci_bodies: HashSet<&str> = uci.iter().map(|r| r.body.trim()).collect();
     let mut slices: BTreeMap<&'static str, Counts> = BTreeMap::new();
     let mut quarantined_ham = Vec::new();
@@ -105,6 +116,20 @@ pub fn score(data: &Path, reg: &Registry) -> Score {
             _ => "6 mishra-soni ham (no UCI copies)",
         })
     });
+    run(&smishtank, &|_| {
+        Some("7 smishtank dev (real reported smishing)")
+    });
+    let real_ham: Vec<CorpusRow> = read_optional(&crate::tests_dir().join("ham/real_ham.jsonl"));
+    run(&real_ham, &|_| {
+        Some("a real ham table (organisations' own formats)")
+    });
+    run(&spamhunter_ja, &|r| {
+        Some(if r.label == "ham" {
+            "9 spamhunter ja dev ham"
+        } else {
+            "8 spamhunter ja dev spam"
+        })
+    });
     Score {
         slices,
         quarantined_ham,
@@ -129,6 +154,74 @@ impl Score {
                 c.quarantine_pct(),
                 c.flagged_pct()
             );
+        }
+        s
+    }
+
+    /// The issue-6 detection targets, each with the measured figure and whether it is met.
+    pub fn targets(&self) -> String {
+        let st = self.slice("smishtank dev (real reported smishing)");
+        let sh = self.slice("spamhunter ja dev spam");
+        let uci = self.slice("uci ham");
+        let ms = self.slice("mishra-soni ham (no UCI copies)");
+        let otp = self.slice("otp ham fixtures");
+        let rh = self.slice("real ham table (organisations' own formats)");
+        let rows: Vec<(String, String, bool)> = vec![
+            (
+                "smishtank dev: warned or quarantined ≥ 92 %".into(),
+                format!("{:.1} %", st.flagged_pct()),
+                st.flagged_pct() >= 92.0,
+            ),
+            (
+                "smishtank dev: quarantined ≥ 70 %".into(),
+                format!("{:.1} %", st.quarantine_pct()),
+                st.quarantine_pct() >= 70.0,
+            ),
+            (
+                "spamhunter ja dev spam: warned or quarantined ≥ 85 %".into(),
+                format!("{:.1} %", sh.flagged_pct()),
+                sh.flagged_pct() >= 85.0,
+            ),
+            (
+                "spamhunter ja dev spam: quarantined ≥ 60 %".into(),
+                format!("{:.1} %", sh.quarantine_pct()),
+                sh.quarantine_pct() >= 60.0,
+            ),
+            (
+                "UCI ham: 0 quarantined, ≤ 0.3 % warned".into(),
+                format!(
+                    "{} quarantined, {:.2} % warned",
+                    uci.quarantine,
+                    pct(uci.warn, uci.total)
+                ),
+                uci.quarantine == 0 && pct(uci.warn, uci.total) <= 0.3,
+            ),
+            (
+                "Mishra & Soni ham: 0 quarantined, ≤ 0.3 % warned".into(),
+                format!(
+                    "{} quarantined, {:.2} % warned",
+                    ms.quarantine,
+                    pct(ms.warn, ms.total)
+                ),
+                ms.quarantine == 0 && pct(ms.warn, ms.total) <= 0.3,
+            ),
+            (
+                "118 real code messages: 0 quarantined, 0 warned".into(),
+                format!("{} quarantined, {} warned", otp.quarantine, otp.warn),
+                otp.quarantine == 0 && otp.warn == 0,
+            ),
+            (
+                "real-ham table: 0 quarantined".into(),
+                format!(
+                    "{} of {} quarantined ({} warned)",
+                    rh.quarantine, rh.total, rh.warn
+                ),
+                rh.total > 0 && rh.quarantine == 0,
+            ),
+        ];
+        let mut s = String::from("| target | measured | met |\n|---|---:|---|\n");
+        for (t, m, ok) in rows {
+            s += &format!("| {t} | {m} | {} |\n", if ok { "yes" } else { "no" });
         }
         s
     }
