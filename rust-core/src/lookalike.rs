@@ -277,12 +277,24 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
     best
 }
 
-/// The token opens a label of the host (`uspsparcel-care.com`): brands glue a word after their
-/// name far more often than an unrelated word starts with one.
+/// Words phishers glue after a brand's name (`uspsparcel`, `amazonsecure`, `paypayverify`).
+const GLUED_WORDS: &[&str] = &[
+    "parcel", "post", "pack", "deliver", "track", "ship", "secure", "safe", "login", "signin",
+    "verify", "account", "support", "help", "care", "service", "pay", "bill", "refund", "reward",
+    "gift", "online", "mobile", "web", "app", "id", "auth", "check", "update", "center", "centre",
+    "notice", "alert", "info", "jp", "us", "uk", "portal", "member", "card", "bank",
+];
+
+/// The token opens a label of the host and a word phishers use follows it
+/// (`uspsparcel-care.com`); `applebees.com` is another business.
 fn token_opens_label(host: &str, token: &str) -> bool {
     let hb = host.as_bytes();
-    host.match_indices(token)
-        .any(|(s, _)| s == 0 || matches!(hb[s - 1], b'.' | b'-'))
+    host.match_indices(token).any(|(s, _)| {
+        (s == 0 || matches!(hb[s - 1], b'.' | b'-'))
+            && GLUED_WORDS
+                .iter()
+                .any(|w| host[s + token.len()..].starts_with(w))
+    })
 }
 
 /// The token stands alone in the host: bounded by a label edge, a hyphen or a digit.
