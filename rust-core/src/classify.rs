@@ -60,7 +60,13 @@ pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
     let mut text_claims = claims::text_claims(&n, reg, &spans);
     let pressure = claims::pressure(&n.folded, &spans);
     let families = evidence::families(&n.folded, &spans);
-    let mentioned = claims::mentions(&n, reg, &spans);
+    // Mentions matter only next to a link (a brand named in a lure, a look-alike of a named
+    // brand): a link-free message skips the second pass over the aliases.
+    let mentioned = if found.is_empty() {
+        Vec::new()
+    } else {
+        claims::mentions(&n, reg, &spans)
+    };
     // A brand named inside a lure speaks as the brand even without a header: "Verizon You've
     // won a prize! … bit.ly/…", "…のアカウントが停止されました". The lure must carry a link
     // and push on an account, a payment, a parcel or a prize; a friend's "the Amazon refund

@@ -442,6 +442,7 @@ fn automaton() -> &'static AhoCorasick {
     AC.get_or_init(|| {
         AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(TERMS.iter().map(|t| t.0))
             .expect("family automaton")
     })
@@ -687,7 +688,25 @@ fn institution(folded: &str) -> Option<String> {
 pub fn judge(input: &Input<'_>) -> Option<Judgement> {
     let fams = input.families;
     let p = input.pressure.score;
-    let text_model = model::score(input.folded, input.spans);
+    let lure_cue = input.pressure.cues.iter().any(|c| {
+        matches!(
+            c,
+            Cue::Prize | Cue::Suspension | Cue::SecurityAlert | Cue::Refund | Cue::Payment
+        )
+    });
+    // The learned score is read only where it can change the outcome: next to a risky link, or
+    // on a link-free text that already pushes. Most messages are neither, and skipping it keeps
+    // classification within its time budget.
+    let needs_model = input.worst.is_some() || (input.links == 0 && lure_cue && !input.has_code);
+    let text_model = if needs_model {
+        model::score(input.folded, input.spans)
+    } else {
+        model::TextScore {
+            probability: 0.0,
+            logit: f32::NEG_INFINITY,
+            top: Vec::new(),
+        }
+    };
     let model_points = MODEL_BANDS
         .iter()
         .find(|(t, _)| text_model.probability >= *t)
@@ -831,12 +850,6 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
             reasons,
         });
     }
-    let lure_cue = input.pressure.cues.iter().any(|c| {
-        matches!(
-            c,
-            Cue::Prize | Cue::Suspension | Cue::SecurityAlert | Cue::Refund | Cue::Payment
-        )
-    });
     let model_alone = text_model.probability >= MODEL_ALONE && lure_cue;
     // A delivery, toll, tax, prize or account lure whose link was cut off, or that asks the
     // reader to find it ("下記よりご確認ください"): the text is the lure even so.
