@@ -208,11 +208,16 @@ pub fn text_claims(n: &Normalized, reg: &Registry, skip: &[(usize, usize)]) -> V
     let trimmed_end = folded
         .trim_end_matches(|c: char| c.is_whitespace() || ".。!！)）]】」>".contains(c))
         .len();
-    let service_register = SERVICE_REGISTER.iter().any(|w| folded.contains(w));
+    // Looked up once, and only if some name needs it.
+    let mut register: Option<bool> = None;
     alias_hits(folded, reg, skip)
         .filter_map(|(s, e, service)| {
             claim_shape(folded, s, e, content_start, trimmed_end)
-                .or_else(|| content_shape(folded, s, e, service_register))
+                .or_else(|| {
+                    let service_register = *register
+                        .get_or_insert_with(|| SERVICE_REGISTER.iter().any(|w| folded.contains(w)));
+                    content_shape(folded, s, e, service_register)
+                })
                 .map(|how| TextClaim { service, how })
         })
         .collect()
@@ -769,7 +774,7 @@ fn cue_automaton() -> &'static AhoCorasick {
     AC.get_or_init(|| {
         AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(CUES.iter().map(|(w, _)| w))
             .expect("cue automaton")
     })

@@ -855,8 +855,10 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
     // reader to find it ("下記よりご確認ください"): the text is the lure even so.
     // Chat about a missed parcel ("佐川の不在票入ってた") is neither: the lure speaks to a
     // customer or points at where the link was.
-    let points_away = LINK_POINTERS.iter().any(|w| input.folded.contains(w));
-    let link_lure = fams.iter().any(|f| !f.is_opener()) && p >= 2 && t >= 5 && points_away;
+    let link_lure = fams.iter().any(|f| !f.is_opener())
+        && p >= 2
+        && t >= 5
+        && LINK_POINTERS.iter().any(|w| input.folded.contains(w));
     if !(opener || model_alone || link_lure) {
         return None;
     }
