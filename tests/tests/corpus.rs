@@ -1,5 +1,6 @@
-//! Corpus targets on `../shared/data`: no OTP fixture quarantined, under 0.5 % of UCI ham
-//! quarantined. Recall on Mishra & Soni smishing is reported by the `score` binary.
+//! Corpus targets on `../shared/data`: no OTP fixture quarantined or warned, no UCI or Mishra &
+//! Soni ham quarantined and at most 0.3 % warned, and recall floors on the real reported
+//! smishing sets. The full table and the issue-6 targets are printed by the `score` binary.
 
 use smishgate_core::Registry;
 use smishgate_tests::{score::score, shared_data};
@@ -32,4 +33,33 @@ fn corpus_targets() {
     );
     let smishing = s.slice("mishra-soni smishing (no UCI copies)");
     assert!(smishing.total > 200);
+    // Ham targets of issue 6: nothing quarantined, at most 0.3 % warned.
+    for name in ["uci ham", "mishra-soni ham (no UCI copies)"] {
+        let c = s.slice(name);
+        assert_eq!(c.quarantine, 0, "{name}: {:?}", s.quarantined_ham);
+        assert!(
+            c.warn * 1000 <= c.total * 3,
+            "{name}: {} of {} warned",
+            c.warn,
+            c.total
+        );
+    }
+    assert_eq!(otp.warn, 0, "OTP fixtures warned");
+    // Recall floors on the real reported smishing (regression guards a little under the
+    // figures of 2026-12-01; the issue-6 targets are printed by the `score` binary).
+    for (name, flagged, quarantined) in [
+        ("smishtank dev (real reported smishing)", 90.0, 58.0),
+        ("spamhunter ja dev spam", 75.0, 45.0),
+    ] {
+        let c = s.slice(name);
+        if c.total == 0 {
+            continue;
+        }
+        assert!(
+            c.flagged_pct() >= flagged && c.quarantine_pct() >= quarantined,
+            "{name}: {:.1} % flagged, {:.1} % quarantined",
+            c.flagged_pct(),
+            c.quarantine_pct()
+        );
+    }
 }
