@@ -349,17 +349,9 @@ impl Ctx<'_> {
     }
 
     fn pressure_reason(&mut self) {
-        if self.pressure.cues.is_empty() {
-            return;
+        if let Some(r) = evidence::pressure_reason(self.pressure) {
+            self.push(r);
         }
-        let words = self.pressure.words.iter().map(|w| w.to_string()).collect();
-        let mut r = Reason::say(
-            ReasonCode::Pressure,
-            "pressure",
-            &[("words", Arg::Quoted(words))],
-        );
-        r.cues = self.pressure.cues.clone();
-        self.push(r);
     }
 }
 

@@ -683,6 +683,21 @@ fn institution(folded: &str) -> Option<String> {
     named.then(|| head.trim().to_string())
 }
 
+/// The `pressure` reason for the cues found, with the words that matched; none without cues.
+pub fn pressure_reason(p: &Pressure) -> Option<Reason> {
+    if p.cues.is_empty() {
+        return None;
+    }
+    let words = p.words.iter().map(|w| w.to_string()).collect();
+    let mut r = Reason::say(
+        ReasonCode::Pressure,
+        "pressure",
+        &[("words", Arg::Quoted(words))],
+    );
+    r.cues = p.cues.clone();
+    Some(r)
+}
+
 /// Weigh the evidence of a message that speaks for no registered service. `None` means
 /// nothing calls for caution (or the classifier's other link-free rules should decide).
 pub fn judge(input: &Input<'_>) -> Option<Judgement> {
@@ -748,19 +763,8 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
         r.score = Some((text_model.probability * 100.0).round() as u32);
         reasons.push(r);
     };
-    let pressure_reason = |reasons: &mut Vec<Reason>| {
-        if input.pressure.cues.is_empty() {
-            return;
-        }
-        let words = input.pressure.words.iter().map(|w| w.to_string()).collect();
-        let mut r = Reason::say(
-            ReasonCode::Pressure,
-            "pressure",
-            &[("words", Arg::Quoted(words))],
-        );
-        r.cues = input.pressure.cues.clone();
-        reasons.push(r);
-    };
+    let pressure_reason =
+        |reasons: &mut Vec<Reason>| reasons.extend(pressure_reason(input.pressure));
     let inst_reason = |reasons: &mut Vec<Reason>| {
         if let Some(what) = &inst {
             reasons.push(Reason::say(
