@@ -373,11 +373,15 @@ pub const RESTRICTED_SUFFIXES: &[&str] = &[
 
 /// Is `host` under a [`RESTRICTED_SUFFIXES`] suffix?
 pub fn is_restricted_host(host: &str) -> bool {
-    RESTRICTED_SUFFIXES.iter().any(|s| {
-        host.len() > s.len()
-            && host.ends_with(s)
-            && host.as_bytes()[host.len() - s.len() - 1] == b'.'
-    })
+    RESTRICTED_SUFFIXES.iter().any(|s| is_subdomain_of(host, s))
+}
+
+/// Is `host` a subdomain of `suffix` (`a.example.com` of `example.com`; neither
+/// `example.com` itself nor `badexample.com`)?
+pub fn is_subdomain_of(host: &str, suffix: &str) -> bool {
+    host.len() > suffix.len()
+        && host.ends_with(suffix)
+        && host.as_bytes()[host.len() - suffix.len() - 1] == b'.'
 }
 
 /// Dynamic-DNS and free-hosting suffixes: names anyone can take in seconds, for free, under a
@@ -464,10 +468,7 @@ pub const FREE_HOSTS: &[&str] = &[
 fn is_free_host(host: &str) -> bool {
     FREE_HOSTS.iter().any(|f| {
         // The host itself for path-hosted storage (`storage.googleapis.com/bucket/…`).
-        host == *f
-            || (host.len() > f.len()
-                && host.ends_with(f)
-                && host.as_bytes()[host.len() - f.len() - 1] == b'.')
+        host == *f || is_subdomain_of(host, f)
     })
 }
 

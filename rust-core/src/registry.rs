@@ -534,9 +534,10 @@ impl Registry {
 
     /// True if `host` is one of the service's own domains or a subdomain of one.
     pub fn is_official_for(&self, service: usize, host: &str) -> bool {
-        self.services[service].domains.iter().any(|d| {
-            host == d || (host.ends_with(d.as_str()) && host[..host.len() - d.len()].ends_with('.'))
-        })
+        self.services[service]
+            .domains
+            .iter()
+            .any(|d| host == d || crate::links::is_subdomain_of(host, d))
     }
 
     /// Alias occurrences in folded text: (start, end, service), leftmost-longest.
