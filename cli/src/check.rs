@@ -71,6 +71,9 @@ struct ErrOut<'a> {
 
 /// Run `smishgate check` with the global `--region` and `--lang`.
 pub fn run(args: CheckArgs, region: &str, lang: &str) -> ExitCode {
+    // The matchers build on the other core while the registry loads: start-up is the longer
+    // of the two, not their sum. Detached: it only fills process-wide caches.
+    std::thread::spawn(smishgate_core::warm_up);
     let reg = match load_registry(&args.registries, args.no_default_registry, region) {
         Ok(r) => r,
         Err(e) => {

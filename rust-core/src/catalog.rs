@@ -18,6 +18,11 @@ pub const LANGS: &[(&str, &str)] = &[
 
 type Catalog = HashMap<&'static str, &'static str>;
 
+/// Parse the catalogs now rather than at the first reason (see [`crate::warm_up`]).
+pub(crate) fn warm() {
+    catalogs();
+}
+
 fn catalogs() -> &'static Vec<(&'static str, Catalog)> {
     static C: OnceLock<Vec<(&'static str, Catalog)>> = OnceLock::new();
     C.get_or_init(|| {

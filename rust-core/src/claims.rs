@@ -769,6 +769,13 @@ const CUES: &[(&str, Cue)] = &[
     ("即日払い", Cue::Job),
 ];
 
+/// Build the cue and secret matchers now rather than at the first message (see
+/// [`crate::warm_up`]).
+pub(crate) fn warm() {
+    cue_automaton();
+    secret_automaton();
+}
+
 fn cue_automaton() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
@@ -885,6 +892,7 @@ const SECRETS: &[&str] = &[
     "otp",
     "social security number",
     "暗証番号",
+    "暗証",
     "パスワード",
     "カード番号",
     "口座番号",
@@ -951,6 +959,34 @@ const JA_SEND: &[&str] = &[
     "お知らせください",
     "ご送付",
 ];
+
+/// Japanese requests to type a secret in: on the page a link (sent, cut off or to come) leads
+/// to. No bank or shop asks for that by SMS (`IDとパスワードをご入力ください`).
+const JA_ENTER: &[&str] = &[
+    "ご入力",
+    "入力して",
+    "入力をお願い",
+    "入力願",
+    "入力下さい",
+    "入力ください",
+];
+
+/// A request to type a password, PIN or card number in, in Japanese: the secret word found.
+pub fn asks_to_enter_secret(folded: &str) -> Option<&'static str> {
+    if !JA_ENTER.iter().any(|w| folded.contains(w)) {
+        return None;
+    }
+    secret_automaton().find_iter(folded).find_map(|m| {
+        let word = SECRETS[m.pattern().as_usize()];
+        if word.is_ascii() || is_code_secret(word) {
+            return None;
+        }
+        let ahead = head(&folded[m.end()..], 60);
+        let ahead = ahead.split(SENTENCE_END).next().unwrap_or(ahead);
+        (JA_ENTER.iter().any(|f| ahead.contains(f)) && !JA_NOT.iter().any(|f| ahead.contains(f)))
+            .then_some(word)
+    })
+}
 
 /// Japanese negations that turn a request into a warning (`教えないでください`,
 /// `お尋ねすることはありません`).
@@ -1177,6 +1213,23 @@ mod tests {
             "Your security code is 1234, reply STOP to opt out",
         ] {
             assert_eq!(ask(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn requests_to_type_a_secret_in() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "WebサービスのIDとパスワードをご入力ください",
+                Some("パスワード"),
+            ),
+            ("第一暗証を入力してください。", Some("暗証")),
+            ("パスワードは絶対に入力しないでください", None),
+            ("ワンタイムパスワードを入力してください", None),
+            ("お名前を入力してください", None),
+        ];
+        for (t, want) in cases {
+            assert_eq!(asks_to_enter_secret(&normalize(t).folded), *want, "{t}");
         }
     }
 

@@ -49,6 +49,19 @@ struct Analysed {
     lookalike: Option<Lookalike>,
 }
 
+/// Build every matcher the classifier builds lazily (link, code, cue and family automata, the
+/// text model, the reason catalogs). Classification is correct without it; a caller that
+/// opens the gate at start-up runs it on another thread while it loads the registry, so the
+/// first message does not pay for them. Idempotent and cheap after the first call.
+pub fn warm_up() {
+    crate::links::warm();
+    crate::otp::warm();
+    crate::claims::warm();
+    crate::evidence::warm();
+    let _ = crate::model::shipped();
+    crate::catalog::warm();
+}
+
 /// Classify one message. Deterministic, never panics, linear in the body.
 pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
     let (body, truncated) = truncate(msg.body, opts.max_chars);
@@ -81,7 +94,10 @@ pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
     }
     let sender_services = reg.services_of_sender(&from.key);
 
-    let analysed: Vec<Analysed> = found.into_iter().map(|l| analyse(l, reg)).collect();
+    let analysed: Vec<Analysed> = found
+        .into_iter()
+        .map(|l| analyse(l, reg, &mentioned))
+        .collect();
 
     let mut ctx = Ctx {
         reg,
@@ -159,7 +175,7 @@ fn truncate(body: &str, max_chars: usize) -> (&str, bool) {
     }
 }
 
-fn analyse(link: Link, reg: &Registry) -> Analysed {
+fn analyse(link: Link, reg: &Registry, mentioned: &[usize]) -> Analysed {
     let eff = link.effective();
     let official = if eff.features.ip_host {
         None
@@ -169,7 +185,7 @@ fn analyse(link: Link, reg: &Registry) -> Analysed {
     // A host under a suffix only governments or schools can register (`.gov`, `go.jp`,
     // `courts.alaska.gov`) is nobody's look-alike: an attacker cannot hold one.
     let lookalike = if official.is_none() && !links::is_restricted_host(&eff.host) {
-        lookalike::check(&link, reg)
+        lookalike::check(&link, reg).or_else(|| lookalike::named_token(&link, reg, mentioned))
     } else {
         None
     };
@@ -596,6 +612,16 @@ fn decide(
                 ctx.pressure_reason();
                 return (Action::Warn, Kind::CallbackLure, None);
             }
+        }
+        // Typing a password in somewhere, with no link: the link was cut off or comes next.
+        if let Some(secret) = claims::asks_to_enter_secret(ctx.folded) {
+            ctx.push(Reason::say(
+                ReasonCode::AsksForSecrets,
+                "asks-to-enter-secret",
+                &[("secret", secret.into())],
+            ));
+            ctx.pressure_reason();
+            return (Action::Warn, Kind::CallbackLure, None);
         }
         // A prize, a blocked account, a security alert or a refund needs less company than a
         // reminder that mentions payment or rescheduling.

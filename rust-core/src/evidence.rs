@@ -372,6 +372,18 @@ const TERMS: &[(&str, Family, Role)] = &[
     ("携帯をなくし", F::FamilyNewNumber, T),
     ("スマホをなくし", F::FamilyNewNumber, T),
     ("機種変", F::FamilyNewNumber, T),
+    ("新しい携帯", F::FamilyNewNumber, T),
+    ("新しいスマホ", F::FamilyNewNumber, T),
+    ("携帯を無くし", F::FamilyNewNumber, T),
+    ("スマホを無くし", F::FamilyNewNumber, T),
+    ("携帯を落と", F::FamilyNewNumber, T),
+    // Without a "mum": the new number asks to be saved, which is what the scam needs.
+    ("登録お願い", F::FamilyNewNumber, S),
+    ("登録してください", F::FamilyNewNumber, S),
+    ("登録しておいて", F::FamilyNewNumber, S),
+    ("保存して", F::FamilyNewNumber, S),
+    ("save this number", F::FamilyNewNumber, S),
+    ("save my new number", F::FamilyNewNumber, Both),
     // A stranger's opener.
     ("is this ", F::WrongNumber, S),
     ("are you ", F::WrongNumber, S),
@@ -437,12 +449,17 @@ const TERMS: &[(&str, Family, Role)] = &[
     ("id：", F::MoveToChat, T),
 ];
 
+/// Build the family matcher now rather than at the first message (see [`crate::warm_up`]).
+pub(crate) fn warm() {
+    automaton();
+}
+
 fn automaton() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
         AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(TERMS.iter().map(|t| t.0))
             .expect("family automaton")
     })
@@ -610,6 +627,12 @@ const LINK_POINTERS: &[&str] = &[
     "visit",
     "link",
     "dear customer",
+    // A request to go and look, with nothing to look at: the link was cut off or is to come.
+    "ご確認ください",
+    "ご確認下さい",
+    "確認してください",
+    "please confirm",
+    "please check",
 ];
 
 /// Words that name a kind of institution: a header or an opening made of one speaks as an
@@ -789,8 +812,11 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
         if bare_link(input.folded, input.spans) && l >= 1 {
             l += 1;
         }
+        // The learned score counts towards a quarantine only where it agrees with the rules:
+        // at its top band, beside rule-based text evidence of its own.
+        let agreed = model_points >= 3 && t_rules >= 2;
         let action = if (l >= 2 && t >= 2 && l + t + s >= 5)
-            || (l >= 1 && (p >= 5 || t_rules >= 7))
+            || (l >= 1 && (p >= 5 || t_rules >= 7 || agreed))
             || (l >= 4 && t_rules >= 1)
         {
             Action::Quarantine

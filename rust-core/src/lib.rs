@@ -26,7 +26,7 @@ pub mod store;
 pub mod timestamp;
 pub mod verdict;
 
-pub use classify::{classify, Message, Options};
+pub use classify::{classify, warm_up, Message, Options};
 pub use error::{Error, Result};
 pub use gateway::{Decision, Gateway, GatewayOptions, ListQuery, Page, Sms, Stats};
 pub use registry::{LinkPolicy, Registry, RegistryFile, ServiceSpec};

@@ -344,7 +344,27 @@ fn is_token_path(path: &str) -> bool {
         && b.iter().all(u8::is_ascii_alphanumeric)
         && b.iter().any(u8::is_ascii_uppercase)
         && b.iter().any(u8::is_ascii_lowercase)
-        && b.iter().any(u8::is_ascii_digit)
+        && (b.iter().any(u8::is_ascii_digit) || !reads_as_words(last))
+}
+
+/// Does a mixed-case run of letters read as words run together (`MyAccount`, `iPhone`,
+/// `LinkedIn`)? Cut at each capital, every piece has a vowel and at most one piece is a lone
+/// capital; random tokens (`ZOKNSJFtJT`, `rvirONcqBD`, `BmzxcMn`) break one of the two.
+fn reads_as_words(seg: &str) -> bool {
+    let mut pieces: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (i, c) in seg.char_indices() {
+        if c.is_ascii_uppercase() && i > start {
+            pieces.push(&seg[start..i]);
+            start = i;
+        }
+    }
+    pieces.push(&seg[start..]);
+    let lone = pieces.iter().filter(|p| p.len() == 1).count();
+    let voiceless = pieces
+        .iter()
+        .any(|p| p.len() >= 2 && !p.bytes().any(|b| b"aeiouyAEIOUY".contains(&b)));
+    lone <= 1 && !voiceless
 }
 
 /// Suffixes whose registry admits only governments, public bodies or schools: a host under one
@@ -546,6 +566,12 @@ const REDIRECT_PARAMS: &[&str] = &[
     "adurl",
 ];
 
+/// Build the link matchers now rather than at the first message (see [`crate::warm_up`]).
+pub(crate) fn warm() {
+    link_regex();
+    ip_regex();
+}
+
 fn link_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -588,11 +614,16 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
         return Vec::new();
     }
     let mut out = Vec::new();
+    // Where a link joined over a space ends: the pieces after the space are not links again.
+    let mut joined_until = 0;
     // `find_iter` (not captures) keeps the fast engines; which alternative matched is read
     // back from the match itself.
     for m in link_regex().find_iter(folded) {
         if out.len() >= MAX_LINKS {
             break;
+        }
+        if m.start() < joined_until {
+            continue;
         }
         let g = m;
         let before = folded[..m.start()].chars().next_back();
@@ -601,10 +632,18 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
         let is_ip = !is_scheme && ip_regex().is_match(t);
         if is_scheme {
             let (s, e) = trim_trailing(folded, g.start(), g.end());
+            let e = match join_split_host(folded, s, e) {
+                Some(joined) => {
+                    joined_until = joined;
+                    joined
+                }
+                None => e,
+            };
             // `http:/host`, `http:///host`, `http:\\host`: browsers repair these, so do we.
+            let squeeze = |t: &str| t.split_whitespace().collect::<String>();
             let (f, c) = (
-                repair_scheme(&folded[s..e]),
-                repair_scheme(&text.clean[s..e]),
+                repair_scheme(&squeeze(&folded[s..e])),
+                repair_scheme(&squeeze(&text.clean[s..e])),
             );
             if let Some(mut link) = parse_absolute(&f, &c, 0) {
                 link.text = text.clean[s..e].to_string();
@@ -641,6 +680,52 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
         }
     }
     out
+}
+
+/// A host split by a space: screenshots read back by OCR and senders dodging filters write
+/// `http://x.duckdns .org`, `http://www .example.co.jp`, `http://x.duckdns.or g`. When the
+/// link so far has no path and its host does not end in a known suffix (or has no dot at
+/// all), the next word is joined if it continues the host (`.org`, `.example.co.jp`, `g`
+/// completing `or`) and the whole then ends in a known suffix. Returns the new end.
+fn join_split_host(folded: &str, s: usize, e: usize) -> Option<usize> {
+    let link = &folded[s..e];
+    let rest = link.split_once(':')?.1.trim_start_matches(['/', '\\']);
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@']) {
+        return None;
+    }
+    let known = |h: &str| {
+        h.contains('.')
+            && !h.ends_with('.')
+            && psl::suffix(h.as_bytes()).is_some_and(|x| x.is_known())
+    };
+    if known(rest) {
+        return None;
+    }
+    let after = &folded[e..];
+    let gap = after.len() - after.trim_start_matches(' ').len();
+    if gap == 0 || gap > 2 {
+        return None;
+    }
+    let word_len = after[gap..]
+        .find(|c: char| !(c.is_ascii_graphic()))
+        .unwrap_or(after.len() - gap);
+    let word = &after[gap..gap + word_len];
+    let host_part = word.split(['/', '?', '#']).next().unwrap_or("");
+    if host_part.is_empty()
+        || !host_part
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    {
+        return None;
+    }
+    let continues = host_part.starts_with('.') || rest.ends_with('.') || {
+        // `or` + `g`: the last label is not a suffix and the two make one.
+        let last = rest.rsplit('.').next().unwrap_or("");
+        rest.contains('.') && !host_part.contains('.') && host_part.len() <= 3 && !last.is_empty()
+    };
+    let joined = format!("{rest}{host_part}");
+    let joined = joined.trim_end_matches('.');
+    (continues && known(joined)).then_some(e + gap + trim_trailing(word, 0, word.len()).1)
 }
 
 fn repair_scheme(s: &str) -> String {
@@ -946,6 +1031,20 @@ mod tests {
             ("Amex code for Bol.com purchase", &["bol.com"]),
             ("(see www.example.com.)", &["www.example.com"]),
             ("v.whatsapp.com/105876", &["v.whatsapp.com"]),
+            // Hosts split by a space (screenshots read back, filter dodging) are joined when
+            // the pieces make a host under a known suffix.
+            (
+                "ご確認ください。http://x7k2.duckdns .org",
+                &["x7k2.duckdns.org"],
+            ),
+            ("http://pmbooq .duckdns.org/a", &["pmbooq.duckdns.org"]),
+            ("http://thknq.duckdns.or g", &["thknq.duckdns.org"]),
+            (
+                "http://www .payment.example.co.jp /x",
+                &["www.payment.example.co.jp"],
+            ),
+            ("see http://example.com and more", &["example.com"]),
+            ("see http://example.com .and more", &["example.com"]),
         ];
         for (body, want) in cases {
             assert_eq!(hosts(body), *want, "body {body:?}");
@@ -969,6 +1068,25 @@ mod tests {
         assert!(l.features.redirect);
         assert_eq!(l.host, "www.google.com");
         assert_eq!(l.effective().host, "evil.top");
+    }
+
+    #[test]
+    fn token_paths() {
+        let cases: &[(&str, bool)] = &[
+            ("/yF70SNqOKV", true),
+            ("/ZOKNSJFtJT", true),
+            ("/rvirONcqBD", true),
+            ("/BmzxcMn", true),
+            ("/MyAccount", false),
+            ("/iPhone", false),
+            ("/LinkedIn", false),
+            ("/appt/brightsmile", false),
+            ("/2025/04/01/", false),
+            ("/Resd", false),
+        ];
+        for (path, want) in cases {
+            assert_eq!(is_token_path(path), *want, "{path}");
+        }
     }
 
     #[test]

@@ -251,16 +251,16 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
     if best.as_ref().is_some_and(|b| b.technique.is_strong()) {
         return best;
     }
-    for i in reg.label_token_hits(&host_skeleton) {
-        let l = &reg.labels[i];
-        if !(token_is_bounded(&host_skeleton, &l.skeleton)
-            || l.label.len() >= FREE_TOKEN_LEN
-            || (l.label.len() >= PREFIX_TOKEN_LEN
-                && token_opens_label(&host_skeleton, &l.skeleton)))
+    for t in reg.label_token_hits(&host_skeleton) {
+        let l = &reg.labels[t.label];
+        if !(token_is_bounded(&host_skeleton, &t.skeleton)
+            || t.plain.len() >= FREE_TOKEN_LEN
+            || (t.plain.len() >= PREFIX_TOKEN_LEN
+                && token_opens_label(&host_skeleton, &t.skeleton)))
         {
             continue;
         }
-        let technique = if host.contains(l.label.as_str()) {
+        let technique = if host.contains(t.plain.as_str()) {
             Technique::BrandToken
         } else {
             Technique::Confusable
@@ -275,6 +275,32 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
         );
     }
     best
+}
+
+/// A brand the text names, carried in a foreign host: `三井住友 … www.mysmbcojp.us`. Alone,
+/// `smbc` inside a host is any four letters; next to the brand's name it is the brand's.
+/// Tokens of at least [`PREFIX_TOKEN_LEN`] count; one shorter than [`FREE_TOKEN_LEN`] must open
+/// a label or follow a hyphen, a digit or a label's `my` (`line` is not in `online`).
+pub fn named_token(link: &Link, reg: &Registry, named: &[usize]) -> Option<Lookalike> {
+    let link = link.effective();
+    if link.features.ip_host || named.is_empty() {
+        return None;
+    }
+    let host = link.host_unicode.as_deref().unwrap_or(&link.host);
+    let sk = skeleton(host);
+    named.iter().find_map(|&s| {
+        reg.tokens_of(s)
+            .filter(|t| t.plain.len() >= PREFIX_TOKEN_LEN)
+            .find(|t| {
+                sk.contains(t.skeleton.as_str())
+                    && (t.plain.len() >= FREE_TOKEN_LEN || token_starts_word(&sk, &t.skeleton))
+            })
+            .map(|t| Lookalike {
+                service: s,
+                imitates: reg.labels[t.label].domain.clone(),
+                technique: Technique::BrandToken,
+            })
+    })
 }
 
 /// Words phishers glue after a brand's name (`uspsparcel`, `amazonsecure`, `paypayverify`).
@@ -294,6 +320,20 @@ fn token_opens_label(host: &str, token: &str) -> bool {
             && GLUED_WORDS
                 .iter()
                 .any(|w| host[s + token.len()..].starts_with(w))
+    })
+}
+
+/// The token opens a label or a word of one: after a dot, a hyphen, a digit or a leading `my`.
+/// `host` and `token` are skeletons, so `my` is looked for as its skeleton (`rny`).
+fn token_starts_word(host: &str, token: &str) -> bool {
+    let hb = host.as_bytes();
+    let my = skeleton("my");
+    host.match_indices(token).any(|(s, _)| {
+        let after_my = host[..s].ends_with(my.as_str()) && {
+            let m = s - my.len();
+            m == 0 || hb[m - 1] == b'.'
+        };
+        s == 0 || matches!(hb[s - 1], b'.' | b'-') || hb[s - 1].is_ascii_digit() || after_my
     })
 }
 
@@ -350,7 +390,12 @@ mod tests {
             {"id":"paypal","name":"PayPal","domains":["paypal.com"],"links":"official"},
             {"id":"paypay","name":"PayPay","domains":["paypay.ne.jp"],"links":"official"},
             {"id":"usps","name":"USPS","domains":["usps.com"],"links":"official"},
-            {"id":"amazon","name":"Amazon","domains":["amazon.co.jp","amazon.com"],"links":"official"}
+            {"id":"amazon","name":"Amazon","domains":["amazon.co.jp","amazon.com"],"links":"official"},
+            {"id":"sagawa","name":"佐川急便","aliases":["佐川急便","Sagawa Express"],"domains":["sagawa-exp.co.jp"],"links":"official"},
+            {"id":"gmo-click","name":"GMOクリック証券","domains":["click-sec.com"],"links":"never"},
+            {"id":"yamato","name":"ヤマト運輸","aliases":["Kuroneko"],"domains":["kuronekoyamato.co.jp"],"links":"official"},
+            {"id":"smbc","name":"三井住友銀行","domains":["smbc.co.jp"],"links":"never"},
+            {"id":"line","name":"LINE","domains":["line.me"],"links":"official"}
             ]}"#,
         )
         .unwrap();
@@ -391,12 +436,44 @@ mod tests {
             ("https://www.youtube.com/watch?v=1", None),
             ("https://applebees.com/menu", None),
             ("https://www.example.com/", None),
+            // A word of a hyphenated label and a one-word alias are tokens too; an everyday
+            // word of a label is not.
+            ("https://sagawa-tku.com/", Some(("sagawa", BrandToken))),
+            (
+                "https://kuroneko-redeliver.top/",
+                Some(("yamato", BrandToken)),
+            ),
+            ("https://mynotes.click/posts/42", None),
         ];
         for (body, want) in cases {
             let got = look(&r, body);
             let want = want.map(|(s, t)| (s.to_string(), t));
             assert_eq!(got, want, "{body}");
         }
+    }
+
+    #[test]
+    fn named_tokens() {
+        let r = reg();
+        let id = |s: &str| {
+            (0..r.services().len())
+                .find(|&i| r.service(i).id == s)
+                .unwrap()
+        };
+        let named = |body: &str, services: &[usize]| {
+            let links = extract(&normalize(body));
+            named_token(&links[0], &r, services).map(|x| r.service(x.service).id.clone())
+        };
+        let smbc = id("smbc");
+        // Named in the text, carried in the host: short tokens count after "my" or a hyphen.
+        assert_eq!(named("www.mysmbcojp.us", &[smbc]).as_deref(), Some("smbc"));
+        assert_eq!(
+            named("https://smbc-direct.top/", &[smbc]).as_deref(),
+            Some("smbc")
+        );
+        // Not named: nothing; a short name inside a word is not the brand's.
+        assert_eq!(named("www.mysmbcojp.us", &[]), None);
+        assert_eq!(named("https://shop-online.jp/", &[id("line")]), None);
     }
 
     #[test]

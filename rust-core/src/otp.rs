@@ -110,6 +110,13 @@ const WIFI_WORDS: &[&str] = &[
     "ポケット",
 ];
 
+/// Build the code matchers now rather than at the first message (see [`crate::warm_up`]).
+pub(crate) fn warm() {
+    keywords();
+    token_regex();
+    origin_regex();
+}
+
 fn keywords() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {

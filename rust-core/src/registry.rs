@@ -144,9 +144,11 @@ impl RegistryFile {
     /// The default registry compiled into the binary.
     pub fn default_registry() -> &'static RegistryFile {
         static DEFAULT: OnceLock<RegistryFile> = OnceLock::new();
+        // Read straight into the typed form: validation (a third of start-up's parse) cannot
+        // change this file, as `default_registry_is_already_validated` checks.
         DEFAULT.get_or_init(|| {
-            RegistryFile::from_json(DEFAULT_REGISTRY_JSON)
-                .expect("the compiled-in default registry is validated by a unit test")
+            serde_json::from_str(DEFAULT_REGISTRY_JSON)
+                .expect("the compiled-in default registry is checked by a unit test")
         })
     }
 
@@ -335,6 +337,30 @@ pub(crate) struct OfficialLabel {
     pub skeleton_chars: Vec<char>,
 }
 
+/// A brand's name as searched inside foreign hosts: an official label (`sagawa-exp`), a word
+/// of one (`sagawa`), or a one-word Latin alias (`kuroneko`).
+#[derive(Debug)]
+pub(crate) struct BrandToken {
+    /// The official label of the brand this token stands for (index into `labels`).
+    pub label: usize,
+    /// The token as written, lower case.
+    pub plain: String,
+    /// The token folded like hosts are ([`crate::lookalike::skeleton`]).
+    pub skeleton: String,
+}
+
+/// Words of an official label at least this long are tokens of their own (`sagawa` of
+/// `sagawa-exp`); shorter ones (`exp`, `sec`) name nothing.
+const LABEL_WORD_TOKEN_LEN: usize = 5;
+
+/// Words of official labels that are everyday words, not names (`click` of `click-sec`,
+/// `point` of `smbcgroup-point`): never tokens of their own.
+const LABEL_WORD_STOP: &[&str] = &[
+    "click", "media", "point", "smile", "virtual", "visits", "hldgs", "direct", "group", "global",
+    "japan", "digital", "smart", "first", "express", "holdings", "official", "portal", "member",
+    "members", "money", "trade", "netbank", "school", "north", "south", "east", "west",
+];
+
 /// The compiled registry the classifier reads.
 #[derive(Debug)]
 pub struct Registry {
@@ -347,7 +373,7 @@ pub struct Registry {
     pub(crate) labels: Vec<OfficialLabel>,
     pub(crate) skeletons: HashMap<String, Vec<usize>>,
     pub(crate) label_tokens: Option<AhoCorasick>,
-    pub(crate) label_token_owner: Vec<usize>,
+    pub(crate) label_token_owner: Vec<BrandToken>,
     /// Official domains as written, with hyphens for dots, and both in skeleton form: one
     /// pass finds dot and hyphen games.
     domain_forms: Option<AhoCorasick>,
@@ -418,43 +444,111 @@ impl Registry {
                 category: spec.category.clone(),
             });
         }
-        let alias_automaton = build_automaton(&alias_patterns);
-        let mut skeletons: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, l) in labels.iter().enumerate() {
-            skeletons.entry(l.skeleton.clone()).or_default().push(i);
-        }
-        // Brand tokens searched inside foreign hosts: only labels long enough to be distinctive.
-        let mut token_patterns = Vec::new();
-        let mut label_token_owner = Vec::new();
-        for (i, l) in labels.iter().enumerate() {
-            if l.label.len() >= crate::lookalike::MIN_TOKEN_LEN
-                && !crate::lookalike::GENERIC_LABELS.contains(&l.label.as_str())
-            {
-                token_patterns.push(l.skeleton.clone());
-                label_token_owner.push(i);
+        // The name automaton is the largest build (most of a compile); it runs on its own
+        // thread while the look-alike tables are made, so start-up pays the longer of the two.
+        let (
+            alias_automaton,
+            label_tokens,
+            domain_forms,
+            skeletons,
+            label_token_owner,
+            domain_form_owner,
+        ) = std::thread::scope(|scope| {
+            let aliases = scope.spawn(|| build_automaton(&alias_patterns));
+            let mut skeletons: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, l) in labels.iter().enumerate() {
+                skeletons.entry(l.skeleton.clone()).or_default().push(i);
             }
-        }
-        let label_tokens = build_automaton_overlapping(&token_patterns);
-        let mut form_patterns: Vec<String> = Vec::new();
-        let mut domain_form_owner = Vec::new();
-        for (i, l) in labels.iter().enumerate() {
-            if l.domain.len() < 6 || !l.domain.contains('.') {
-                continue;
+            // Brand tokens searched inside foreign hosts: labels long enough to be distinctive,
+            // the long words of hyphenated labels, and one-word Latin aliases (phishers write
+            // the name people know, `sagawa-tku.com`, not the domain's `sagawa-exp`).
+            let mut token_patterns = Vec::new();
+            let mut label_token_owner: Vec<BrandToken> = Vec::new();
+            let mut first_label: HashMap<usize, usize> = HashMap::new();
+            let generic = |t: &str| crate::lookalike::GENERIC_LABELS.contains(&t);
+            let mut push = |label: usize, plain: &str, skeleton: String| {
+                if !label_token_owner.iter().any(|t| {
+                    t.skeleton == skeleton && labels[t.label].service == labels[label].service
+                }) {
+                    token_patterns.push(skeleton.clone());
+                    label_token_owner.push(BrandToken {
+                        label,
+                        plain: plain.to_string(),
+                        skeleton,
+                    });
+                }
+            };
+            for (i, l) in labels.iter().enumerate() {
+                first_label.entry(l.service).or_insert(i);
+                if l.label.len() >= crate::lookalike::MIN_TOKEN_LEN && !generic(&l.label) {
+                    push(i, &l.label, l.skeleton.clone());
+                }
+                if l.label.contains('-') {
+                    for word in l.label.split('-') {
+                        if word.len() >= LABEL_WORD_TOKEN_LEN
+                            && !generic(word)
+                            && !LABEL_WORD_STOP.contains(&word)
+                        {
+                            push(i, word, crate::lookalike::skeleton(word));
+                        }
+                    }
+                }
             }
-            let mut forms = vec![
-                (l.domain.clone(), true),
-                (l.domain.replace('.', "-"), false),
-            ];
-            if l.domain_skeleton != l.domain {
-                forms.push((l.domain_skeleton.clone(), true));
-                forms.push((l.domain_skeleton.replace('.', "-"), false));
+            for (idx, spec) in file.services.iter().enumerate() {
+                let Some(&label) = first_label.get(&idx) else {
+                    continue;
+                };
+                for alias in &spec.aliases {
+                    let word: String = fold(alias.trim())
+                        .chars()
+                        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '.')
+                        .collect();
+                    if word.len() >= LABEL_WORD_TOKEN_LEN
+                        && word
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                        && word.bytes().any(|b| b.is_ascii_lowercase())
+                        && !generic(&word)
+                    {
+                        let sk = crate::lookalike::skeleton(&word);
+                        push(label, &word, sk);
+                    }
+                }
             }
-            for (f, dot) in forms {
-                form_patterns.push(f);
-                domain_form_owner.push((i, dot));
+            let mut form_patterns: Vec<String> = Vec::new();
+            let mut domain_form_owner = Vec::new();
+            for (i, l) in labels.iter().enumerate() {
+                if l.domain.len() < 6 || !l.domain.contains('.') {
+                    continue;
+                }
+                let mut forms = vec![
+                    (l.domain.clone(), true),
+                    (l.domain.replace('.', "-"), false),
+                ];
+                if l.domain_skeleton != l.domain {
+                    forms.push((l.domain_skeleton.clone(), true));
+                    forms.push((l.domain_skeleton.replace('.', "-"), false));
+                }
+                for (f, dot) in forms {
+                    form_patterns.push(f);
+                    domain_form_owner.push((i, dot));
+                }
             }
-        }
-        let domain_forms = build_automaton_overlapping(&form_patterns);
+            let label_tokens = build_automaton_overlapping(&token_patterns);
+            let domain_forms = build_automaton_overlapping(&form_patterns);
+            // A panic there is a panic here, as it was on one thread.
+            let alias_automaton = aliases
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (
+                alias_automaton,
+                label_tokens,
+                domain_forms,
+                skeletons,
+                label_token_owner,
+                domain_form_owner,
+            )
+        });
         let blocked = file
             .blocked
             .iter()
@@ -565,15 +659,22 @@ impl Registry {
             })
     }
 
-    /// Official labels whose skeleton occurs in `host_skeleton` (itself a skeleton).
+    /// Brand tokens whose skeleton occurs in `host_skeleton` (itself a skeleton).
     pub(crate) fn label_token_hits<'a>(
         &'a self,
         host_skeleton: &'a str,
-    ) -> impl Iterator<Item = usize> + 'a {
+    ) -> impl Iterator<Item = &'a BrandToken> + 'a {
         self.label_tokens
             .iter()
             .flat_map(move |ac| ac.find_overlapping_iter(host_skeleton))
-            .map(|m| self.label_token_owner[m.pattern().as_usize()])
+            .map(|m| &self.label_token_owner[m.pattern().as_usize()])
+    }
+
+    /// The brand tokens of service `s`.
+    pub(crate) fn tokens_of(&self, s: usize) -> impl Iterator<Item = &BrandToken> + '_ {
+        self.label_token_owner
+            .iter()
+            .filter(move |t| self.labels[t.label].service == s)
     }
 }
 
@@ -594,7 +695,14 @@ fn build_automaton_overlapping(patterns: &[String]) -> Option<AhoCorasick> {
     if patterns.is_empty() {
         return None;
     }
-    Some(AhoCorasick::new(patterns).expect("token automaton builds"))
+    // A contiguous NFA: built in a fraction of a DFA's time at start-up, and it only ever
+    // scans host names, a few dozen bytes each.
+    Some(
+        AhoCorasickBuilder::new()
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            .build(patterns)
+            .expect("token automaton builds"),
+    )
 }
 
 /// The label left of the public suffix: `sbisec` for `www.sbisec.co.jp`.
@@ -608,6 +716,12 @@ pub fn registrable_label(host: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_registry_is_already_validated() {
+        let checked = RegistryFile::from_json(DEFAULT_REGISTRY_JSON).expect("validates");
+        assert_eq!(&checked, RegistryFile::default_registry());
+    }
 
     #[test]
     fn default_registry_is_valid_and_large_enough() {
