@@ -34,6 +34,11 @@ pub fn load_registry(
     no_default: bool,
     region: &str,
 ) -> Result<Registry, String> {
+    // The common case, no user file: compile the built-in registry where it lies.
+    if files.is_empty() && !no_default {
+        return Registry::compile(RegistryFile::default_registry(), region)
+            .map_err(|e| e.to_string());
+    }
     let mut file = if no_default {
         RegistryFile {
             version: smishgate_core::registry::FORMAT_VERSION,

@@ -11,6 +11,7 @@
 pub mod catalog;
 pub mod claims;
 pub mod classify;
+pub mod dict;
 pub mod error;
 pub mod evidence;
 pub mod gateway;

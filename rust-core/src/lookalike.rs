@@ -14,6 +14,7 @@
 use crate::links::Link;
 use crate::registry::{registrable_label, Registry};
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// Brand tokens shorter than this are not searched inside foreign hosts at all (`au`); tokens
 /// shorter than [`FREE_TOKEN_LEN`] count only when they stand alone between hyphens or dots
@@ -94,8 +95,8 @@ pub struct Lookalike {
 /// TR39 confusable skeleton of a label, lower-cased, with the digit/letter swaps phishers use.
 pub fn skeleton(label: &str) -> String {
     let lower = label.to_lowercase();
-    let sk: String = unicode_security::skeleton(&lower)
-        .collect::<String>()
+    let sk: String = tr39_ascii(&lower)
+        .unwrap_or_else(|| unicode_security::skeleton(&lower).collect::<String>())
         .to_lowercase();
     // TR39 maps `m` to `rn`, `w` to `vv`, `0` to `O`, `1`/`I` to `l` already; a few swaps it
     // does not treat as confusable are common in phishing domains.
@@ -117,6 +118,31 @@ pub fn skeleton(label: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+/// The TR39 skeleton of an ASCII string, from a per-character table: most labels and tokens
+/// are ASCII, and the full algorithm (two normalisations around the mapping) costs most of a
+/// registry compile. Exact: for ASCII input both normalisations are the identity, so the
+/// skeleton is the characters' prototypes end to end, used only when they are ASCII too.
+/// `None` sends anything else through the full algorithm.
+fn tr39_ascii(s: &str) -> Option<String> {
+    static TABLE: OnceLock<Vec<Option<String>>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0u8..128)
+            .map(|b| {
+                let p: String = unicode_security::skeleton(&char::from(b).to_string()).collect();
+                p.is_ascii().then_some(p)
+            })
+            .collect()
+    });
+    if !s.is_ascii() {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    for b in s.bytes() {
+        out.push_str(table[usize::from(b)].as_deref()?);
+    }
+    Some(out)
 }
 
 /// Keep the better of the current finding and a candidate.
@@ -474,6 +500,23 @@ mod tests {
         // Not named: nothing; a short name inside a word is not the brand's.
         assert_eq!(named("www.mysmbcojp.us", &[]), None);
         assert_eq!(named("https://shop-online.jp/", &[id("line")]), None);
+    }
+
+    #[test]
+    fn ascii_skeletons_match_the_full_algorithm() {
+        for s in [
+            "rnonex",
+            "paypa1",
+            "smbc-card",
+            "vvellsfargo",
+            "amaz0n",
+            "a.b-c_d",
+            "m|i",
+        ] {
+            let full: String = unicode_security::skeleton(s).collect();
+            assert_eq!(tr39_ascii(s), Some(full), "{s}");
+        }
+        assert_eq!(tr39_ascii("аpple"), None);
     }
 
     #[test]

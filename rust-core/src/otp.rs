@@ -122,7 +122,7 @@ fn keywords() -> &'static AhoCorasick {
     AC.get_or_init(|| {
         AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(KEYWORDS)
             .expect("keyword automaton")
     })

@@ -7,10 +7,10 @@
 //! [`Registry`] is the compiled form the classifier reads: sender keys, a domain map, an alias
 //! automaton and the lookalike index, built once so that classifying a message does no set-up.
 
+use crate::dict::Dict;
 use crate::error::{Error, Result};
 use crate::normalize::fold;
 use crate::sender;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -368,15 +368,15 @@ pub struct Registry {
     by_id: HashMap<String, usize>,
     senders: HashMap<String, Vec<usize>>,
     domains: HashMap<String, usize>,
-    alias_automaton: Option<AhoCorasick>,
+    alias_index: Dict,
     alias_owner: Vec<usize>,
     pub(crate) labels: Vec<OfficialLabel>,
     pub(crate) skeletons: HashMap<String, Vec<usize>>,
-    pub(crate) label_tokens: Option<AhoCorasick>,
+    pub(crate) label_tokens: Dict,
     pub(crate) label_token_owner: Vec<BrandToken>,
     /// Official domains as written, with hyphens for dots, and both in skeleton form: one
     /// pass finds dot and hyphen games.
-    domain_forms: Option<AhoCorasick>,
+    domain_forms: Dict,
     domain_form_owner: Vec<(usize, bool)>,
     blocked: HashSet<String>,
     region: String,
@@ -423,19 +423,6 @@ impl Registry {
                     }
                 }
             }
-            for d in &spec.domains {
-                domains.entry(d.clone()).or_insert(idx);
-                if let Some(label) = registrable_label(d) {
-                    labels.push(OfficialLabel {
-                        service: idx,
-                        domain: d.clone(),
-                        skeleton_chars: crate::lookalike::skeleton(&label).chars().collect(),
-                        skeleton: crate::lookalike::skeleton(&label),
-                        domain_skeleton: crate::lookalike::skeleton(d),
-                        label,
-                    });
-                }
-            }
             services.push(Service {
                 id: spec.id.clone(),
                 name,
@@ -444,111 +431,104 @@ impl Registry {
                 category: spec.category.clone(),
             });
         }
-        // The name automaton is the largest build (most of a compile); it runs on its own
-        // thread while the look-alike tables are made, so start-up pays the longer of the two.
-        let (
-            alias_automaton,
-            label_tokens,
-            domain_forms,
-            skeletons,
-            label_token_owner,
-            domain_form_owner,
-        ) = std::thread::scope(|scope| {
-            let aliases = scope.spawn(|| build_automaton(&alias_patterns));
-            let mut skeletons: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, l) in labels.iter().enumerate() {
-                skeletons.entry(l.skeleton.clone()).or_default().push(i);
-            }
-            // Brand tokens searched inside foreign hosts: labels long enough to be distinctive,
-            // the long words of hyphenated labels, and one-word Latin aliases (phishers write
-            // the name people know, `sagawa-tku.com`, not the domain's `sagawa-exp`).
-            let mut token_patterns = Vec::new();
-            let mut label_token_owner: Vec<BrandToken> = Vec::new();
-            let mut first_label: HashMap<usize, usize> = HashMap::new();
-            let generic = |t: &str| crate::lookalike::GENERIC_LABELS.contains(&t);
-            let mut push = |label: usize, plain: &str, skeleton: String| {
-                if !label_token_owner.iter().any(|t| {
-                    t.skeleton == skeleton && labels[t.label].service == labels[label].service
-                }) {
-                    token_patterns.push(skeleton.clone());
-                    label_token_owner.push(BrandToken {
-                        label,
-                        plain: plain.to_string(),
+        // Plain indexes, not automata: they build in microseconds (see `dict`).
+        let alias_index = Dict::new(&alias_patterns);
+        for (idx, spec) in file.services.iter().enumerate() {
+            for d in &spec.domains {
+                domains.entry(d.clone()).or_insert(idx);
+                if let Some(label) = registrable_label(d) {
+                    let skeleton = crate::lookalike::skeleton(&label);
+                    labels.push(OfficialLabel {
+                        service: idx,
+                        domain: d.clone(),
+                        skeleton_chars: skeleton.chars().collect(),
                         skeleton,
+                        domain_skeleton: crate::lookalike::skeleton(d),
+                        label,
                     });
                 }
-            };
-            for (i, l) in labels.iter().enumerate() {
-                first_label.entry(l.service).or_insert(i);
-                if l.label.len() >= crate::lookalike::MIN_TOKEN_LEN && !generic(&l.label) {
-                    push(i, &l.label, l.skeleton.clone());
-                }
-                if l.label.contains('-') {
-                    for word in l.label.split('-') {
-                        if word.len() >= LABEL_WORD_TOKEN_LEN
-                            && !generic(word)
-                            && !LABEL_WORD_STOP.contains(&word)
-                        {
-                            push(i, word, crate::lookalike::skeleton(word));
-                        }
-                    }
-                }
             }
-            for (idx, spec) in file.services.iter().enumerate() {
-                let Some(&label) = first_label.get(&idx) else {
-                    continue;
-                };
-                for alias in &spec.aliases {
-                    let word: String = fold(alias.trim())
-                        .chars()
-                        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '.')
-                        .collect();
+        }
+        let mut skeletons: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, l) in labels.iter().enumerate() {
+            skeletons.entry(l.skeleton.clone()).or_default().push(i);
+        }
+        // Brand tokens searched inside foreign hosts: labels long enough to be distinctive,
+        // the long words of hyphenated labels, and one-word Latin aliases (phishers write
+        // the name people know, `sagawa-tku.com`, not the domain's `sagawa-exp`).
+        let mut token_patterns = Vec::new();
+        let mut label_token_owner: Vec<BrandToken> = Vec::new();
+        let mut first_label: HashMap<usize, usize> = HashMap::new();
+        let generic = |t: &str| crate::lookalike::GENERIC_LABELS.contains(&t);
+        let mut seen_tokens: HashSet<(usize, String)> = HashSet::new();
+        let mut push = |label: usize, plain: &str, skeleton: String| {
+            if seen_tokens.insert((labels[label].service, skeleton.clone())) {
+                token_patterns.push(skeleton.clone());
+                label_token_owner.push(BrandToken {
+                    label,
+                    plain: plain.to_string(),
+                    skeleton,
+                });
+            }
+        };
+        for (i, l) in labels.iter().enumerate() {
+            first_label.entry(l.service).or_insert(i);
+            if l.label.len() >= crate::lookalike::MIN_TOKEN_LEN && !generic(&l.label) {
+                push(i, &l.label, l.skeleton.clone());
+            }
+            if l.label.contains('-') {
+                for word in l.label.split('-') {
                     if word.len() >= LABEL_WORD_TOKEN_LEN
-                        && word
-                            .bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-                        && word.bytes().any(|b| b.is_ascii_lowercase())
-                        && !generic(&word)
+                        && !generic(word)
+                        && !LABEL_WORD_STOP.contains(&word)
                     {
-                        let sk = crate::lookalike::skeleton(&word);
-                        push(label, &word, sk);
+                        push(i, word, crate::lookalike::skeleton(word));
                     }
                 }
             }
-            let mut form_patterns: Vec<String> = Vec::new();
-            let mut domain_form_owner = Vec::new();
-            for (i, l) in labels.iter().enumerate() {
-                if l.domain.len() < 6 || !l.domain.contains('.') {
-                    continue;
-                }
-                let mut forms = vec![
-                    (l.domain.clone(), true),
-                    (l.domain.replace('.', "-"), false),
-                ];
-                if l.domain_skeleton != l.domain {
-                    forms.push((l.domain_skeleton.clone(), true));
-                    forms.push((l.domain_skeleton.replace('.', "-"), false));
-                }
-                for (f, dot) in forms {
-                    form_patterns.push(f);
-                    domain_form_owner.push((i, dot));
+        }
+        for (idx, spec) in file.services.iter().enumerate() {
+            let Some(&label) = first_label.get(&idx) else {
+                continue;
+            };
+            for alias in &spec.aliases {
+                let word: String = fold(alias.trim())
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && *c != '-' && *c != '.')
+                    .collect();
+                if word.len() >= LABEL_WORD_TOKEN_LEN
+                    && word
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                    && word.bytes().any(|b| b.is_ascii_lowercase())
+                    && !generic(&word)
+                {
+                    let sk = crate::lookalike::skeleton(&word);
+                    push(label, &word, sk);
                 }
             }
-            let label_tokens = build_automaton_overlapping(&token_patterns);
-            let domain_forms = build_automaton_overlapping(&form_patterns);
-            // A panic there is a panic here, as it was on one thread.
-            let alias_automaton = aliases
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (
-                alias_automaton,
-                label_tokens,
-                domain_forms,
-                skeletons,
-                label_token_owner,
-                domain_form_owner,
-            )
-        });
+        }
+        let mut form_patterns: Vec<String> = Vec::new();
+        let mut domain_form_owner = Vec::new();
+        for (i, l) in labels.iter().enumerate() {
+            if l.domain.len() < 6 || !l.domain.contains('.') {
+                continue;
+            }
+            let mut forms = vec![
+                (l.domain.clone(), true),
+                (l.domain.replace('.', "-"), false),
+            ];
+            if l.domain_skeleton != l.domain {
+                forms.push((l.domain_skeleton.clone(), true));
+                forms.push((l.domain_skeleton.replace('.', "-"), false));
+            }
+            for (f, dot) in forms {
+                form_patterns.push(f);
+                domain_form_owner.push((i, dot));
+            }
+        }
+        let label_tokens = Dict::new(&token_patterns);
+        let domain_forms = Dict::new(&form_patterns);
         let blocked = file
             .blocked
             .iter()
@@ -560,7 +540,7 @@ impl Registry {
             by_id,
             senders,
             domains,
-            alias_automaton,
+            alias_index,
             alias_owner,
             labels,
             skeletons,
@@ -639,10 +619,9 @@ impl Registry {
         &'a self,
         folded: &'a str,
     ) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
-        self.alias_automaton
-            .iter()
-            .flat_map(move |ac| ac.find_iter(folded))
-            .map(|m| (m.start(), m.end(), self.alias_owner[m.pattern().as_usize()]))
+        self.alias_index
+            .find_iter(folded)
+            .map(|(s, e, id)| (s, e, self.alias_owner[id]))
     }
 
     /// Official domain forms occurring in `host`: (label index, dotted form, start, end).
@@ -650,13 +629,10 @@ impl Registry {
         &'a self,
         host: &'a str,
     ) -> impl Iterator<Item = (usize, bool, usize, usize)> + 'a {
-        self.domain_forms
-            .iter()
-            .flat_map(move |ac| ac.find_overlapping_iter(host))
-            .map(|m| {
-                let (i, dot) = self.domain_form_owner[m.pattern().as_usize()];
-                (i, dot, m.start(), m.end())
-            })
+        self.domain_forms.find_overlapping(host).map(|(s, e, id)| {
+            let (i, dot) = self.domain_form_owner[id];
+            (i, dot, s, e)
+        })
     }
 
     /// Brand tokens whose skeleton occurs in `host_skeleton` (itself a skeleton).
@@ -665,9 +641,8 @@ impl Registry {
         host_skeleton: &'a str,
     ) -> impl Iterator<Item = &'a BrandToken> + 'a {
         self.label_tokens
-            .iter()
-            .flat_map(move |ac| ac.find_overlapping_iter(host_skeleton))
-            .map(|m| &self.label_token_owner[m.pattern().as_usize()])
+            .find_overlapping(host_skeleton)
+            .map(|(_, _, id)| &self.label_token_owner[id])
     }
 
     /// The brand tokens of service `s`.
@@ -676,33 +651,6 @@ impl Registry {
             .iter()
             .filter(move |t| self.labels[t.label].service == s)
     }
-}
-
-fn build_automaton(patterns: &[String]) -> Option<AhoCorasick> {
-    if patterns.is_empty() {
-        return None;
-    }
-    Some(
-        AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(patterns)
-            .expect("alias automaton builds"),
-    )
-}
-
-fn build_automaton_overlapping(patterns: &[String]) -> Option<AhoCorasick> {
-    if patterns.is_empty() {
-        return None;
-    }
-    // A contiguous NFA: built in a fraction of a DFA's time at start-up, and it only ever
-    // scans host names, a few dozen bytes each.
-    Some(
-        AhoCorasickBuilder::new()
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(patterns)
-            .expect("token automaton builds"),
-    )
 }
 
 /// The label left of the public suffix: `sbisec` for `www.sbisec.co.jp`.
