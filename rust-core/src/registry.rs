@@ -5,7 +5,7 @@
 //! `smishgate check --registry`, the default registry compiled into the binary, the user's own
 //! entries); it is loaded, validated with errors that name the entry and the field, and merged.
 //! [`Registry`] is the compiled form the classifier reads: sender keys, a domain map, an alias
-//! automaton and the lookalike index, built once so that classifying a message does no set-up.
+//! index and the lookalike index, built once so that classifying a message does no set-up.
 
 use crate::dict::Dict;
 use crate::error::{Error, Result};
@@ -423,17 +423,6 @@ impl Registry {
                     }
                 }
             }
-            services.push(Service {
-                id: spec.id.clone(),
-                name,
-                domains: spec.domains.clone(),
-                links: spec.links.unwrap_or(LinkPolicy::Official),
-                category: spec.category.clone(),
-            });
-        }
-        // Plain indexes, not automata: they build in microseconds (see `dict`).
-        let alias_index = Dict::new(&alias_patterns);
-        for (idx, spec) in file.services.iter().enumerate() {
             for d in &spec.domains {
                 domains.entry(d.clone()).or_insert(idx);
                 if let Some(label) = registrable_label(d) {
@@ -448,7 +437,16 @@ impl Registry {
                     });
                 }
             }
+            services.push(Service {
+                id: spec.id.clone(),
+                name,
+                domains: spec.domains.clone(),
+                links: spec.links.unwrap_or(LinkPolicy::Official),
+                category: spec.category.clone(),
+            });
         }
+        // Plain indexes, not automata: they build in microseconds (see `dict`).
+        let alias_index = Dict::new(&alias_patterns);
         let mut skeletons: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, l) in labels.iter().enumerate() {
             skeletons.entry(l.skeleton.clone()).or_default().push(i);
