@@ -880,6 +880,21 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
             reasons,
         });
     }
+    // An app package named with nothing to open: the download link comes next or was cut.
+    if let Some(file) = apk_file(input.folded) {
+        reasons.push(Reason::say(
+            ReasonCode::Lure,
+            "lure.apk-file",
+            &[("file", file.to_string().into())],
+        ));
+        family_reasons(&mut reasons, false);
+        pressure_reason(&mut reasons);
+        return Some(Judgement {
+            action: Action::Warn,
+            kind: Kind::SuspiciousText,
+            reasons,
+        });
+    }
     let model_alone = text_model.probability >= MODEL_ALONE && lure_cue;
     // A delivery, toll, tax, prize or account lure whose link was cut off, or that asks the
     // reader to find it ("下記よりご確認ください"): the text is the lure even so.
@@ -904,10 +919,42 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
     })
 }
 
+/// An Android package file named in the text (`sagawa.apk`): an app to install from outside
+/// the store, the way phone-takeover malware spreads by SMS. No genuine SMS names one.
+fn apk_file(folded: &str) -> Option<&str> {
+    folded.match_indices(".apk").find_map(|(i, _)| {
+        let after = folded[i + 4..].chars().next();
+        if after.is_some_and(|c| c.is_ascii_alphanumeric()) {
+            return None;
+        }
+        let start = folded[..i]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            .last()
+            .map(|(j, _)| j)?;
+        Some(&folded[start..i + 4])
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::normalize::normalize;
+
+    #[test]
+    fn apk_files() {
+        assert_eq!(
+            apk_file("kaieuovkjebsa.apkを保存しますか"),
+            Some("kaieuovkjebsa.apk")
+        );
+        assert_eq!(
+            apk_file("install sagawa_app-2.apk now"),
+            Some("sagawa_app-2.apk")
+        );
+        assert_eq!(apk_file("the .apk format"), None);
+        assert_eq!(apk_file("x.apkg deck"), None);
+    }
 
     fn fams(t: &str) -> Vec<&'static str> {
         families(&normalize(t).folded, &[])
