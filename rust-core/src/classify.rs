@@ -185,7 +185,7 @@ fn analyse(link: Link, reg: &Registry, mentioned: &[usize]) -> Analysed {
     // A host under a suffix only governments or schools can register (`.gov`, `go.jp`,
     // `courts.alaska.gov`) is nobody's look-alike: an attacker cannot hold one.
     let lookalike = if official.is_none() && !links::is_restricted_host(&eff.host) {
-        lookalike::check(&link, reg).or_else(|| lookalike::named_token(&link, reg, mentioned))
+        lookalike::check(&link, reg, mentioned)
     } else {
         None
     };
@@ -456,7 +456,7 @@ fn decide(
                 let probe = links::extract(&normalize(&format!("https://{}/", origin.host)));
                 probe
                     .first()
-                    .and_then(|l| lookalike::check(l, reg))
+                    .and_then(|l| lookalike::check(l, reg, &[]))
                     .filter(|l| l.technique.is_strong())
                     .map(|l| l.service)
             }
@@ -602,22 +602,17 @@ fn decide(
     // Text-back harvesting: no link to click, but the reply itself is the theft (a password, a
     // PIN, a card number, or someone else's one-time code "sent by mistake").
     if analysed.is_empty() && code.code.is_none() {
-        if let Some(secret) = claims::asks_for_secrets(ctx.folded) {
-            if p >= 2 || claims::is_code_secret(secret) {
-                ctx.push(Reason::say(
-                    ReasonCode::AsksForSecrets,
-                    "asks-for-secrets",
-                    &[("secret", secret.into())],
-                ));
-                ctx.pressure_reason();
-                return (Action::Warn, Kind::CallbackLure, None);
-            }
-        }
-        // Typing a password in somewhere, with no link: the link was cut off or comes next.
-        if let Some(secret) = claims::asks_to_enter_secret(ctx.folded) {
+        // Or typing a password in somewhere, with no link: the link was cut off or comes next.
+        let asked = claims::asks_for_secrets(ctx.folded)
+            .filter(|&s| p >= 2 || claims::is_code_secret(s))
+            .map(|s| ("asks-for-secrets", s))
+            .or_else(|| {
+                claims::asks_to_enter_secret(ctx.folded).map(|s| ("asks-to-enter-secret", s))
+            });
+        if let Some((key, secret)) = asked {
             ctx.push(Reason::say(
                 ReasonCode::AsksForSecrets,
-                "asks-to-enter-secret",
+                key,
                 &[("secret", secret.into())],
             ));
             ctx.pressure_reason();

@@ -874,11 +874,7 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
         }
         family_reasons(&mut reasons, false);
         pressure_reason(&mut reasons);
-        return Some(Judgement {
-            action: Action::Warn,
-            kind: Kind::SuspiciousText,
-            reasons,
-        });
+        return text_warning(reasons);
     }
     // An app package named with nothing to open: the download link comes next or was cut.
     if let Some(file) = apk_file(input.folded) {
@@ -889,11 +885,7 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
         ));
         family_reasons(&mut reasons, false);
         pressure_reason(&mut reasons);
-        return Some(Judgement {
-            action: Action::Warn,
-            kind: Kind::SuspiciousText,
-            reasons,
-        });
+        return text_warning(reasons);
     }
     let model_alone = text_model.probability >= MODEL_ALONE && lure_cue;
     // A delivery, toll, tax, prize or account lure whose link was cut off, or that asks the
@@ -912,6 +904,11 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
     model_reason(&mut reasons);
     sender_reason(&mut reasons);
     pressure_reason(&mut reasons);
+    text_warning(reasons)
+}
+
+/// The text is the lure and no link is risky: a `suspicious-text` warning.
+fn text_warning(reasons: Vec<Reason>) -> Option<Judgement> {
     Some(Judgement {
         action: Action::Warn,
         kind: Kind::SuspiciousText,

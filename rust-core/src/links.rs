@@ -632,18 +632,13 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
         let is_ip = !is_scheme && ip_regex().is_match(t);
         if is_scheme {
             let (s, e) = trim_trailing(folded, g.start(), g.end());
-            let e = match join_split_host(folded, s, e) {
-                Some(joined) => {
-                    joined_until = joined;
-                    joined
-                }
-                None => e,
-            };
+            let joined = join_split_host(folded, s, e);
+            let e = joined.unwrap_or(e);
+            joined_until = joined.unwrap_or(joined_until);
             // `http:/host`, `http:///host`, `http:\\host`: browsers repair these, so do we.
-            let squeeze = |t: &str| t.split_whitespace().collect::<String>();
             let (f, c) = (
-                repair_scheme(&squeeze(&folded[s..e])),
-                repair_scheme(&squeeze(&text.clean[s..e])),
+                repair_scheme(&squeeze(&folded[s..e], joined.is_some())),
+                repair_scheme(&squeeze(&text.clean[s..e], joined.is_some())),
             );
             if let Some(mut link) = parse_absolute(&f, &c, 0) {
                 link.text = text.clean[s..e].to_string();
@@ -726,6 +721,15 @@ fn join_split_host(folded: &str, s: usize, e: usize) -> Option<usize> {
     let joined = format!("{rest}{host_part}");
     let joined = joined.trim_end_matches('.');
     (continues && known(joined)).then_some(e + gap + trim_trailing(word, 0, word.len()).1)
+}
+
+/// A link joined over a space, without its spaces; any other link as it is.
+fn squeeze(t: &str, joined: bool) -> std::borrow::Cow<'_, str> {
+    if joined {
+        t.split_whitespace().collect::<String>().into()
+    } else {
+        t.into()
+    }
 }
 
 fn repair_scheme(s: &str) -> String {

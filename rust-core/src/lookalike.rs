@@ -166,8 +166,9 @@ fn offer(best: &mut Option<Lookalike>, cand: Lookalike) {
     }
 }
 
-/// Check one link (its judged target) against the registry's official domains.
-pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
+/// Check one link (its judged target) against the registry's official domains; `named` are
+/// the services the message's text names (see [`named_in_host`]).
+pub fn check(link: &Link, reg: &Registry, named: &[usize]) -> Option<Lookalike> {
     let link = link.effective();
     if link.features.ip_host {
         return None;
@@ -300,26 +301,21 @@ pub fn check(link: &Link, reg: &Registry) -> Option<Lookalike> {
             },
         );
     }
-    best
+    best.or_else(|| named_in_host(&host_skeleton, reg, named))
 }
 
 /// A brand the text names, carried in a foreign host: `三井住友 … www.mysmbcojp.us`. Alone,
 /// `smbc` inside a host is any four letters; next to the brand's name it is the brand's.
 /// Tokens of at least [`PREFIX_TOKEN_LEN`] count; one shorter than [`FREE_TOKEN_LEN`] must open
 /// a label or follow a hyphen, a digit or a label's `my` (`line` is not in `online`).
-pub fn named_token(link: &Link, reg: &Registry, named: &[usize]) -> Option<Lookalike> {
-    let link = link.effective();
-    if link.features.ip_host || named.is_empty() {
-        return None;
-    }
-    let host = link.host_unicode.as_deref().unwrap_or(&link.host);
-    let sk = skeleton(host);
+/// `sk` is the host's skeleton.
+fn named_in_host(sk: &str, reg: &Registry, named: &[usize]) -> Option<Lookalike> {
     named.iter().find_map(|&s| {
         reg.tokens_of(s)
             .filter(|t| t.plain.len() >= PREFIX_TOKEN_LEN)
             .find(|t| {
                 sk.contains(t.skeleton.as_str())
-                    && (t.plain.len() >= FREE_TOKEN_LEN || token_starts_word(&sk, &t.skeleton))
+                    && (t.plain.len() >= FREE_TOKEN_LEN || token_starts_word(sk, &t.skeleton))
             })
             .map(|t| Lookalike {
                 service: s,
@@ -431,7 +427,7 @@ mod tests {
     fn look(reg: &Registry, body: &str) -> Option<(String, Technique)> {
         let links = extract(&normalize(body));
         let l = links.first()?;
-        check(l, reg).map(|x| (reg.service(x.service).id.clone(), x.technique))
+        check(l, reg, &[]).map(|x| (reg.service(x.service).id.clone(), x.technique))
     }
 
     #[test]
@@ -488,7 +484,7 @@ mod tests {
         };
         let named = |body: &str, services: &[usize]| {
             let links = extract(&normalize(body));
-            named_token(&links[0], &r, services).map(|x| r.service(x.service).id.clone())
+            check(&links[0], &r, services).map(|x| r.service(x.service).id.clone())
         };
         let smbc = id("smbc");
         // Named in the text, carried in the host: short tokens count after "my" or a hyphen.
