@@ -67,9 +67,12 @@ pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
     let (body, truncated) = truncate(msg.body, opts.max_chars);
     let n = normalize(body);
     let from = sender::parse(msg.sender, reg.region());
-    let found = links::extract(&n);
+    let mut found = links::extract(&n);
     let code = otp::extract(&n);
     let spans: Vec<(usize, usize)> = found.iter().map(|l| l.span).collect();
+    // A link written twice is judged once; past MAX_LINKS distinct links the rest are not
+    // analysed, and the verdict says so (padding cannot hide a link, see `unchecked`).
+    let unchecked = distinct_links(&mut found, &n.folded);
     let mut text_claims = claims::text_claims(&n, reg, &spans);
     let pressure = claims::pressure(&n.folded, &spans);
     let families = evidence::families(&n.folded, &spans);
@@ -110,8 +113,10 @@ pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
         mentioned: &mentioned,
         reasons: Vec::new(),
     };
-    let (action, kind, service) = decide(&mut ctx, &from, sender_services, &text_claims, &code);
+    let (mut action, mut kind, service) =
+        decide(&mut ctx, &from, sender_services, &text_claims, &code);
     let mut reasons = ctx.reasons;
+    let registered = service.is_some_and(|s| sender_services.contains(&s));
     if from.kind == SenderKind::VettedBusinessJp {
         reasons.push(Reason::say(
             ReasonCode::VettedBusinessSender,
@@ -119,12 +124,40 @@ pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
             &[],
         ));
     }
+    // What was not read is never vouched for: a cut body or links past the cap are at least
+    // a warning, and links nobody checked in a brand's name from a sender not registered for
+    // it are held (a genuine service never sends that many).
+    if unchecked > 0 {
+        reasons.push(Reason::say(
+            ReasonCode::UncheckedLinks,
+            "unchecked-links",
+            &[
+                ("count", unchecked.to_string().into()),
+                ("max", links::MAX_LINKS.to_string().into()),
+            ],
+        ));
+        // "Every link is its own" is not known when some were not read.
+        reasons.retain(|r| r.code != ReasonCode::OfficialLinks);
+        if service.is_some() && !registered && action != Action::Quarantine {
+            (action, kind) = (Action::Quarantine, Kind::Impersonation);
+        }
+    }
     if truncated {
         reasons.push(Reason::say(
             ReasonCode::Truncated,
             "truncated",
             &[("max", opts.max_chars.to_string().into())],
         ));
+    }
+    if (truncated || unchecked > 0) && action == Action::Deliver {
+        action = Action::Warn;
+        kind = if registered {
+            Kind::OffPolicy
+        } else if unchecked > 0 {
+            Kind::SuspiciousLink
+        } else {
+            Kind::SuspiciousText
+        };
     }
     if reasons.is_empty() {
         reasons.push(Reason::say(ReasonCode::NothingRisky, "nothing-risky", &[]));
@@ -168,6 +201,30 @@ fn account_cues(p: &Pressure) -> usize {
         .count()
 }
 
+/// Keep the first occurrence of each link (as written, case-folded) and at most
+/// [`links::MAX_LINKS`] of them; returns how many distinct links were left out, counting one
+/// more when the extractor itself stopped at its bound.
+fn distinct_links(found: &mut Vec<Link>, folded: &str) -> usize {
+    let at_bound = found.len() >= links::MAX_FOUND;
+    if found.len() <= 1 {
+        return 0;
+    }
+    let mut seen = std::collections::HashSet::with_capacity(found.len());
+    let mut dropped = 0;
+    found.retain(|l| {
+        let t = folded.get(l.span.0..l.span.1).unwrap_or("");
+        if !seen.insert(t) {
+            return false;
+        }
+        if seen.len() > links::MAX_LINKS {
+            dropped += 1;
+            return false;
+        }
+        true
+    });
+    dropped + usize::from(at_bound)
+}
+
 fn truncate(body: &str, max_chars: usize) -> (&str, bool) {
     match body.char_indices().nth(max_chars) {
         Some((i, _)) => (&body[..i], true),
@@ -175,7 +232,15 @@ fn truncate(body: &str, max_chars: usize) -> (&str, bool) {
     }
 }
 
-fn analyse(link: Link, reg: &Registry, mentioned: &[usize]) -> Analysed {
+fn analyse(mut link: Link, reg: &Registry, mentioned: &[usize]) -> Analysed {
+    // A redirect is followed only through a site whose forwarding means something: a
+    // registered service's or a well-known one (`google.com/url?q=`, an official open
+    // redirect). An unknown site that names another in its query (`evil.top/?u=https://
+    // amazon.com`) is where the reader lands first, and it is judged itself.
+    if link.target.is_some() && !(reg.official_owner(&link.host).is_some() || is_well_known(&link))
+    {
+        link.target = None;
+    }
     let eff = link.effective();
     let official = if eff.features.ip_host {
         None
@@ -561,6 +626,26 @@ fn decide(
             // Every link is the service's own (rule 4 quarantined anything else).
             let r = ctx.say_for(s, ReasonCode::OfficialLinks, "official-links", &[]);
             ctx.push(r);
+            // An official link vouches for the link, not for the text: what the message asks
+            // for is judged as if the link were not there.
+            if let Some(verdict) = text_in_name_of(ctx, s, code) {
+                return verdict;
+            }
+            // A service that never sends links, named by a sender not registered for it: even
+            // its own domain is off its policy, and the real service would not have sent it.
+            if reg.service(s).links == LinkPolicy::Never {
+                let host = analysed[0].report.link.effective().host.clone();
+                let mut r = ctx.say_for(
+                    s,
+                    ReasonCode::OffPolicyLink,
+                    "off-policy-link.unregistered",
+                    &[("host", host.clone().into())],
+                );
+                r.host = Some(host);
+                ctx.push(r);
+                ctx.pressure_reason();
+                return (Action::Warn, Kind::UnverifiedClaim, Some(s));
+            }
             // A chat app's own invite link (`chat.whatsapp.com/…`) under a job or investment
             // opener: the link is genuine, the offer is the lure.
             if let Some(f) = ctx.families.iter().find(|f| f.is_opener()) {
@@ -583,6 +668,9 @@ fn decide(
             ctx.push(r);
             code_reason(ctx, code);
             return (Action::Deliver, Kind::Otp, Some(s));
+        }
+        if let Some(verdict) = text_in_name_of(ctx, s, code) {
+            return verdict;
         }
         let r = ctx.say_for(s, ReasonCode::ClaimWithoutProof, "claim-without-proof", &[]);
         ctx.push(r);
@@ -668,6 +756,41 @@ fn decide(
         Kind::Clean
     };
     (Action::Deliver, kind, None)
+}
+
+/// What the text of a message in service `s`'s name (from a sender not registered for it)
+/// asks for, whatever its links: a secret sent back, or a call-back under pressure. Either is
+/// warned with its reason, as the same text without a link would be: an official link
+/// vouches for the link, never for what the text asks. `None` when the text asks for neither.
+fn text_in_name_of(
+    ctx: &mut Ctx<'_>,
+    s: usize,
+    code: &otp::Otp,
+) -> Option<(Action, Kind, Option<usize>)> {
+    if code.code.is_some() {
+        return None;
+    }
+    let linked = !ctx.analysed.is_empty();
+    if let Some(secret) =
+        claims::asks_for_secrets(ctx.folded).filter(|&w| !claims::is_code_secret(w))
+    {
+        ctx.push(Reason::say(
+            ReasonCode::AsksForSecrets,
+            "asks-for-secrets",
+            &[("secret", secret.into())],
+        ));
+    } else if ctx.pressure.score >= 2 && asks_to_call_back(ctx.folded) {
+        let r = ctx.say_for(s, ReasonCode::CallbackLure, "callback-lure.named", &[]);
+        ctx.push(r);
+    } else {
+        return None;
+    }
+    if !linked {
+        let r = ctx.say_for(s, ReasonCode::ClaimWithoutProof, "claim-without-proof", &[]);
+        ctx.push(r);
+    }
+    ctx.pressure_reason();
+    Some((Action::Warn, Kind::UnverifiedClaim, Some(s)))
 }
 
 /// A number to call or text back: a call word and a run of at least five digits.
@@ -757,8 +880,139 @@ mod tests {
             Registry::builtin(),
             &Options::default(),
         );
-        assert_eq!(v.action, Action::Deliver);
+        // Longer than any real SMS: read up to the bound, and never called clean.
+        assert_eq!((v.action, v.kind), (Action::Warn, Kind::SuspiciousText));
         assert!(v.reasons.iter().any(|r| r.code == ReasonCode::Truncated));
+    }
+
+    fn run(sender: &str, body: &str) -> Verdict {
+        classify(
+            &Message { sender, body },
+            Registry::builtin(),
+            &Options::default(),
+        )
+    }
+
+    /// Ways to get a lure delivered as clean, each closed: (sender, body, action, kind).
+    #[test]
+    fn evasions_are_closed() {
+        let pad = |unit: &str, n: usize| -> String {
+            (0..n)
+                .map(|i| unit.replace("{i}", &i.to_string()))
+                .collect()
+        };
+        let cases: Vec<(&str, String, Action, Kind)> = vec![
+            // 32 official links push a foreign one past the cap: repeats are judged once.
+            (
+                "AMAZON",
+                format!("Amazon: {}http://amaz0n-secure.top", pad("a.co ", 32)),
+                Action::Quarantine,
+                Kind::Impersonation,
+            ),
+            // 40 distinct official links: the ones past the cap are not vouched for.
+            (
+                "AMAZON",
+                format!("Amazon: {}http://amaz0n-secure.top", pad("a.co/{i} ", 40)),
+                Action::Quarantine,
+                Kind::Impersonation,
+            ),
+            (
+                "+15551234567",
+                pad("https://a.co/{i} ", 40),
+                Action::Warn,
+                Kind::SuspiciousLink,
+            ),
+            // An official link does not launder what the text asks for.
+            (
+                "+15551234567",
+                "Amazon: your account is suspended. Reply with your password and card number to restore access. amazon.com".into(),
+                Action::Warn,
+                Kind::UnverifiedClaim,
+            ),
+            (
+                "+15551234567",
+                "Amazon: your account is suspended. Reply with your password and card number to restore access.".into(),
+                Action::Warn,
+                Kind::UnverifiedClaim,
+            ),
+            (
+                "+819012345678",
+                "【SBI証券】お客様の口座で不審な取引を検知しました。至急 0120-123-456 までお電話ください。https://www.sbisec.co.jp".into(),
+                Action::Warn,
+                Kind::UnverifiedClaim,
+            ),
+            // A never-links service's name with its own link, from a stranger.
+            (
+                "+819012345678",
+                "【SBI証券】新NISAのご案内はこちら https://www.sbisec.co.jp".into(),
+                Action::Warn,
+                Kind::UnverifiedClaim,
+            ),
+            // Open redirects on an official site are followed, whatever the parameter.
+            (
+                "+15551234567",
+                "https://www.amazon.co.jp/gp/redirect.html?location=https://evil.top".into(),
+                Action::Warn,
+                Kind::SuspiciousLink,
+            ),
+            (
+                "+15551234567",
+                "Amazon: confirm your order https://www.amazon.co.jp/ap/x?returnTo=https%3A%2F%2Fevil.top%2Fa".into(),
+                Action::Quarantine,
+                Kind::Impersonation,
+            ),
+            (
+                "+15551234567",
+                "Amazon: confirm your order https://www.amazon.co.jp/redirect/https%3A%2F%2Fevil.top".into(),
+                Action::Quarantine,
+                Kind::Impersonation,
+            ),
+            // An unknown site naming an official one in its query is judged itself.
+            (
+                "+15551234567",
+                "Your parcel is held: https://evil-parcel.top/?url=https://www.amazon.com".into(),
+                Action::Quarantine,
+                Kind::SuspiciousLink,
+            ),
+            // The link past the cut is not read, and the cut body is not clean.
+            (
+                "+15551234567",
+                format!("{}http://evil.top", "hello ".repeat(7000)),
+                Action::Warn,
+                Kind::SuspiciousText,
+            ),
+        ];
+        for (sender, body, action, kind) in cases {
+            let v = run(sender, &body);
+            assert_eq!(
+                (v.action, v.kind),
+                (action, kind),
+                "{}…",
+                body.chars().take(90).collect::<String>()
+            );
+        }
+    }
+
+    /// Genuine shapes near the evasions stay as they were.
+    #[test]
+    fn near_evasions_stay_clean() {
+        for (sender, body) in [
+            (
+                "AMAZON",
+                "Amazon: your order has shipped. Track it: https://a.co/d/abc https://a.co/d/abc",
+            ),
+            (
+                "+15551234567",
+                "Amazon: your order has shipped. amazon.com/orders",
+            ),
+            (
+                "+15551234567",
+                "https://www.google.com/url?q=https://www.amazon.co.jp/x",
+            ),
+        ] {
+            let v = run(sender, body);
+            assert_eq!(v.action, Action::Deliver, "{body}: {:?}", v.reasons);
+        }
     }
 
     #[test]

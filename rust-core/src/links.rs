@@ -16,9 +16,15 @@ use regex::Regex;
 use serde::Serialize;
 use std::sync::OnceLock;
 
-/// At most this many links of one message are analysed; a message with more is suspicious for
-/// that alone, and the bound keeps classification time linear.
+/// At most this many distinct links of one message are analysed; a message with more is
+/// suspicious for that alone (no real SMS carries that many), and the bound keeps
+/// classification time linear.
 pub const MAX_LINKS: usize = 32;
+
+/// [`extract`] stops after this many links (repeats included). Every link up to it is found,
+/// so padding a message with official links cannot push a foreign one out of sight: the
+/// classifier sees that there were more links than it analysed.
+pub const MAX_FOUND: usize = 1024;
 
 /// Registry-free features of one link.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -542,7 +548,9 @@ const COMMON_TLDS: &[&str] = &[
     "app", "dev", "gl", "gd", "gy", "ne", "ac", "go", "or", "ad", "ed", "gr", "lg",
 ];
 
-/// Hosts whose redirect endpoints are known to send readers elsewhere.
+/// Query parameters that commonly carry a redirect target (open redirects on real sites use
+/// all of these). A parameter outside the list whose value is an absolute URL is followed too:
+/// the list only decides which one is judged first.
 const REDIRECT_PARAMS: &[&str] = &[
     "q",
     "url",
@@ -556,6 +564,8 @@ const REDIRECT_PARAMS: &[&str] = &[
     "redirect_uri",
     "redirect_url",
     "redirecturl",
+    "redirect_to",
+    "redir",
     "r",
     "link",
     "continue",
@@ -564,6 +574,14 @@ const REDIRECT_PARAMS: &[&str] = &[
     "out",
     "z",
     "adurl",
+    "location",
+    "return",
+    "returnto",
+    "return_to",
+    "returnurl",
+    "return_url",
+    "forward",
+    "jump",
 ];
 
 /// Build the link matchers now rather than at the first message (see [`crate::warm_up`]).
@@ -606,7 +624,7 @@ fn ip_regex() -> &'static Regex {
     })
 }
 
-/// Find every link in normalised text (at most [`MAX_LINKS`]).
+/// Find every link in normalised text (at most [`MAX_FOUND`]).
 pub fn extract(text: &Normalized) -> Vec<Link> {
     let folded = text.folded.as_str();
     // Fast path: no dot, no link.
@@ -619,7 +637,7 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
     // `find_iter` (not captures) keeps the fast engines; which alternative matched is read
     // back from the match itself.
     for m in link_regex().find_iter(folded) {
-        if out.len() >= MAX_LINKS {
+        if out.len() >= MAX_FOUND {
             break;
         }
         if m.start() < joined_until {
@@ -954,33 +972,83 @@ fn is_ipv4ish(h: &str) -> bool {
         && (parts.len() == 4 || h.len() >= 8)
 }
 
-/// The link a redirector sends to: a query parameter holding an absolute URL, or Google AMP's
-/// `/amp/s/host/path`.
+/// The link a redirector sends to: a query parameter holding an absolute URL (a listed name
+/// first, then any other), a URL written into the path (`/redirect/https://…`), or Google AMP's
+/// `/amp/s/host/path`. A protocol-relative value (`//evil.top`) counts: browsers follow it.
 fn redirect_target(link: &Link, depth: u8) -> Option<Link> {
     let path = link.path.as_str();
     if let Some(q) = path.split_once('?').map(|(_, q)| q) {
         let q = q.split('#').next().unwrap_or("");
+        let mut fallback = None;
         for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
-            let key = k.to_ascii_lowercase();
-            if !REDIRECT_PARAMS.contains(&key.as_str()) {
+            let Some(url) = absolute_value(&v) else {
                 continue;
+            };
+            if REDIRECT_PARAMS.contains(&k.to_ascii_lowercase().as_str()) {
+                return follow(&url, depth);
             }
-            let v = v.trim();
-            let lower = v.to_ascii_lowercase();
-            if lower.starts_with("http://") || lower.starts_with("https://") {
-                let n = crate::normalize::normalize(v);
-                return parse_absolute(&n.folded, &n.clean, depth + 1);
-            }
+            fallback.get_or_insert(url);
         }
+        if let Some(url) = fallback {
+            return follow(&url, depth);
+        }
+    }
+    // `/redirect/https://evil.top/…` or its escaped form in the path itself.
+    let bare_path = path.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_decode(bare_path);
+    let lower = decoded.to_ascii_lowercase();
+    if let Some(i) = ["/https://", "/http://"]
+        .iter()
+        .filter_map(|m| lower.find(m))
+        .min()
+    {
+        return follow(&decoded[i + 1..], depth);
     }
     let d = link.domain.as_deref().unwrap_or("");
     if d.starts_with("google.") {
         if let Some(rest) = path.strip_prefix("/amp/s/") {
-            let n = crate::normalize::normalize(&format!("https://{rest}"));
-            return parse_absolute(&n.folded, &n.clean, depth + 1);
+            return follow(&format!("https://{rest}"), depth);
         }
     }
     None
+}
+
+/// A parameter value that sends the browser to another site: `http(s)://…` or `//host…`.
+fn absolute_value(v: &str) -> Option<String> {
+    let v = v.trim();
+    let lower = v.get(..8).unwrap_or(v).to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        Some(v.to_string())
+    } else if v.starts_with("//") && v[2..].starts_with(|c: char| c.is_alphanumeric()) {
+        Some(format!("https:{v}"))
+    } else {
+        None
+    }
+}
+
+/// `%XX` escapes decoded (invalid ones and non-UTF-8 results kept as written).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn follow(url: &str, depth: u8) -> Option<Link> {
+    let n = crate::normalize::normalize(url);
+    parse_absolute(&n.folded, &n.clean, depth + 1)
 }
 
 #[cfg(test)]
@@ -993,6 +1061,78 @@ mod tests {
             .iter()
             .map(|l| l.effective().host.clone())
             .collect()
+    }
+
+    /// Open-redirect shapes: (link, judged host).
+    #[test]
+    fn redirect_targets_are_followed() {
+        let cases = [
+            (
+                "https://www.amazon.co.jp/gp/redirect.html?location=https://evil.top",
+                "evil.top",
+            ),
+            (
+                "https://x.example.com/a?return=https://evil.top/p",
+                "evil.top",
+            ),
+            (
+                "https://x.example.com/a?returnTo=https%3A%2F%2Fevil.top%2Fp",
+                "evil.top",
+            ),
+            (
+                "https://x.example.com/a?return_to=https://evil.top",
+                "evil.top",
+            ),
+            (
+                "https://x.example.com/a?redirect_uri=https://evil.top",
+                "evil.top",
+            ),
+            (
+                "https://x.example.com/a?continue=https://evil.top",
+                "evil.top",
+            ),
+            ("https://x.example.com/a?next=//evil.top/x", "evil.top"),
+            ("https://x.example.com/a?dest=https://evil.top", "evil.top"),
+            (
+                "https://x.example.com/a?destination=https://evil.top",
+                "evil.top",
+            ),
+            (
+                "https://x.example.com/a?target=https://evil.top",
+                "evil.top",
+            ),
+            ("https://x.example.com/a?goto=https://evil.top", "evil.top"),
+            ("https://x.example.com/a?to=https://evil.top", "evil.top"),
+            ("https://x.example.com/a?u=https://evil.top", "evil.top"),
+            // A name outside the list still forwards when its value is a URL.
+            (
+                "https://x.example.com/a?whatever=https://evil.top",
+                "evil.top",
+            ),
+            // A listed name wins over an earlier unlisted one.
+            (
+                "https://x.example.com/a?img=https://cdn.example.net/i.png&next=https://evil.top",
+                "evil.top",
+            ),
+            (
+                "https://x.example.com/out/https%3A%2F%2Fevil.top%2Fa",
+                "evil.top",
+            ),
+            ("https://x.example.com/out/https://evil.top/a", "evil.top"),
+            // Relative targets stay on the site.
+            ("https://x.example.com/a?next=/account", "x.example.com"),
+        ];
+        for (link, want) in cases {
+            assert_eq!(hosts(link), vec![want.to_string()], "{link}");
+        }
+    }
+
+    #[test]
+    fn every_link_is_found_past_the_analysis_cap() {
+        let body: String = (0..100).map(|i| format!("https://a.co/{i} ")).collect();
+        assert_eq!(extract(&normalize(&body)).len(), 100);
+        let body = "a.co ".repeat(MAX_FOUND + 10);
+        assert_eq!(extract(&normalize(&body)).len(), MAX_FOUND);
     }
 
     #[test]

@@ -45,7 +45,8 @@ pub enum Kind {
     /// No link and no service, but the text is a known lure shape (a stranger's opener, a
     /// "new number" from family, a job or investment-group invitation, fictitious billing).
     SuspiciousText,
-    /// Claims a service and links outside its domains.
+    /// Claims a service and links outside its domains (an official link that forwards
+    /// elsewhere included), or asks in its name for a secret to be sent back.
     Impersonation,
     /// From a registered sender of a no-links service, with a link outside its domains.
     SpoofedSender,
@@ -127,7 +128,8 @@ pub enum ReasonCode {
     LookalikeDomain,
     /// How the message claims the service.
     Claim,
-    /// A no-links service's registered sender linked to its own domain.
+    /// A link to its own domain in the name of a no-links service (from its registered sender,
+    /// or from any other).
     OffPolicyLink,
     /// A registered sender wrote a host without a scheme (a merchant name).
     MerchantHost,
@@ -161,8 +163,10 @@ pub enum ReasonCode {
     TextModel,
     /// The sender's kind is one genuine services do not text from (e-mail, gateway, abroad).
     UnusualSender,
-    /// The body was longer than the classifier reads.
+    /// The body was longer than the classifier reads: the rest was not checked.
     Truncated,
+    /// More distinct links than the classifier analyses: the rest were not checked.
+    UncheckedLinks,
 }
 
 /// One reason, with its evidence.
