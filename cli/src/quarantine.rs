@@ -8,11 +8,11 @@
 
 use crate::common::{
     format_offset, format_time, json, one_line, open_db, parse_kind, parse_status, safe_text,
-    table, CmdResult, Db, Globals,
+    table, CmdResult, Db, Failure, Globals,
 };
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use smishgate_core::{Kind, ListQuery, Record, Status};
+use smishgate_core::{Error, Kind, ListQuery, Record, Status};
 
 /// Arguments of `smishgate quarantine`.
 #[derive(Args, Debug)]
@@ -37,6 +37,11 @@ enum QuarantineCommand {
         /// Also register its sender for this service, so that its next messages are trusted.
         #[arg(long, value_name = "SERVICE")]
         trust: Option<String>,
+        /// Trust the sender although the message was held as an attack (a look-alike, an
+        /// impersonation, a spoofed sender): its next messages will be delivered as the
+        /// service's own.
+        #[arg(long, requires = "trust")]
+        force: bool,
     },
     /// Confirm a message as smishing.
     Confirm {
@@ -94,8 +99,17 @@ pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
                 Ok(())
             }
         }
-        QuarantineCommand::Release { id, trust } => {
-            let r = db.gw.release(id, trust.as_deref())?;
+        QuarantineCommand::Release { id, trust, force } => {
+            let r =
+                db.gw
+                    .release(id, trust.as_deref(), force)
+                    .map_err(|e| match e {
+                        Error::TrustNeedsForce { .. } => Failure::fatal(format!(
+                    "{}\nhint: add --force to trust it anyway, or release it without --trust",
+                    e.to_string().replace("release it with force", "add --force")
+                )),
+                        other => other.into(),
+                    })?;
             if g.json {
                 return json(out, &r);
             }

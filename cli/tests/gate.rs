@@ -292,12 +292,31 @@ fn quarantine_review_round_trips() {
         assert!(en.contains(host.as_str().unwrap()), "{en}");
     }
 
-    // Release, trusting the sender for the service it claimed.
+    // Release, trusting the sender for the service it claimed: the message was held as an
+    // impersonation, so that needs --force; without it nothing changes and the error says why.
     let service = rec["service"].as_str().unwrap().to_string();
     let sender = rec["sender"].as_str().unwrap().to_string();
-    let text = ok(
+    let refused = run(
         &d.path,
         &["quarantine", "release", &id, "--trust", &service],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    let err = stderr(&refused);
+    assert!(
+        err.starts_with("smishgate: message ") && err.contains("--force"),
+        "{err}"
+    );
+    assert!(
+        err.contains(rec["hosts"][0].as_str().unwrap()),
+        "names the evidence: {err}"
+    );
+    assert_eq!(
+        json(&d.path, &["quarantine", "show", &id])["status"],
+        "quarantined"
+    );
+    let text = ok(
+        &d.path,
+        &["quarantine", "release", &id, "--trust", &service, "--force"],
     );
     assert!(text.contains(first_body_line), "prints the message: {text}");
     assert_eq!(

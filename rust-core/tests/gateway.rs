@@ -122,7 +122,21 @@ fn release_trust_confirm_block_delete_purge() {
     let code = "【楽天証券】ログイン認証コード 482913 詳しくは https://www.rakuten-sec.co.jp/ へ。 https://r-sec-info.com/a";
     let d = g.ingest(&sms("+815012340000", code, t)).unwrap();
     let id = d.record_id.expect("quarantined for the foreign link");
-    let r = g.release(id, Some("rakuten-sec")).unwrap();
+    // Held as an impersonation: trusting its sender needs force, and nothing changes without.
+    match g.release(id, Some("rakuten-sec"), false) {
+        Err(Error::TrustNeedsForce { id: e, kind, why }) => {
+            assert_eq!((e, kind.as_str()), (id, "impersonation"));
+            assert!(why.contains("r-sec-info.com"), "{why}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(g.get(id).unwrap().status, Status::Quarantined);
+    assert!(!g
+        .service("rakuten-sec")
+        .unwrap()
+        .senders
+        .contains(&"+815012340000".to_string()));
+    let r = g.release(id, Some("rakuten-sec"), true).unwrap();
     assert_eq!(r.status, Status::Released);
     assert!(g
         .service("rakuten-sec")
@@ -346,7 +360,7 @@ fn nothing_private_reaches_the_log() {
     let sender = "+81 90-5555-0101";
     let d = g.ingest(&sms(sender, body, t)).unwrap();
     let id = d.record_id.unwrap();
-    g.release(id, Some("sbi-sec")).unwrap();
+    g.release(id, Some("sbi-sec"), true).unwrap();
     let d2 = g.ingest(&sms("+81 90-5555-0202", body, t + 1)).unwrap();
     g.confirm(d2.record_id.unwrap(), true).unwrap();
     g.ingest_batch(&[sms(sender, body, t + 2)]).unwrap();
