@@ -41,7 +41,10 @@ pub enum Error {
     /// The database files are damaged.
     #[error("the database is damaged: {0}")]
     Corrupt(String),
-    /// The storage engine failed (disk full, permissions, I/O).
+    /// The disk (or the app's quota) is full: nothing of the failed write was acknowledged.
+    #[error("storage full: free some space on the device (deleting or purging held messages also helps), then try again; nothing already stored was lost")]
+    Full,
+    /// The storage engine failed (permissions, I/O).
     #[error("storage error: {0}")]
     Store(String),
     /// No quarantined message has this id.

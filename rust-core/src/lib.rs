@@ -15,6 +15,7 @@ pub mod dict;
 pub mod error;
 pub mod evidence;
 pub mod gateway;
+pub mod guard;
 pub mod import;
 pub mod links;
 pub mod lookalike;

@@ -6,6 +6,7 @@
 //! | prefix | key | value |
 //! |---|---|---|
 //! | `m/` | `m/format` | database format version (u32, big-endian) |
+//! | `m/` | `m/gen` | generation: how many writes were applied (u64, big-endian) |
 //! | `r/` | received time (sign-flipped i64, BE) + id (u64, BE) | a [`Record`] |
 //! | `i/` | id (u64, BE) | the record's `r/` key suffix |
 //! | `d/` | 128-bit hash of (sender, body, received_at) | ids with that hash |
@@ -16,6 +17,16 @@
 //! self-describing, so a newer build reads older records (new fields carry serde defaults) and
 //! the schema number on each record says which shape it was written in. A database whose format
 //! number is newer than this build's is refused, never misread.
+//!
+//! sled 0.34 recovers a damaged log by keeping what it can read and opening as if that were
+//! all: a truncated `db` file opens as an empty database, a garbled tail drops the newest
+//! writes, and nothing says so. The store makes up for it with a ledger beside sled's files
+//! (`smishgate.ledger`, plain text) holding the generation of the last write that was flushed.
+//! It is written after sled's flush returns, so it is never ahead of what is on disk; on open,
+//! a database whose generation is behind its ledger, or that lost its format marker, is
+//! reported damaged instead of opening as new. Leftovers of a snapshot that failed to be
+//! written (`snap.*.generating`, left behind by a full disk) are removed before sled sees
+//! them, and a snapshot sled cannot read is moved aside (sled rebuilds from its log).
 
 use crate::error::{Error, Result};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -202,37 +213,110 @@ impl Write {
 pub(crate) struct Store {
     db: sled::Db,
     tree: sled::Tree,
+    /// Generation of the last applied write (see the module docs).
+    generation: std::sync::atomic::AtomicU64,
+    ledger: std::path::PathBuf,
+}
+
+/// The ledger's file name inside the database directory.
+pub const LEDGER: &str = "smishgate.ledger";
+
+/// A file of zeros kept beside the database while there is space, deleted when a full disk
+/// keeps sled from opening (see [`Store::open`]), and written again once there is room.
+pub const RESERVE: &str = "smishgate.reserve";
+
+/// Size of [`RESERVE`]: what sled 0.34 writes when it opens (the rest of a 512 KiB log
+/// segment, a snapshot) with room to spare.
+const RESERVE_BYTES: usize = 2 << 20;
+
+/// Files a database directory holds (sled's, the ledger, the reserve).
+fn is_sled_file(name: &str) -> bool {
+    matches!(name, "conf" | "db" | "blobs" | LEDGER | RESERVE) || name.starts_with("snap.")
+}
+
+/// Delete the reserve; true if there was one.
+fn release_reserve(path: &Path) -> bool {
+    std::fs::remove_file(path.join(RESERVE)).is_ok()
+}
+
+/// Write the reserve if it is missing (real zeros, not a sparse file: only written blocks
+/// hold space). Best effort: without room it is simply not there yet.
+fn ensure_reserve(path: &Path) {
+    let file = path.join(RESERVE);
+    if std::fs::metadata(&file).is_ok_and(|m| m.len() as usize >= RESERVE_BYTES) {
+        return;
+    }
+    let tmp = path.join("smishgate.reserve.tmp");
+    let written = std::fs::write(&tmp, vec![0u8; RESERVE_BYTES])
+        .and_then(|_| std::fs::File::open(&tmp).and_then(|f| f.sync_all()))
+        .and_then(|_| std::fs::rename(&tmp, &file));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+        log::info!("store: no room for the reserve yet");
+    }
 }
 
 impl Store {
     /// Open or create the database at `path`.
     pub fn open(path: &Path, cache_bytes: u64) -> Result<Store> {
-        let config = sled::Config::new()
-            .path(path)
-            .cache_capacity(cache_bytes)
-            .mode(sled::Mode::LowSpace)
-            // The gateway flushes explicitly before reporting a write; no background thread.
-            .flush_every_ms(None);
-        // sled can panic on some corrupt files instead of returning an error: contain it.
-        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()));
-        let db = match opened {
-            Ok(Ok(db)) => db,
-            Ok(Err(e)) => return Err(open_error(path, e)),
-            Err(_) => {
-                return Err(Error::Corrupt(format!(
-                    "{}: the database files are damaged (the storage engine could not read them)",
-                    path.display()
-                )))
+        let ledger_path = path.join(LEDGER);
+        let ledger = read_ledger(&ledger_path);
+        prepare_dir(path)?;
+        let db = match open_sled(path, cache_bytes) {
+            Ok(db) => db,
+            // sled writes on open (the log's tail, a snapshot): on a full disk, give it the
+            // reserve kept for this moment, so that the database opens to be read and to have
+            // messages deleted.
+            Err(Error::Full) if release_reserve(path) => {
+                log::warn!("store: the disk is full; opening on the reserved space");
+                open_sled(path, cache_bytes)?
+            }
+            Err(first) => {
+                // A snapshot sled cannot read makes the whole database unopenable although the
+                // log holds everything: move the snapshots aside (kept, not deleted) and retry.
+                if move_snapshots_aside(path)? == 0 {
+                    return Err(first);
+                }
+                log::warn!("store: the snapshot could not be read; rebuilt from the log");
+                open_sled(path, cache_bytes).map_err(|_| first)?
             }
         };
         let tree = db.open_tree(TREE).map_err(|e| open_error(path, e))?;
-        let store = Store { db, tree };
-        store.check_format(path)?;
+        let generation = match tree.get(b"m/gen").map_err(store_err)? {
+            Some(v) => <[u8; 8]>::try_from(v.as_ref())
+                .map(u64::from_be_bytes)
+                .map_err(|_| {
+                    Error::Corrupt(format!(
+                        "{}: the generation marker is damaged",
+                        path.display()
+                    ))
+                })?,
+            None => 0,
+        };
+        let store = Store {
+            db,
+            tree,
+            generation: std::sync::atomic::AtomicU64::new(generation),
+            ledger: ledger_path,
+        };
+        store.check_format(path, ledger)?;
+        if let Some(want) = ledger {
+            if generation < want {
+                return Err(Error::Corrupt(format!(
+                    "{}: the newest writes are missing (the database is at write {generation}, its ledger says {want} were made)",
+                    path.display()
+                )));
+            }
+        }
+        if ledger != Some(generation) {
+            store.write_ledger();
+        }
+        ensure_reserve(path);
         Ok(store)
     }
 
-    fn check_format(&self, path: &Path) -> Result<()> {
-        match self.tree.get(b"m/format").map_err(store_err)? {
+    fn check_format(&self, path: &Path, ledger: Option<u64>) -> Result<()> {
+        match self.get(b"m/format")? {
             Some(v) => {
                 let bytes: [u8; 4] = v.as_ref().try_into().map_err(|_| {
                     Error::Corrupt(format!("{}: the format marker is damaged", path.display()))
@@ -253,6 +337,13 @@ impl Store {
                 Ok(())
             }
             None => {
+                // A database that existed never opens as a new one.
+                if ledger.is_some() {
+                    return Err(Error::Corrupt(format!(
+                        "{}: the database files lost their contents (its ledger records earlier writes)",
+                        path.display()
+                    )));
+                }
                 if self.tree.iter().next().is_some() {
                     return Err(Error::Corrupt(format!(
                         "{}: data without a format marker: not a smishgate database",
@@ -267,10 +358,17 @@ impl Store {
         }
     }
 
+    /// A value by key; a panic of the engine on damaged pages is "damaged", not a crash.
+    fn get(&self, key: impl AsRef<[u8]>) -> Result<Option<sled::IVec>> {
+        engine(|| self.tree.get(key))?.map_err(store_err)
+    }
+
     /// A fresh id, unique for the life of the database.
     pub fn next_id(&self) -> Result<u64> {
         // sled's generator is persisted; +1 keeps 0 free as "no id".
-        self.db.generate_id().map(|i| i + 1).map_err(store_err)
+        engine(|| self.db.generate_id())?
+            .map(|i| i + 1)
+            .map_err(store_err)
     }
 
     /// Apply a write atomically (not yet durable: see [`Store::flush`]).
@@ -291,12 +389,33 @@ impl Store {
                 w.batch.insert(key, next.to_be_bytes().to_vec());
             }
         }
-        self.tree.apply_batch(w.batch).map_err(store_err)
+        use std::sync::atomic::Ordering;
+        let g = self.generation.load(Ordering::SeqCst) + 1;
+        w.batch.insert(b"m/gen".to_vec(), g.to_be_bytes().to_vec());
+        engine(|| self.tree.apply_batch(w.batch))?.map_err(store_err)?;
+        self.generation.store(g, Ordering::SeqCst);
+        Ok(())
     }
 
-    /// Make every applied write durable.
+    /// Make every applied write durable, then record its generation in the ledger.
     pub fn flush(&self) -> Result<()> {
-        self.tree.flush().map(|_| ()).map_err(store_err)
+        engine(|| self.tree.flush())?.map_err(store_err)?;
+        self.write_ledger();
+        Ok(())
+    }
+
+    /// Write the ledger (temporary file, then rename: never half a ledger). A failure is
+    /// logged, not returned: a ledger behind the database only weakens the damage check, and
+    /// the write itself is already durable.
+    fn write_ledger(&self) {
+        let g = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        let text = format!("smishgate database\nformat {FORMAT_VERSION}\ngeneration {g}\n");
+        let tmp = self.ledger.with_extension("ledger.tmp");
+        let done = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &self.ledger));
+        if let Err(e) = done {
+            let _ = std::fs::remove_file(&tmp);
+            log::warn!("store: the ledger could not be written ({})", e.kind());
+        }
     }
 
     fn counter_raw(&self, key: &[u8]) -> Result<u64> {
@@ -313,8 +432,8 @@ impl Store {
     pub fn counters(&self, group: &str) -> Result<Vec<(String, u64)>> {
         let prefix = format!("c/{group}/");
         let mut out = Vec::new();
-        for kv in self.tree.scan_prefix(prefix.as_bytes()) {
-            let (k, v) = kv.map_err(store_err)?;
+        for kv in Guarded(self.tree.scan_prefix(prefix.as_bytes())) {
+            let (k, v) = kv?;
             let name = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
             let n = <[u8; 8]>::try_from(v.as_ref())
                 .map(u64::from_be_bytes)
@@ -333,7 +452,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        match self.tree.get(prefixed(b"r/", &suffix)).map_err(store_err)? {
+        match self.get(prefixed(b"r/", &suffix))? {
             Some(v) => decode::<Record>(&v).map(Some),
             None => Err(Error::Corrupt(format!(
                 "record {id} is indexed but missing"
@@ -343,7 +462,7 @@ impl Store {
 
     /// Ids stored under a dedup hash.
     pub fn dedup(&self, hash: &[u8; 16]) -> Result<Vec<u64>> {
-        match self.tree.get(prefixed(b"d/", hash)).map_err(store_err)? {
+        match self.get(prefixed(b"d/", hash))? {
             Some(v) => decode(&v),
             None => Ok(Vec::new()),
         }
@@ -359,16 +478,16 @@ impl Store {
             Some(c) => prefixed(b"r/", c),
             None => b"r0".to_vec(), // '0' follows '/': the end of the r/ range
         };
-        self.tree.range(start..end).rev().map(|kv| {
-            let (k, v) = kv.map_err(store_err)?;
+        Guarded(self.tree.range(start..end).rev()).map(|kv| {
+            let (k, v) = kv?;
             Ok((k[2..].to_vec(), decode::<Record>(&v)?))
         })
     }
 
     /// Records oldest first (for purging).
     pub fn records_oldest_first(&self) -> impl Iterator<Item = Result<Record>> + '_ {
-        self.tree.scan_prefix(b"r/").map(|kv| {
-            let (_, v) = kv.map_err(store_err)?;
+        Guarded(self.tree.scan_prefix(b"r/")).map(|kv| {
+            let (_, v) = kv?;
             decode::<Record>(&v)
         })
     }
@@ -384,8 +503,132 @@ impl Store {
 
     /// Bytes the database occupies on disk.
     pub fn size_on_disk(&self) -> Result<u64> {
-        self.db.size_on_disk().map_err(store_err)
+        engine(|| self.db.size_on_disk())?.map_err(store_err)
     }
+}
+
+/// Run one engine call, a panic in it reported as damage.
+fn engine<T>(f: impl FnOnce() -> T) -> Result<T> {
+    crate::guard::quiet(f)
+        .map_err(|_| Error::Corrupt("the storage engine hit a damaged page".into()))
+}
+
+/// An engine iterator whose every step is guarded: a damaged page ends it with an error
+/// instead of a panic.
+struct Guarded<I>(I);
+
+impl<I: Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> Iterator for Guarded<I> {
+    type Item = Result<(sled::IVec, sled::IVec)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match engine(|| self.0.next()) {
+            Ok(item) => item.map(|kv| kv.map_err(store_err)),
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
+
+/// The generation a ledger file records; `None` when there is none or it cannot be read (an
+/// unreadable ledger only weakens the damage check, it never refuses a database).
+fn read_ledger(path: &Path) -> Option<u64> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != "smishgate database" {
+        return None;
+    }
+    lines
+        .find_map(|l| l.strip_prefix("generation "))
+        .and_then(|g| g.trim().parse().ok())
+}
+
+/// Before sled opens the directory: refuse a folder that holds other things than a database
+/// (`--db ~/Documents` must not fill it with database files), and remove what a failed
+/// snapshot left behind (`snap.*.generating`: sled 0.34 would take it for the newest snapshot
+/// and call the intact database damaged).
+fn prepare_dir(path: &Path) -> Result<()> {
+    let entries = match std::fs::read_dir(path) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            return Err(Error::Invalid(format!(
+                "{} is a file, not a database directory",
+                path.display()
+            )))
+        }
+        Err(e) => return Err(Error::Store(format!("{}: {e}", path.display()))),
+    };
+    let mut foreign = None;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            log::warn!("store: removing the leftover of a failed snapshot");
+            std::fs::remove_file(entry.path()).map_err(|e| io_error(path, e))?;
+        } else if !is_sled_file(&name) && name != SET_ASIDE && !name.ends_with(".tmp") {
+            foreign.get_or_insert(name);
+        }
+    }
+    if let Some(name) = foreign {
+        return Err(Error::Invalid(format!(
+            "{} is not a smishgate database: it holds other files (such as `{name}`); choose an empty or new directory",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Where unreadable snapshots are moved (inside the database directory).
+const SET_ASIDE: &str = "damaged-snapshots";
+
+/// Move every `snap.*` file into [`SET_ASIDE`]; returns how many were moved.
+fn move_snapshots_aside(path: &Path) -> Result<usize> {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return Ok(0);
+    };
+    let snaps: Vec<_> = entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("snap."))
+        .collect();
+    if snaps.is_empty() {
+        return Ok(0);
+    }
+    let aside = path.join(SET_ASIDE);
+    std::fs::create_dir_all(&aside).map_err(|e| io_error(path, e))?;
+    for e in &snaps {
+        std::fs::rename(e.path(), aside.join(e.file_name())).map_err(|e| io_error(path, e))?;
+    }
+    Ok(snaps.len())
+}
+
+fn open_sled(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
+    let config = sled::Config::new()
+        .path(path)
+        .cache_capacity(cache_bytes)
+        .mode(sled::Mode::LowSpace)
+        // The gateway flushes explicitly before reporting a write; no background thread.
+        .flush_every_ms(None);
+    // sled can panic on some corrupt files instead of returning an error: contain it.
+    match crate::guard::quiet(|| config.open()) {
+        Ok(Ok(db)) => Ok(db),
+        Ok(Err(e)) => Err(open_error(path, e)),
+        Err(_) => Err(Error::Corrupt(format!(
+            "{}: the database files are damaged (the storage engine could not read them)",
+            path.display()
+        ))),
+    }
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    if is_full(&e) {
+        Error::Full
+    } else {
+        Error::Store(format!("{}: {}", path.display(), e.kind()))
+    }
+}
+
+/// Is this I/O error a full disk (or a quota, or a file size limit)?
+fn is_full(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(28) | Some(122) | Some(27))
+        || e.kind() == std::io::ErrorKind::StorageFull
 }
 
 /// Record key suffix: received time first so that keys sort by time, id to break ties.
@@ -416,6 +659,7 @@ pub(crate) fn decode<T: DeserializeOwned>(b: &[u8]) -> Result<T> {
 fn store_err(e: sled::Error) -> Error {
     match e {
         sled::Error::Corruption { .. } => Error::Corrupt(e.to_string()),
+        sled::Error::Io(io) if is_full(&io) => Error::Full,
         other => Error::Store(other.to_string()),
     }
 }
@@ -428,6 +672,7 @@ fn open_error(path: &Path, e: sled::Error) -> Error {
             Error::InUse(path.display().to_string())
         }
         sled::Error::Corruption { .. } => Error::Corrupt(format!("{}: {e}", path.display())),
+        sled::Error::Io(io) if is_full(io) => Error::Full,
         _ => {
             let text = e.to_string();
             if text.contains("lock") || text.contains("Resource temporarily unavailable") {
