@@ -271,14 +271,39 @@ impl Store {
                 log::warn!("store: the disk is full; opening on the reserved space");
                 open_sled(path, cache_bytes)?
             }
+            Err(first @ (Error::InUse(_) | Error::Full)) => return Err(first),
             Err(first) => {
                 // A snapshot sled cannot read makes the whole database unopenable although the
-                // log holds everything: move the snapshots aside (kept, not deleted) and retry.
-                if move_snapshots_aside(path)? == 0 {
-                    return Err(first);
+                // log holds everything; so does a damaged `conf` (sled's record of the options
+                // this build always uses). Move them aside (kept, not deleted) and retry: sled
+                // rebuilds both from the log, and the ledger check below still runs.
+                let mut reopened = None;
+                for what in [SetAside::Snapshots, SetAside::Conf] {
+                    if set_aside(path, what)? == 0 {
+                        continue;
+                    }
+                    if let Ok(db) = open_sled(path, cache_bytes) {
+                        log::warn!(
+                            "store: {} could not be read; rebuilt from the log",
+                            what.name()
+                        );
+                        reopened = Some(db);
+                        break;
+                    }
                 }
-                log::warn!("store: the snapshot could not be read; rebuilt from the log");
-                open_sled(path, cache_bytes).map_err(|_| first)?
+                match reopened {
+                    Some(db) => db,
+                    // Whatever sled said, files that cannot be opened are damaged.
+                    None => match first {
+                        Error::Corrupt(_) => return Err(first),
+                        other => {
+                            return Err(Error::Corrupt(format!(
+                                "{}: the storage engine cannot open its files ({other})",
+                                path.display()
+                            )))
+                        }
+                    },
+                }
             }
         };
         let tree = db.open_tree(TREE).map_err(|e| open_error(path, e))?;
@@ -409,7 +434,10 @@ impl Store {
     /// the write itself is already durable.
     fn write_ledger(&self) {
         let g = self.generation.load(std::sync::atomic::Ordering::SeqCst);
-        let text = format!("smishgate database\nformat {FORMAT_VERSION}\ngeneration {g}\n");
+        let text = format!(
+            "smishgate database\nformat {FORMAT_VERSION}\ngeneration {g}\ncheck {:016x}\n",
+            ledger_check(g)
+        );
         let tmp = self.ledger.with_extension("ledger.tmp");
         let done = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &self.ledger));
         if let Err(e) = done {
@@ -536,9 +564,20 @@ fn read_ledger(path: &Path) -> Option<u64> {
     if lines.next()? != "smishgate database" {
         return None;
     }
-    lines
+    let g: u64 = lines
         .find_map(|l| l.strip_prefix("generation "))
-        .and_then(|g| g.trim().parse().ok())
+        .and_then(|g| g.trim().parse().ok())?;
+    // A damaged ledger (its check does not match) is no ledger: it must never accuse an
+    // intact database.
+    let check = text.lines().find_map(|l| l.strip_prefix("check "))?;
+    (u64::from_str_radix(check.trim(), 16).ok()? == ledger_check(g)).then_some(g)
+}
+
+/// FNV-1a of the generation's decimal form: enough to tell a damaged ledger.
+fn ledger_check(g: u64) -> u64 {
+    g.to_string().bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// Before sled opens the directory: refuse a folder that holds other things than a database
@@ -576,27 +615,50 @@ fn prepare_dir(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Where unreadable snapshots are moved (inside the database directory).
+/// Where unreadable snapshots and configuration are moved (inside the database directory).
 const SET_ASIDE: &str = "damaged-snapshots";
 
-/// Move every `snap.*` file into [`SET_ASIDE`]; returns how many were moved.
-fn move_snapshots_aside(path: &Path) -> Result<usize> {
+/// What [`set_aside`] moves.
+#[derive(Clone, Copy)]
+enum SetAside {
+    Snapshots,
+    Conf,
+}
+
+impl SetAside {
+    fn name(self) -> &'static str {
+        match self {
+            SetAside::Snapshots => "the snapshot",
+            SetAside::Conf => "the configuration file",
+        }
+    }
+
+    fn matches(self, file: &str) -> bool {
+        match self {
+            SetAside::Snapshots => file.starts_with("snap."),
+            SetAside::Conf => file == "conf",
+        }
+    }
+}
+
+/// Move the files `what` names into [`SET_ASIDE`]; returns how many were moved.
+fn set_aside(path: &Path, what: SetAside) -> Result<usize> {
     let Ok(entries) = std::fs::read_dir(path) else {
         return Ok(0);
     };
-    let snaps: Vec<_> = entries
+    let found: Vec<_> = entries
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with("snap."))
+        .filter(|e| what.matches(&e.file_name().to_string_lossy()))
         .collect();
-    if snaps.is_empty() {
+    if found.is_empty() {
         return Ok(0);
     }
     let aside = path.join(SET_ASIDE);
     std::fs::create_dir_all(&aside).map_err(|e| io_error(path, e))?;
-    for e in &snaps {
+    for e in &found {
         std::fs::rename(e.path(), aside.join(e.file_name())).map_err(|e| io_error(path, e))?;
     }
-    Ok(snaps.len())
+    Ok(found.len())
 }
 
 fn open_sled(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
