@@ -670,9 +670,9 @@ fn open_sled(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
         .flush_every_ms(None);
     // sled can panic on some corrupt files instead of returning an error: contain it.
     match crate::guard::quiet(|| config.open()) {
-        Ok(Ok(db)) => Ok(db),
-        Ok(Err(e)) => Err(open_error(path, e)),
-        Err(_) => Err(Error::Corrupt(format!(
+        Some(Ok(db)) => Ok(db),
+        Some(Err(e)) => Err(open_error(path, e)),
+        None => Err(Error::Corrupt(format!(
             "{}: the database files are damaged (the storage engine could not read them)",
             path.display()
         ))),
