@@ -82,7 +82,7 @@ pub fn run(args: CheckArgs, region: &str, lang: &str) -> ExitCode {
     let reg = match load_registry(&args.registries, args.no_default_registry, region) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("smishgate: {e}");
+            errln!("smishgate: {e}");
             return ExitCode::from(2);
         }
     };
@@ -96,20 +96,25 @@ pub fn run(args: CheckArgs, region: &str, lang: &str) -> ExitCode {
             &reg,
             &opts,
         );
-        print!("{}", v.explain(lang));
+        let mut text = v.explain(lang);
         for l in &v.links {
             let eff = l.link.effective();
-            let mut line = format!(
+            text += &format!(
                 "  link: {}",
                 eff.host_unicode.as_deref().unwrap_or(&eff.host)
             );
             if let Some(o) = &l.official_for {
-                line += &format!(" (official: {o})");
+                text += &format!(" (official: {o})");
             }
             if let Some(look) = &l.lookalike {
-                line += &format!(" (imitates {})", look.imitates);
+                text += &format!(" (imitates {})", look.imitates);
             }
-            println!("{line}");
+            text.push('\n');
+        }
+        // Not `print!`: it panics on a closed pipe, which must end the program quietly.
+        if let Err(f) = crate::common::write_stdout(text.as_bytes()) {
+            errln!("smishgate: {}", f.message);
+            return ExitCode::from(f.code);
         }
         return ExitCode::SUCCESS;
     }
@@ -119,7 +124,7 @@ pub fn run(args: CheckArgs, region: &str, lang: &str) -> ExitCode {
         Some(p) => match std::fs::File::open(p) {
             Ok(f) => Box::new(io::BufReader::with_capacity(1 << 16, f)),
             Err(e) => {
-                eprintln!("smishgate: cannot read {}: {e}", p.display());
+                errln!("smishgate: cannot read {}: {e}", p.display());
                 return ExitCode::from(2);
             }
         },
@@ -136,7 +141,7 @@ pub fn run(args: CheckArgs, region: &str, lang: &str) -> ExitCode {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
-                eprintln!("smishgate: reading input: {e}");
+                errln!("smishgate: reading input: {e}");
                 return ExitCode::from(2);
             }
         }
@@ -146,18 +151,19 @@ pub fn run(args: CheckArgs, region: &str, lang: &str) -> ExitCode {
             Ok(true) => {}
             Ok(false) => bad = true,
             Err(e) => {
-                // Broken pipe (`| head`) ends quietly; anything else is reported.
-                if e.kind() != io::ErrorKind::BrokenPipe {
-                    eprintln!("smishgate: writing output: {e}");
+                // A closed pipe (`| head`) ends quietly; anything else is reported.
+                if !crate::common::is_closed_pipe(&e) {
+                    errln!("smishgate: writing output: {e}");
                     return ExitCode::from(2);
                 }
-                return ExitCode::SUCCESS;
+                // Nobody reads the rest: stop, with the status of what was read.
+                break;
             }
         }
     }
     if let Err(e) = out.flush() {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("smishgate: writing output: {e}");
+        if !crate::common::is_closed_pipe(&e) {
+            errln!("smishgate: writing output: {e}");
             return ExitCode::from(2);
         }
     }

@@ -84,6 +84,32 @@ macro_rules! outln {
     }};
 }
 
+/// Print a line on stderr. Unlike `eprintln!`, a stderr that cannot be written (a closed pipe)
+/// does not panic: the message is lost, which is all that can happen to it.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// Whether a write failed because the reader of stdout went away (`| head`, `| true`): not an
+/// error, the command ends quietly.
+pub fn is_closed_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
+}
+
+/// Write `bytes` to stdout and flush. A closed pipe is success (see [`is_closed_pipe`]); any
+/// other failure is an error (exit 2).
+pub fn write_stdout(bytes: &[u8]) -> CmdResult {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+        Err(e) if !is_closed_pipe(&e) => Err(Failure::fatal(format!("writing output: {e}"))),
+        _ => Ok(()),
+    }
+}
+
 /// An open database with the options it was opened with.
 pub struct Db {
     /// The gateway.

@@ -15,7 +15,9 @@
 //! Exit status: 0 done; 1 something asked for is missing (a message id, a service id, a sender
 //! that is not blocked) or, for `check`, a bad input line; 2 anything else (the database in use,
 //! damaged or newer, a bad file, a bad registry entry, an unreadable input, a usage error).
-//! Errors are one line on stderr: `smishgate: <message>`.
+//! Errors are one line on stderr: `smishgate: <message>`. A closed pipe on stdout (`| head`)
+//! is not an error: the command stops writing and exits quietly with the status it would have
+//! had.
 
 #[macro_use]
 mod common;
@@ -25,7 +27,6 @@ mod scan;
 mod services;
 
 use clap::{Parser, Subcommand};
-use std::io::Write;
 use std::process::ExitCode;
 
 /// On-device SMS gate and smishing filter.
@@ -56,7 +57,7 @@ fn main() -> ExitCode {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("smishgate: internal error{location} (a bug: please report it)");
+        errln!("smishgate: internal error{location} (a bug: please report it)");
     }));
     let cli = Cli::parse();
     let g = cli.globals;
@@ -67,21 +68,11 @@ fn main() -> ExitCode {
         Command::Quarantine(args) => quarantine::run(args, &g, &mut out),
         Command::Services(args) => services::run(args, &g, &mut out),
     };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        // A closed pipe (`| head`) is not an error; anything else is.
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("smishgate: writing output: {e}");
-            return ExitCode::from(2);
-        }
-    }
-    match result {
+    // The command's own failure, if any, is the one to report; a closed pipe is none.
+    match result.and(common::write_stdout(out.as_bytes())) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("smishgate: {}", f.message);
+            errln!("smishgate: {}", f.message);
             ExitCode::from(f.code)
         }
     }

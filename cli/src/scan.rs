@@ -222,8 +222,8 @@ fn scan(
                 summary.bad += 1;
                 let line = format!("smishgate: {name}: {e}");
                 match progress {
-                    Some(pb) => pb.suspend(|| eprintln!("{line}")),
-                    None => eprintln!("{line}"),
+                    Some(pb) => pb.suspend(|| errln!("{line}")),
+                    None => errln!("{line}"),
                 }
             }
         }
