@@ -25,13 +25,41 @@ mod check;
 mod quarantine;
 mod scan;
 mod services;
+mod usage;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-/// On-device SMS gate and smishing filter.
+/// What `-h` says the tool is for.
+const ABOUT: &str = "On-device SMS gate and smishing filter: judges each SMS deliver, warn or \
+                     quarantine against a registry of the services that text you.";
+
+/// What `--help` says the tool is for.
+const LONG_ABOUT: &str =
+    "smishgate is an on-device SMS gate and smishing filter (smishing: SMS phishing). \
+It judges every message against a registry of the services that legitimately text you - which \
+senders they use, which links they may carry - and decides deliver, warn or quarantine, naming \
+the service the message claims to be, its one-time code and the evidence, in English or \
+Japanese. Nothing leaves the machine, and no message body, number or code is ever logged.
+
+`check` classifies messages without keeping anything; `scan` reads an inbox export into the \
+database, whose held messages `quarantine` reviews and whose registry `services` edits.";
+
+/// Shown after the options by `--help`.
+const EXAMPLES: &str = "Examples:
+  smishgate check --from +819012345678 --text '【SBI証券】お取引制限 https://sbisec-co-jp.xyz/'
+  smishgate check < messages.jsonl        # JSON Lines in, one verdict line out per message
+  smishgate scan inbox.xml                # an SMS Backup & Restore export, into the database
+  smishgate quarantine list               # then review what was held";
+
 #[derive(Parser)]
-#[command(name = "smishgate", version, about)]
+#[command(
+    name = "smishgate",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_long_help = EXAMPLES
+)]
 struct Cli {
     #[command(flatten)]
     globals: common::Globals,
@@ -59,7 +87,11 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         errln!("smishgate: internal error{location} (a bug: please report it)");
     }));
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return usage::handle::<Cli>(e, &args),
+    };
     let g = cli.globals;
     let mut out = String::new();
     let result = match cli.command {
