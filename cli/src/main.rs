@@ -95,7 +95,7 @@ fn main() -> ExitCode {
     let g = cli.globals;
     let mut out = String::new();
     let result = match cli.command {
-        Command::Check(args) => return check::run(args, &g.region, &g.lang),
+        Command::Check(args) => return check::run(args, &g),
         Command::Scan(args) => scan::run(args, &g, &mut out),
         Command::Quarantine(args) => quarantine::run(args, &g, &mut out),
         Command::Services(args) => services::run(args, &g, &mut out),

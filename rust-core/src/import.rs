@@ -34,7 +34,8 @@ use crate::timestamp;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
 use quick_xml::Reader;
-use serde_json::Value;
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use std::fmt;
 use std::io::{self, BufRead};
 
@@ -299,7 +300,7 @@ impl<R: BufRead> Iterator for JsonLinesReader<R> {
                     if self.buf.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    return Some(match parse_json_line(&self.buf) {
+                    return Some(match parse_json_record(&self.buf).sms {
                         Ok(sms) => Ok(ImportItem { position, sms }),
                         Err(message) => {
                             Err(ImportError::new(ErrorKind::BadRecord, position, message))
@@ -321,39 +322,126 @@ impl<R: BufRead> Iterator for JsonLinesReader<R> {
     }
 }
 
-/// One line of JSON Lines as a message, or what is wrong with it.
-fn parse_json_line(raw: &[u8]) -> Result<Sms, String> {
-    let text = std::str::from_utf8(raw).map_err(|e| format!("not UTF-8: {e}"))?;
-    let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    let Some(obj) = value.as_object() else {
-        return Err("not a JSON object".into());
+/// One line of JSON Lines, parsed: its `id` exactly as written and the message, or what is
+/// wrong with the line.
+#[derive(Debug)]
+pub struct JsonRecord<'a> {
+    /// The `id` token exactly as it was written — a string with its quotes and escapes, a
+    /// number with all its digits (`123456789012345678901234567890` stays that, not `1.23e29`)
+    /// — when the line has one that is a string or a number. `None` when it has none, when it
+    /// is `null`, or when the line is not a JSON object.
+    pub id: Option<&'a RawValue>,
+    /// The message, or what is wrong with the line (naming fields and keys, never a value).
+    pub sms: Result<Sms, String>,
+}
+
+/// Parse one line of JSON Lines (`{"id"?, "sender", "body", "received_at"?}`; other keys are
+/// ignored). A key given twice is an error naming the key: JSON leaves the meaning of a
+/// duplicate open, and taking the first or the last silently could judge a body other than the
+/// one a reader of the line sees. Error messages name positions, fields and keys, never a
+/// value: serde's "invalid type: string \"…\"" would quote the body, so values are checked
+/// here rather than by typed deserialization.
+pub fn parse_json_record(raw: &[u8]) -> JsonRecord<'_> {
+    let mut record = JsonRecord {
+        id: None,
+        sms: Err(String::new()),
     };
-    match obj.get("id") {
-        None | Some(Value::Null | Value::String(_) | Value::Number(_)) => {}
+    record.sms = parse_json_fields(raw, &mut record.id);
+    record
+}
+
+fn parse_json_fields<'a>(raw: &'a [u8], id_out: &mut Option<&'a RawValue>) -> Result<Sms, String> {
+    let text = std::str::from_utf8(raw).map_err(|e| format!("not UTF-8: {e}"))?;
+    // Syntax first, as one raw value: serde_json's syntax errors name a line and column only.
+    let whole: &RawValue = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    if !whole.get().starts_with('{') {
+        return Err("not a JSON object".into());
+    }
+    let fields: Fields<'_> =
+        serde_json::from_str(whole.get()).map_err(|_| "not a JSON object".to_string())?;
+    let mut map: std::collections::BTreeMap<&str, &RawValue> = std::collections::BTreeMap::new();
+    for (key, value) in &fields.0 {
+        if map.insert(key.as_str(), *value).is_some() {
+            return Err(format!("key {} appears more than once", key_name(key)));
+        }
+    }
+    match map.get("id").map(|v| v.get()) {
+        None | Some("null") => {}
+        Some(t)
+            if t.starts_with('"')
+                || t.starts_with('-')
+                || t.starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            *id_out = map.get("id").copied();
+        }
         Some(_) => return Err("field `id` must be a string or a number".into()),
     }
-    let string = |field: &str| match obj.get(field) {
-        Some(Value::String(s)) => Ok(s.clone()),
-        None | Some(Value::Null) => Err(format!("missing field `{field}` (a string)")),
-        Some(_) => Err(format!("field `{field}` must be a string")),
+    let string = |field: &str| -> Result<String, String> {
+        match map.get(field).map(|v| v.get()) {
+            Some(t) if t.starts_with('"') => serde_json::from_str::<String>(t)
+                .map_err(|_| format!("field `{field}` must be a string")),
+            None | Some("null") => Err(format!("missing field `{field}` (a string)")),
+            Some(_) => Err(format!("field `{field}` must be a string")),
+        }
     };
     let sender = string("sender")?;
     let body = string("body")?;
-    let received_at = match obj.get("received_at") {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(x)) if x.as_i64().is_some_and(|v| v >= 0) => x.as_i64(),
-        Some(Value::String(s)) => {
-            Some(timestamp::parse_rfc3339(s).map_err(|e| format!("field `received_at`: {e}"))?)
+    let received_at = match map.get("received_at").map(|v| v.get()) {
+        None | Some("null") => None,
+        Some(t) if t.starts_with('"') => {
+            let s: String = serde_json::from_str(t).map_err(|_| RECEIVED_AT.to_string())?;
+            // The parser's own message quotes the value; say what is expected instead.
+            Some(timestamp::parse_rfc3339(&s).map_err(|_| {
+                "field `received_at` is not an RFC 3339 time such as 2026-11-21T09:12:44+09:00"
+                    .to_string()
+            })?)
         }
-        Some(_) => {
-            return Err("field `received_at` must be RFC 3339 text or epoch milliseconds".into())
-        }
+        Some(t) => match t.parse::<i64>() {
+            Ok(ms) if ms >= 0 => Some(ms),
+            _ => return Err(RECEIVED_AT.into()),
+        },
     };
     Ok(Sms {
         sender,
         body,
         received_at,
     })
+}
+
+const RECEIVED_AT: &str = "field `received_at` must be RFC 3339 text or epoch milliseconds";
+
+/// A key as an error names it: in backquotes when it is a short plain name, else only its
+/// length (a key is not message content, but nothing forces a writer to keep it short).
+fn key_name(key: &str) -> String {
+    if key.len() <= 40 && key.bytes().all(|b| b.is_ascii_graphic() && b != b'`') {
+        format!("`{key}`")
+    } else {
+        format!("of {} bytes", key.len())
+    }
+}
+
+/// The members of a JSON object in order, duplicates kept (serde_json's `Map` would keep only
+/// the last), each value as written.
+struct Fields<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> Visitor<'de> for Members {
+            type Value = Fields<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+                let mut members = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    members.push((key, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(Fields(members))
+            }
+        }
+        d.deserialize_map(Members)
+    }
 }
 
 // ----- SMS Backup & Restore XML -----
@@ -786,6 +874,22 @@ mod tests {
             (r#"{"sender":"x","body":"b","id":[1]}"#, Err("field `id`")),
             (r#"{"sender":"x","body":"b""#, Err("not JSON")),
             (r#"{} {}"#, Err("not JSON")),
+            (
+                r#"{"sender":"x","body":"b","body":"c"}"#,
+                Err("key `body` appears more than once"),
+            ),
+            (
+                r#"{"sender":"x","body":"b","bo\u0064y":"c"}"#,
+                Err("key `body` appears more than once"),
+            ),
+            (
+                r#"{"sender":"x","sender":"y","body":"b"}"#,
+                Err("key `sender` appears more than once"),
+            ),
+            (
+                r#"{"sender":"x","body":"b","received_at":1.5}"#,
+                Err("epoch milliseconds"),
+            ),
         ];
         for (line, want) in rows {
             let (items, skipped) = read_all(&format!("{line}\n"));
@@ -803,6 +907,36 @@ mod tests {
                 }
                 (got, want) => panic!("{line}: got {got:?}, want {want:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn json_ids_are_kept_as_written() {
+        let rows: &[(&str, Option<&str>)] = &[
+            (
+                r#"{"id":123456789012345678901234567890,"sender":"a","body":"b"}"#,
+                Some("123456789012345678901234567890"),
+            ),
+            (
+                r#"{"id": "caf\u00e9" ,"sender":"a","body":"b"}"#,
+                Some(r#""caf\u00e9""#),
+            ),
+            (r#"{"id":-0.5e-3,"sender":"a","body":"b"}"#, Some("-0.5e-3")),
+            (r#"{"id":null,"sender":"a","body":"b"}"#, None),
+            (r#"{"sender":"a","body":"b"}"#, None),
+            (r#"{"id":[1],"sender":"a","body":"b"}"#, None),
+            // The id of a bad line still comes back.
+            (r#"{"id":"k","body":"b"}"#, Some(r#""k""#)),
+        ];
+        for (line, want) in rows {
+            let r = parse_json_record(line.as_bytes());
+            assert_eq!(r.id.map(RawValue::get), *want, "{line}");
+        }
+        // Lines that are JSON but no object (after the first line `check` and `scan` read them).
+        for line in [r#"["sender","body"]"#, r#""just a string""#, "12", "null"] {
+            let r = parse_json_record(line.as_bytes());
+            assert_eq!(r.sms, Err("not a JSON object".into()), "{line}");
+            assert!(r.id.is_none());
         }
     }
 
