@@ -6,8 +6,11 @@
 //! size of the file does not matter. A message kept by an earlier scan is not stored again
 //! (reported as a duplicate). Bad records go to stderr, one line each with their position, and
 //! are skipped; the exit status is 0 when the file was read to its end, 2 when it could not be
-//! (the database in use, an unreadable file, an unknown format, XML that breaks off — what was
-//! read before the break is kept).
+//! (the database in use, an unreadable file, an unknown format, XML that breaks off or goes on
+//! after its root element — what was read before the break is kept).
+//!
+//! The database is opened only once the input is known to be an export (for XML, once its root
+//! element is read and is `<smses>`): a wrong file creates nothing and prints no summary.
 
 use crate::common::{json, open_db, CmdResult, Failure, Globals};
 use clap::Args;
@@ -135,46 +138,37 @@ pub fn run(args: ScanArgs, g: &Globals, out: &mut String) -> CmdResult {
         Some((f, meta.len()))
     };
     let mut progress = None;
-    let (db, items) = match file {
-        // stdin: hold the database first, then wait for the input.
-        None => {
-            let db = open_db(g)?;
-            let input: Box<dyn BufRead> = Box::new(io::stdin().lock());
-            (db, import::open(input))
-        }
-        // A file: its format first, so that a wrong file does not create a database.
-        Some((f, len)) => {
-            let input: Box<dyn BufRead> = if len > PROGRESS_MIN_BYTES && io::stderr().is_terminal()
+    let input: Box<dyn BufRead> = match file {
+        None => Box::new(io::stdin().lock()),
+        Some((f, len)) if len > PROGRESS_MIN_BYTES && io::stderr().is_terminal() => {
+            let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+            if let Ok(style) =
+                ProgressStyle::with_template("scanning {bar:40} {bytes}/{total_bytes} ({eta} left)")
             {
-                let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-                if let Ok(style) = ProgressStyle::with_template(
-                    "scanning {bar:40} {bytes}/{total_bytes} ({eta} left)",
-                ) {
-                    pb.set_style(style);
-                }
-                let input = Box::new(BufReader::with_capacity(1 << 16, pb.wrap_read(f)));
-                progress = Some(pb);
-                input
-            } else {
-                Box::new(BufReader::with_capacity(1 << 16, f))
-            };
-            let items = import::open(input);
-            let opened = match &items {
-                Ok(_) => open_db(g),
-                Err(e) => Err(Failure::fatal(format!("{name}: {e}"))),
-            };
-            match opened {
-                Ok(db) => (db, items),
-                Err(f) => {
-                    if let Some(pb) = &progress {
-                        pb.finish_and_clear();
-                    }
-                    return Err(f);
-                }
+                pb.set_style(style);
             }
+            let input = Box::new(BufReader::with_capacity(1 << 16, pb.wrap_read(f)));
+            progress = Some(pb);
+            input
+        }
+        Some((f, _)) => Box::new(BufReader::with_capacity(1 << 16, f)),
+    };
+    // The input must be an export before anything is created: `import::open` reads up to the
+    // XML root element (or the first JSON character), so an HTML page or another XML document
+    // ends here, with no database directory and no summary. From stdin this waits for the
+    // first bytes, then takes the database.
+    let opened = import::open(input)
+        .map_err(|e| Failure::fatal(format!("{name}: {e}")))
+        .and_then(|items| Ok((open_db(g)?, items)));
+    let (db, items) = match opened {
+        Ok(x) => x,
+        Err(f) => {
+            if let Some(pb) = &progress {
+                pb.finish_and_clear();
+            }
+            return Err(f);
         }
     };
-    let items = items.map_err(|e| Failure::fatal(format!("{name}: {e}")))?;
     let mut summary = Summary {
         input: name.clone(),
         database: db.path.display().to_string(),

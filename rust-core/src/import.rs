@@ -208,12 +208,21 @@ fn detect_counting<R: BufRead>(reader: &mut R) -> Result<(Format, Start), Import
     }
 }
 
-/// Open an export of either format: detect it, then read it with [`Importer`].
+/// Open an export of either format: detect it, then read it with [`Importer`]. For XML the
+/// prolog is read up to the root element, which must be `<smses>`: an error here
+/// ([`ErrorKind::UnknownFormat`], or a syntax or I/O error before the root) means the input is
+/// not an export, and nothing of it was a message.
 pub fn open<R: BufRead>(mut reader: R) -> Result<Importer<R>, ImportError> {
     let (format, start) = detect_counting(&mut reader)?;
     let inner = match format {
         Format::JsonLines => Inner::Json(JsonLinesReader::starting_at_line(reader, start.newlines)),
-        Format::SmsBackupXml => Inner::Xml(SmsBackupReader::starting_at_byte(reader, start.bytes)),
+        Format::SmsBackupXml => {
+            let mut xml = SmsBackupReader::starting_at_byte(reader, start.bytes);
+            // A `<` is not yet an export: an HTML page or another XML document starts so too.
+            // The caller learns it here, before it creates anything for the import.
+            xml.read_root()?;
+            Inner::Xml(xml)
+        }
     };
     Ok(Importer { inner })
 }
@@ -511,6 +520,12 @@ impl<R: BufRead> SmsBackupReader<R> {
     }
 
     fn xml_error(&mut self, e: quick_xml::Error) -> Option<<Self as Iterator>::Item> {
+        let e = self.xml_error_value(e);
+        self.done = true;
+        Some(Err(e))
+    }
+
+    fn xml_error_value(&self, e: quick_xml::Error) -> ImportError {
         let at = self.base + self.reader.error_position();
         let kind = match e {
             quick_xml::Error::Io(_) => ErrorKind::Io,
@@ -520,30 +535,71 @@ impl<R: BufRead> SmsBackupReader<R> {
             quick_xml::Error::Io(io) => format!("cannot read the input: {io}"),
             other => format!("the XML is not well formed: {other}"),
         };
-        self.fatal(kind, at, message)
+        ImportError::new(kind, format!("byte {at}"), message)
+    }
+
+    /// Read the prolog (declaration, comments, processing instructions, a document type,
+    /// whitespace) up to the root element, and check that the root is `<smses>`.
+    fn read_root(&mut self) -> Result<(), ImportError> {
+        loop {
+            self.buf.clear();
+            let at = self.base + self.reader.buffer_position();
+            let not_export = |what: &str| {
+                ImportError::new(
+                    ErrorKind::UnknownFormat,
+                    format!("byte {at}"),
+                    format!("{what}: not an SMS Backup & Restore message export"),
+                )
+            };
+            let (name, empty) = match self.reader.read_event_into(&mut self.buf) {
+                Err(e) => return Err(self.xml_error_value(e)),
+                Ok(Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_)) => {
+                    continue
+                }
+                Ok(Event::Text(t)) if t.iter().all(u8::is_ascii_whitespace) => continue,
+                Ok(Event::Start(e)) => (e.local_name().as_ref().to_vec(), false),
+                Ok(Event::Empty(e)) => (e.local_name().as_ref().to_vec(), true),
+                Ok(Event::Eof) => return Err(not_export("no <smses> element")),
+                Ok(_) => return Err(not_export("text before the root element")),
+            };
+            if name != b"smses" {
+                let what = match element_name(&name) {
+                    Some(n) => format!("the root element is <{n}>, not <smses>"),
+                    None => "the root element is not <smses>".to_string(),
+                };
+                return Err(not_export(&what));
+            }
+            self.root_seen = true;
+            if empty {
+                self.root_closed = true;
+            } else {
+                self.depth = 1;
+            }
+            return Ok(());
+        }
     }
 }
 
-/// What one start tag is, once the borrow of the reader's buffer is over.
+/// An element's name as an error may show it: a plain name of at most 40 characters. Anything
+/// else (which could be a piece of a message that broke the markup) is not shown.
+fn element_name(name: &[u8]) -> Option<&str> {
+    let ok = !name.is_empty()
+        && name.len() <= 40
+        && name
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
+    ok.then(|| std::str::from_utf8(name).ok()).flatten()
+}
+
+/// What one start tag inside the root is, once the borrow of the reader's buffer is over.
 enum Element {
-    Root,
-    NotRoot(String),
     Sms(Result<Option<Sms>, String>),
     Mms,
     Other,
 }
 
-fn classify_element(e: &BytesStart<'_>, root_seen: bool) -> Element {
-    let name = e.local_name();
-    let name = name.as_ref();
-    if !root_seen {
-        return if name == b"smses" {
-            Element::Root
-        } else {
-            Element::NotRoot(String::from_utf8_lossy(name).chars().take(40).collect())
-        };
-    }
-    match name {
+fn classify_element(e: &BytesStart<'_>) -> Element {
+    match e.local_name().as_ref() {
         b"sms" => Element::Sms(parse_sms(e)),
         b"mms" => Element::Mms,
         _ => Element::Other,
@@ -554,20 +610,39 @@ impl<R: BufRead> Iterator for SmsBackupReader<R> {
     type Item = Result<ImportItem, ImportError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if !self.root_seen && !self.done {
+            // Read with `SmsBackupReader::new` rather than `open`: the root is checked here.
+            if let Err(e) = self.read_root() {
+                self.done = true;
+                return Some(Err(e));
+            }
+        }
         while !self.done {
             self.buf.clear();
             let at = self.base + self.reader.buffer_position();
+            if self.root_closed {
+                // After the root: only comments, processing instructions and whitespace.
+                match self.reader.read_event_into(&mut self.buf) {
+                    Err(e) => return self.xml_error(e),
+                    Ok(Event::Eof) => {
+                        self.done = true;
+                        return None;
+                    }
+                    Ok(Event::Comment(_) | Event::PI(_)) => continue,
+                    Ok(Event::Text(t)) if t.iter().all(u8::is_ascii_whitespace) => continue,
+                    Ok(_) => {
+                        return self.fatal(
+                            ErrorKind::Syntax,
+                            at,
+                            "content after </smses>: an export ends with its root element".into(),
+                        )
+                    }
+                }
+            }
             let (element, is_start, name) = match self.reader.read_event_into(&mut self.buf) {
                 Err(e) => return self.xml_error(e),
                 Ok(Event::Eof) => {
                     self.done = true;
-                    if !self.root_seen {
-                        return self.fatal(
-                            ErrorKind::Syntax,
-                            at,
-                            "no <smses> element: not an SMS Backup & Restore message export".into(),
-                        );
-                    }
                     if !self.root_closed {
                         return self.fatal(
                             ErrorKind::Syntax,
@@ -586,30 +661,12 @@ impl<R: BufRead> Iterator for SmsBackupReader<R> {
                 }
                 Ok(Event::Start(e)) => {
                     let name = e.name().as_ref().to_vec();
-                    (classify_element(&e, self.root_seen), true, name)
+                    (classify_element(&e), true, name)
                 }
-                Ok(Event::Empty(e)) => (classify_element(&e, self.root_seen), false, Vec::new()),
-                Ok(_) => continue, // declaration, comments, processing instructions, text
+                Ok(Event::Empty(e)) => (classify_element(&e), false, Vec::new()),
+                Ok(_) => continue, // comments, processing instructions, text
             };
             match element {
-                Element::Root => {
-                    self.root_seen = true;
-                    if is_start {
-                        self.depth += 1;
-                    } else {
-                        self.root_closed = true;
-                    }
-                }
-                Element::NotRoot(name) => {
-                    return self.fatal(
-                        ErrorKind::UnknownFormat,
-                        at,
-                        format!(
-                            "the root element is <{name}>, not <smses>: not an SMS Backup & \
-                             Restore message export"
-                        ),
-                    );
-                }
                 Element::Mms => {
                     self.skipped.mms += 1;
                     if is_start {
@@ -1138,10 +1195,18 @@ mod tests {
             (format!("<smses count=\"2\">\n{good}"), "truncated"),
             // Mismatched end tag.
             (format!("<smses>\n{good}</sms></smses>"), "not well formed"),
-            // Another backup of the same app.
+            // Content after the root element.
             (
-                "<calls count=\"1\"><call number=\"1\" /></calls>".to_string(),
-                "not <smses>",
+                format!("<smses>\n{good}</smses>\n{good}"),
+                "content after </smses>",
+            ),
+            (
+                format!("<smses>\n{good}</smses>\ntrailing text"),
+                "content after </smses>",
+            ),
+            (
+                format!("<smses>\n{good}</smses><smses></smses>"),
+                "content after </smses>",
             ),
         ];
         for (input, part) in cases {
@@ -1172,6 +1237,57 @@ mod tests {
         assert_eq!(items.len(), 2, "{items:?}");
         assert_eq!(items[0].as_ref().unwrap_err().kind, ErrorKind::BadRecord);
         assert_eq!(items[1].as_ref().unwrap().sms.body, "one");
+    }
+
+    #[test]
+    fn what_is_not_an_export_is_told_at_open() {
+        let rows: &[(&str, ErrorKind, &str)] = &[
+            (
+                "<calls count=\"1\"><call number=\"1\" /></calls>",
+                ErrorKind::UnknownFormat,
+                "the root element is <calls>, not <smses>",
+            ),
+            (
+                "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>x</title></head></html>",
+                ErrorKind::UnknownFormat,
+                "the root element is <html>",
+            ),
+            (
+                "<?xml version=\"1.0\"?>\n<!-- c -->\n<rss version=\"2.0\"><channel/></rss>",
+                ErrorKind::UnknownFormat,
+                "<rss>",
+            ),
+            (
+                "<?xml version=\"1.0\"?>\n<!-- nothing else -->\n",
+                ErrorKind::UnknownFormat,
+                "no <smses> element",
+            ),
+            (
+                "<?xml version=\"1.0\"?>\nsome text<smses/>",
+                ErrorKind::UnknownFormat,
+                "text before the root element",
+            ),
+            ("<sms<es>", ErrorKind::UnknownFormat, "not <smses>"),
+            ("<smses", ErrorKind::Syntax, "not well formed"),
+        ];
+        for (input, kind, part) in rows {
+            let e = open(input.as_bytes()).expect_err(input);
+            assert_eq!(e.kind, *kind, "{input}: {e}");
+            assert!(e.message.contains(part), "{input}: {e}");
+            assert!(e.is_fatal());
+        }
+        // The root is found past a long prolog, and an empty root is an export of nothing.
+        let long = format!(
+            "<?xml version='1.0'?>\n<!--{}-->\n<smses/>\n<!-- after -->\n",
+            "x".repeat(10_000)
+        );
+        let (items, skipped) = read_all(&long);
+        assert!(items.is_empty() && skipped.total() == 0, "{items:?}");
+        // Read through `SmsBackupReader::new`, the root is checked by the first `next`.
+        let mut r = SmsBackupReader::new(&b"<html></html>"[..]);
+        let e = r.next().unwrap().unwrap_err();
+        assert_eq!(e.kind, ErrorKind::UnknownFormat);
+        assert!(r.next().is_none());
     }
 
     #[test]
