@@ -230,9 +230,10 @@ fn scan(
             Ok(())
         }
         Some(e) => Err(Failure::fatal(format!(
-            "{name}: {e} (the {} message{} read before it were scanned and kept)",
+            "{name}: {e} (the {} message{} read before it {} scanned and kept)",
             summary.read,
-            if summary.read == 1 { "" } else { "s" }
+            if summary.read == 1 { "" } else { "s" },
+            if summary.read == 1 { "was" } else { "were" }
         ))),
     }
 }

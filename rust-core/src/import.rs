@@ -533,7 +533,7 @@ impl<R: BufRead> SmsBackupReader<R> {
         };
         let message = match &e {
             quick_xml::Error::Io(io) => format!("cannot read the input: {io}"),
-            other => format!("the XML is not well formed: {other}"),
+            other => format!("the XML is not well formed: {}", describe_xml_error(other)),
         };
         ImportError::new(kind, format!("byte {at}"), message)
     }
@@ -580,8 +580,42 @@ impl<R: BufRead> SmsBackupReader<R> {
     }
 }
 
-/// An element's name as an error may show it: a plain name of at most 40 characters. Anything
-/// else (which could be a piece of a message that broke the markup) is not shown.
+/// What is wrong, in quick-xml's words where they name no content. Its ill-formedness errors
+/// quote tag and attribute names, and a message whose quotes broke the markup
+/// (`body="a"</secret>"`) turns message text into names: only the export's own element names
+/// are shown.
+fn describe_xml_error(e: &quick_xml::Error) -> String {
+    use quick_xml::errors::IllFormedError as I;
+    // Inside the document only the export's own element names are shown: any other name may
+    // be message text (`body="x"/></secret>`).
+    let tag = |name: &str| match name {
+        "smses" | "sms" | "mms" | "parts" | "part" | "addrs" | "addr" => format!("`</{name}>`"),
+        _ => "another end tag".to_string(),
+    };
+    match e {
+        quick_xml::Error::IllFormed(I::MismatchedEndTag { expected, found }) => {
+            format!("{} was expected, {} was found", tag(expected), tag(found))
+        }
+        quick_xml::Error::IllFormed(I::UnmatchedEndTag(found)) => {
+            format!("{} closes no open element", tag(found))
+        }
+        quick_xml::Error::IllFormed(I::MissingEndTag(expected)) => {
+            format!("{} is missing at the end of the input", tag(expected))
+        }
+        quick_xml::Error::IllFormed(I::MissingDeclVersion(_)) => {
+            "the XML declaration does not start with `version`".to_string()
+        }
+        // Positions and fixed words only.
+        quick_xml::Error::Syntax(_)
+        | quick_xml::Error::InvalidAttr(_)
+        | quick_xml::Error::IllFormed(_)
+        | quick_xml::Error::Encoding(_) => e.to_string(),
+        _ => "malformed markup".to_string(),
+    }
+}
+
+/// A root element's name as an error may show it (`<html>`: nothing of a message comes before
+/// the root): a plain name of at most 40 characters, else nothing.
 fn element_name(name: &[u8]) -> Option<&str> {
     let ok = !name.is_empty()
         && name.len() <= 40
@@ -742,10 +776,8 @@ fn parse_sms(e: &BytesStart<'_>) -> Result<Option<Sms>, String> {
             Some(d) => {
                 let t = d.trim();
                 if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(format!(
-                        "attribute `date` must be epoch milliseconds, found {:?}",
-                        t.chars().take(24).collect::<String>()
-                    ));
+                    // Not what was found: a broken export can shift message text into it.
+                    return Err("attribute `date` must be epoch milliseconds".into());
                 }
                 Some(t.parse::<i64>().map_err(|_| {
                     "attribute `date` is too large for epoch milliseconds".to_string()
@@ -771,6 +803,9 @@ fn unescape(raw: &[u8]) -> Result<String, String> {
     // A high surrogate waiting for its low half.
     let mut high: Option<u32> = None;
     while let Some(amp) = rest.find('&') {
+        // Where the reference starts: errors name this, never the reference, whose letters
+        // are the message's (`&874512;`).
+        let at = s.len() - rest.len() + amp;
         let before = &rest[..amp];
         if !before.is_empty() {
             if high.take().is_some() {
@@ -781,7 +816,12 @@ fn unescape(raw: &[u8]) -> Result<String, String> {
         let after = &rest[amp + 1..];
         let semi = match after.find(';') {
             Some(i) if i <= 32 => i,
-            _ => return Err("a `&` is not the start of a reference (write `&amp;`)".into()),
+            _ => {
+                return Err(format!(
+                    "a `&` at byte {at} of the value is not the start of a reference (write \
+                     `&amp;`)"
+                ))
+            }
         };
         let name = &after[..semi];
         rest = &after[semi + 1..];
@@ -790,7 +830,9 @@ fn unescape(raw: &[u8]) -> Result<String, String> {
                 Some(hex) => u32::from_str_radix(hex, 16),
                 None => num.parse::<u32>(),
             }
-            .map_err(|_| format!("`&{name};` is not a character reference"))?;
+            .map_err(|_| {
+                format!("the reference at byte {at} of the value is not a character reference")
+            })?;
             match (high.take(), code) {
                 (None, 0xD800..=0xDBFF) => high = Some(code),
                 (Some(h), 0xDC00..=0xDFFF) => {
@@ -823,7 +865,12 @@ fn unescape(raw: &[u8]) -> Result<String, String> {
             "amp" => '&',
             "quot" => '"',
             "apos" => '\'',
-            _ => return Err(format!("unknown entity `&{name};`")),
+            _ => {
+                return Err(format!(
+                    "unknown entity at byte {at} of the value (XML has &lt; &gt; &amp; &quot; \
+                     &apos; and character references)"
+                ))
+            }
         });
     }
     if high.is_some() {
@@ -1099,11 +1146,13 @@ mod tests {
             ),
             (
                 r#"<sms address="x" date="12" type="1" body="a & b" />"#,
-                Some(Err("attribute `body`: a `&` is not the start")),
+                Some(Err(
+                    "attribute `body`: a `&` at byte 2 of the value is not the start",
+                )),
             ),
             (
                 r#"<sms address="x" date="13" type="1" body="&nbsp;" />"#,
-                Some(Err("unknown entity `&nbsp;`")),
+                Some(Err("unknown entity at byte 0")),
             ),
             (
                 r#"<sms address="x" address="y" date="14" type="1" body="b" />"#,
@@ -1332,6 +1381,57 @@ mod tests {
         assert_eq!(imp.skipped().not_received, 6);
     }
 
+    /// Inputs whose bad records carry message text (and entities, numbers) that an error
+    /// could quote: every one contains [`MARKERS`].
+    pub(crate) const LEAKY_XML_ROWS: &[&str] = &[
+        r#"<sms address="+819099990000" date="1" type="1" body="SECRETWORD &874512; tail" />"#,
+        r#"<sms address="+819099990000" date="1" type="1" body="&#SECRETWORD874512;" />"#,
+        r#"<sms address="+819099990000" date="1" type="1" body="SECRETWORD & 874512" />"#,
+        r#"<sms address="+819099990000&SECRETWORD;" date="1" type="1" body="b" />"#,
+        r#"<sms address="+819099990000" date="SECRETWORD 874512" type="1" body="b" />"#,
+        r#"<sms address="+819099990000" date="1" type="1" body="a"SECRETWORD874512" />"#,
+        r#"<sms address="+819099990000" date="1" type="1" body="x"/></SECRETWORD874512>"#,
+        r#"<sms address="+819099990000" date="1" type="1" body="x"></SECRETWORD874512>"#,
+    ];
+
+    /// What no error may contain: body words, an entity's digits, the sender's number.
+    pub(crate) const MARKERS: &[&str] = &["SECRETWORD", "874512", "9099990000"];
+
+    #[test]
+    fn errors_name_positions_never_content() {
+        let mut inputs: Vec<String> = LEAKY_XML_ROWS
+            .iter()
+            .map(|r| xml(&format!("{r}\n")))
+            .collect();
+        inputs.push("<smses></SECRETWORD874512>".into());
+        for line in [
+            r#"{"sender":"+819099990000","body":5}"#,
+            r#"{"sender":5,"body":"SECRETWORD 874512"}"#,
+            r#"{"sender":"+819099990000","body":"SECRETWORD","received_at":"SECRETWORD874512"}"#,
+            r#"{"sender":"+819099990000","body":"SECRETWORD","body":"874512"}"#,
+            r#"{"sender":"+819099990000","body":"SECRETWORD 874512"#,
+            "{\"sender\":\"+819099990000\",\"body\":\"SECRETWORD\u{1} 874512\"}",
+            r#"{"sender":"+819099990000","body":"SECRETWORD \q 874512"}"#,
+            r#"{"sender":["+819099990000"],"body":{"SECRETWORD":874512}}"#,
+        ] {
+            inputs.push(format!("{line}\n"));
+        }
+        for input in &inputs {
+            let mut errors = Vec::new();
+            match open(input.as_bytes()) {
+                Err(e) => errors.push(e),
+                Ok(imp) => errors.extend(imp.filter_map(Result::err)),
+            }
+            assert!(!errors.is_empty(), "{input}: no error");
+            for e in errors {
+                let text = e.to_string();
+                for m in MARKERS {
+                    assert!(!text.contains(m), "{input}\n  error quotes {m:?}: {text}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn unescape_table() {
         let cases: &[(&str, Result<&str, &str>)] = &[
@@ -1344,9 +1444,15 @@ mod tests {
             ("&#55357;&amp;", Ok("\u{FFFD}&")),
             ("&#0;", Ok("\u{FFFD}")),
             ("&#1114112;", Ok("\u{FFFD}")),
-            ("&#abc;", Err("not a character reference")),
-            ("AT&T", Err("not the start of a reference")),
-            ("&bogus;", Err("unknown entity")),
+            (
+                "&#abc;",
+                Err("at byte 0 of the value is not a character reference"),
+            ),
+            (
+                "AT&T",
+                Err("a `&` at byte 2 of the value is not the start of a reference"),
+            ),
+            ("x&amp;&bogus;", Err("unknown entity at byte 6")),
         ];
         for (raw, want) in cases {
             match (unescape(raw.as_bytes()), want) {
