@@ -107,8 +107,16 @@ pub fn run(args: CheckArgs, g: &Globals) -> ExitCode {
     // The matchers build on the other core while the registry loads: start-up is the longer
     // of the two, not their sum. Detached: it only fills process-wide caches.
     std::thread::spawn(smishgate_core::warm_up);
+    let started = std::time::Instant::now();
     let reg = match load_registry(&args.registries, args.no_default_registry, &g.region) {
-        Ok(r) => r,
+        Ok(r) => {
+            log::debug!(
+                "check: registry of {} services ready in {} µs",
+                r.services().len(),
+                started.elapsed().as_micros()
+            );
+            r
+        }
         Err(e) => {
             errln!("smishgate: {e}");
             return ExitCode::from(2);
@@ -156,7 +164,8 @@ pub fn run(args: CheckArgs, g: &Globals) -> ExitCode {
     };
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut bad = false;
+    let mut bad: u64 = 0;
+    let mut checked: u64 = 0;
     let mut line = Vec::new();
     let mut input = input;
     let mut n: u64 = 0;
@@ -179,9 +188,10 @@ pub fn run(args: CheckArgs, g: &Globals) -> ExitCode {
         if raw.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
+        checked += 1;
         match check_line(raw, n, &reg, &opts, &mut out) {
             Ok(true) => {}
-            Ok(false) => bad = true,
+            Ok(false) => bad += 1,
             Err(e) => {
                 // A closed pipe (`| head`) ends quietly; anything else is reported.
                 if !crate::common::is_closed_pipe(&e) {
@@ -199,7 +209,11 @@ pub fn run(args: CheckArgs, g: &Globals) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if bad {
+    log::info!(
+        "check: done in {} ms; lines judged: {checked}, bad: {bad}",
+        started.elapsed().as_millis()
+    );
+    if bad > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -31,6 +31,10 @@ pub struct Globals {
     /// Region for numbers written without a country code (ISO 3166, e.g. JP, US, GB).
     #[arg(long, global = true, default_value = "JP", value_name = "CC")]
     pub region: String,
+    /// Log what happens on stderr: -v info, -vv debug, -vvv trace (else $RUST_LOG). Log lines
+    /// name counts, ids, kinds and services, never a message body, a sender or a code.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 /// Why a command did not succeed; `main` prints `smishgate: <message>` and exits with the code.

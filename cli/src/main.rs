@@ -10,7 +10,7 @@
 //!
 //! Global options (before or after the command): `--db PATH` (else `$SMISHGATE_DB`, else the
 //! platform data directory + `smishgate`), `--json` (one JSON document on stdout), `--lang
-//! ja|en`, `--region CC`.
+//! ja|en`, `--region CC`, `-v` (log on stderr: info; `-vv` debug; else `$RUST_LOG`).
 //!
 //! Exit status: 0 done; 1 something asked for is missing (a message id, a service id, a sender
 //! that is not blocked) or, for `check`, a bad input line; 2 anything else (the database in use,
@@ -22,6 +22,7 @@
 #[macro_use]
 mod common;
 mod check;
+mod logger;
 mod quarantine;
 mod scan;
 mod services;
@@ -93,6 +94,8 @@ fn main() -> ExitCode {
         Err(e) => return usage::handle::<Cli>(e, &args),
     };
     let g = cli.globals;
+    logger::init(g.verbose);
+    log::debug!("smishgate {}", env!("CARGO_PKG_VERSION"));
     let mut out = String::new();
     let result = match cli.command {
         Command::Check(args) => return check::run(args, &g),

@@ -83,6 +83,7 @@ struct ListArgs {
 /// Run `smishgate quarantine …`.
 pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
     let db = open_db(g)?;
+    log::debug!("quarantine: database {} open", db.path.display());
     match args.command {
         QuarantineCommand::List(a) => list(&db, a, g, out),
         QuarantineCommand::Show { id } => {

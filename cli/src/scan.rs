@@ -169,6 +169,12 @@ pub fn run(args: ScanArgs, g: &Globals, out: &mut String) -> CmdResult {
             return Err(f);
         }
     };
+    log::info!(
+        "scan: {} input, database {}",
+        items.format().as_str(),
+        db.path.display()
+    );
+    let started = std::time::Instant::now();
     let mut summary = Summary {
         input: name.clone(),
         database: db.path.display().to_string(),
@@ -179,6 +185,19 @@ pub fn run(args: ScanArgs, g: &Globals, out: &mut String) -> CmdResult {
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
+    log::info!(
+        "scan: {} read ({} delivered, {} warned, {} newly quarantined, {} duplicates), {} \
+         skipped, {} bad, complete: {}, {} ms",
+        summary.read,
+        summary.delivered,
+        summary.warned,
+        summary.quarantined,
+        summary.duplicates,
+        summary.skipped.total,
+        summary.bad,
+        summary.complete,
+        started.elapsed().as_millis()
+    );
     if let Err(e) = &result {
         summary.error = Some(e.message.clone());
     }
@@ -242,10 +261,16 @@ fn ingest(gw: &Gateway, batch: &mut Vec<Sms>, summary: &mut Summary) -> CmdResul
     if batch.is_empty() {
         return Ok(());
     }
+    let started = std::time::Instant::now();
     let decisions = gw.ingest_batch(batch)?;
     for d in &decisions {
         summary.tally(d);
     }
+    log::debug!(
+        "scan: a batch of {} judged and flushed in {} ms",
+        batch.len(),
+        started.elapsed().as_millis()
+    );
     batch.clear();
     Ok(())
 }

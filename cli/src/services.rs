@@ -152,6 +152,7 @@ impl SpecFlags {
 /// Run `smishgate services …`.
 pub fn run(args: ServicesArgs, g: &Globals, out: &mut String) -> CmdResult {
     let db = open_db(g)?;
+    log::debug!("services: database {} open", db.path.display());
     let gw = &db.gw;
     match args.command {
         ServicesCommand::List => {

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 fn run(args: &[&str], stdin: &str) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_smishgate"));
-    cmd.args(args);
+    cmd.args(args).env_remove("RUST_LOG");
     common::run_with_stdin(cmd, stdin)
 }
 

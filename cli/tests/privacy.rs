@@ -1,5 +1,7 @@
 //! No error line the CLI prints names message content: bad records are told by position and
-//! problem, never by a body's words, an entity that came from a body, or a number.
+//! problem, never by a body's words, an entity that came from a body, or a number. And no log
+//! line does, at any level: every command runs at `RUST_LOG=trace` and `-vvv` over marked
+//! messages, and nothing marked may reach stderr.
 
 mod common;
 
@@ -101,4 +103,186 @@ fn bad_records_are_told_without_their_content() {
         assert_no_marker("check error", error);
     }
     assert_no_marker("check stderr", &String::from_utf8_lossy(&o.stderr));
+}
+
+/// Good messages carrying the markers as body words, codes, numbers and link paths: delivered,
+/// warned and quarantined ones.
+fn marked_messages() -> Vec<String> {
+    let rows = [
+        ("+819099990000", "SECRETWORD: 874512 is your verification code. Do not share it."),
+        ("Google", "G-874512 is your Google verification code. SECRETWORD"),
+        ("+819099990000", "【SBI証券】SECRETWORD お取引制限 https://sbisec-co-jp.xyz/874512"),
+        ("09099990000", "SECRETWORD お荷物のお届けにあがりましたが不在のため持ち帰りました https://sagawa-874512.top/"),
+        ("+819099990000", "Hi mum, SECRETWORD new number 874512, text me back"),
+        ("SECRETWORD", "lunch at 874512?"),
+    ];
+    rows.iter()
+        .enumerate()
+        .map(|(i, (sender, body))| {
+            serde_json::json!({
+                "id": format!("SECRETWORD-{i}"),
+                "sender": sender,
+                "body": body,
+                "received_at": 1_700_000_000_000i64 + i as i64,
+            })
+            .to_string()
+        })
+        .collect()
+}
+
+/// Run with everything logged; return stdout, after checking that stderr has log lines and
+/// no marker.
+fn traced(db: &Path, args: &[&str], stdin: &str) -> String {
+    let mut all = vec!["-vvv"];
+    all.extend_from_slice(args);
+    let mut c = smishgate(db, &all);
+    c.env("RUST_LOG", "trace");
+    let o = common::run_with_stdin(c, stdin);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("] "), "{args:?}: no log line at trace: {err}");
+    assert_no_marker(&format!("{args:?} at trace, stderr"), &err);
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn nothing_marked_is_logged_at_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let good = marked_messages();
+    let jsonl = good.join("\n") + "\n" + &BAD_JSON.join("\n") + "\n";
+    let file = dir.path().join("marked.jsonl");
+    std::fs::write(&file, &jsonl).unwrap();
+    let xml_rows: Vec<String> = good
+        .iter()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let esc = |s: &str| {
+                s.replace('&', "&amp;")
+                    .replace('"', "&quot;")
+                    .replace('<', "&lt;")
+            };
+            format!(
+                "<sms address=\"{}\" date=\"{}\" type=\"1\" body=\"{}\" />",
+                esc(v["sender"].as_str().unwrap()),
+                v["received_at"],
+                esc(v["body"].as_str().unwrap())
+            )
+        })
+        .collect();
+    let mut rows: Vec<&str> = xml_rows.iter().map(String::as_str).collect();
+    rows.extend_from_slice(BAD_XML);
+    let xml_file = dir.path().join("marked.xml");
+    std::fs::write(&xml_file, xml(&rows, "</smses>\n")).unwrap();
+
+    traced(&db, &["scan", file.to_str().unwrap()], "");
+    traced(&db, &["--json", "scan", xml_file.to_str().unwrap()], "");
+    traced(&db, &["scan", "-"], &jsonl);
+    traced(&db, &["check"], &jsonl);
+    traced(&db, &["check", file.to_str().unwrap()], "");
+    for body in [
+        "SECRETWORD: 874512 is your code",
+        "【SBI証券】SECRETWORD https://sbisec-co-jp.xyz/874512",
+    ] {
+        traced(
+            &db,
+            &["check", "--from", "+819099990000", "--text", body],
+            "",
+        );
+        traced(
+            &db,
+            &["--json", "check", "--from", "+819099990000", "--text", body],
+            "",
+        );
+    }
+    let list = traced(&db, &["--json", "quarantine", "list"], "");
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let ids: Vec<String> = list["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].to_string())
+        .collect();
+    assert!(ids.len() >= 2, "{list}");
+    traced(&db, &["quarantine", "list"], "");
+    traced(&db, &["quarantine", "stats"], "");
+    for id in &ids {
+        traced(&db, &["quarantine", "show", id], "");
+        traced(&db, &["--lang", "ja", "quarantine", "show", id], "");
+    }
+    traced(
+        &db,
+        &["quarantine", "release", &ids[0], "--trust", "sbi-sec"],
+        "",
+    );
+    traced(&db, &["quarantine", "confirm", &ids[1], "--block"], "");
+    traced(&db, &["services", "blocked"], "");
+    traced(&db, &["services", "block", "+819099990000"], "");
+    traced(&db, &["services", "unblock", "09099990000"], "");
+    traced(
+        &db,
+        &["services", "add-sender", "sbi-sec", "SECRETWORD"],
+        "",
+    );
+    traced(&db, &["services", "show", "sbi-sec"], "");
+    traced(&db, &["services", "export"], "");
+    traced(&db, &["quarantine", "delete", &ids[1]], "");
+    traced(&db, &["quarantine", "purge", "--older-than", "0"], "");
+}
+
+#[test]
+fn log_levels_follow_v_and_rust_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let input = "{\"sender\":\"a\",\"body\":\"hi\"}\n";
+    // (flags, RUST_LOG, a level that must show, levels that must not)
+    type Row<'a> = (
+        &'a [&'a str],
+        Option<&'a str>,
+        Option<&'a str>,
+        &'a [&'a str],
+    );
+    let rows: &[Row] = &[
+        (
+            &[],
+            None,
+            None,
+            &["ERROR", "WARN", "INFO", "DEBUG", "TRACE"],
+        ),
+        (&[], Some("error"), None, &["INFO", "DEBUG"]),
+        (&[], Some("info"), Some(" INFO "), &["DEBUG"]),
+        (&[], Some("debug"), Some(" DEBUG "), &["TRACE"]),
+        (&["-v"], None, Some(" INFO "), &["DEBUG"]),
+        (&["-vv"], None, Some(" DEBUG "), &["TRACE"]),
+        (
+            &["--verbose", "--verbose"],
+            Some("error"),
+            Some(" DEBUG "),
+            &[],
+        ),
+        (&["-v"], Some("trace"), Some(" INFO "), &["DEBUG"]),
+    ];
+    for (flags, rust_log, shows, hidden) in rows {
+        for cmd in [&["check"][..], &["scan", "-"][..]] {
+            let mut args: Vec<&str> = flags.to_vec();
+            args.extend_from_slice(cmd);
+            let mut c = smishgate(&db, &args);
+            if let Some(v) = rust_log {
+                c.env("RUST_LOG", v);
+            }
+            let o = common::run_with_stdin(c, input);
+            assert_eq!(o.status.code(), Some(0), "{args:?}");
+            let err = String::from_utf8_lossy(&o.stderr);
+            if let Some(level) = shows {
+                assert!(err.contains(level), "{args:?} RUST_LOG={rust_log:?}: {err}");
+            } else {
+                assert!(err.is_empty(), "{args:?} RUST_LOG={rust_log:?}: {err}");
+            }
+            for h in *hidden {
+                assert!(
+                    !err.contains(&format!(" {h} ")),
+                    "{args:?} {rust_log:?}: {err}"
+                );
+            }
+        }
+    }
 }
