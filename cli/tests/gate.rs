@@ -276,6 +276,42 @@ fn a_file_that_is_not_an_export_creates_nothing() {
 }
 
 #[test]
+fn a_huge_body_is_judged_on_its_beginning() {
+    let d = db();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("huge.xml");
+    let head = "【SBI証券】お取引制限 https://sbisec-co-jp.xyz/a ";
+    let body = format!("{head}{}", "x&amp;y ".repeat(300_000));
+    std::fs::write(
+        &file,
+        format!(
+            "<smses count=\"2\">\n<sms address=\"+819012345678\" date=\"1700000000000\" type=\"1\" body=\"{body}\" />\n\
+             <sms address=\"+819012345679\" date=\"1700000000001\" type=\"1\" body=\"short\" />\n</smses>\n"
+        ),
+    )
+    .unwrap();
+    let s = json(&d.path, &["scan", file.to_str().unwrap()]);
+    assert_eq!(
+        (s["read"].as_u64(), s["cut"].as_u64()),
+        (Some(2), Some(1)),
+        "{s}"
+    );
+    assert_eq!(s["quarantined"], 1);
+    let list = json(&d.path, &["quarantine", "list"]);
+    let kept = list["records"][0]["body"].as_str().unwrap();
+    assert!(
+        kept.starts_with(head) && kept.len() <= 64 * 1024,
+        "{}",
+        kept.len()
+    );
+    let text = ok(&d.path, &["scan", file.to_str().unwrap()]);
+    assert!(
+        text.contains("cut          1  bodies longer than 64 KiB"),
+        "{text}"
+    );
+}
+
+#[test]
 fn quarantine_review_round_trips() {
     let d = db();
     let scanned = json(&d.path, &["scan", SAMPLE]);
