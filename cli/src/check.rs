@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::common::Globals;
+use crate::lang::{self, Lang};
 
 /// Arguments of `smishgate check` (besides the global `--region`, `--lang` and `--json`).
 #[derive(Args)]
@@ -220,20 +221,39 @@ pub fn run(args: CheckArgs, g: &Globals) -> ExitCode {
     }
 }
 
-/// The verdict of one message for a person to read.
+/// The verdict of one message for a person to read: the core's explanation, then its links.
 fn readable(v: &Verdict, lang: &str) -> String {
+    let l = Lang::of(lang);
     let mut text = v.explain(lang);
-    for l in &v.links {
-        let eff = l.link.effective();
-        text += &format!(
-            "  link: {}",
-            eff.host_unicode.as_deref().unwrap_or(&eff.host)
-        );
-        if let Some(o) = &l.official_for {
-            text += &format!(" (official: {o})");
+    if l.ja() {
+        // The core's first line ends with the kind's id, `(impersonation)`, in both languages;
+        // readable Japanese output names the kind in Japanese.
+        let id = format!(" ({})\n", v.kind.as_str());
+        if let Some(end) = text.find('\n') {
+            if text[..=end].ends_with(&id) {
+                let at = end + 1 - id.len();
+                text.replace_range(
+                    at..=end,
+                    &format!("（{}）\n", lang::kind(v.kind.as_str(), l)),
+                );
+            }
         }
-        if let Some(look) = &l.lookalike {
-            text += &format!(" (imitates {})", look.imitates);
+    }
+    for link in &v.links {
+        let eff = link.link.effective();
+        let host = eff.host_unicode.as_deref().unwrap_or(&eff.host);
+        text += &format!("  {}: {host}", l.pick("link", "リンク"));
+        if let Some(o) = &link.official_for {
+            text += &match l {
+                Lang::En => format!(" (official: {o})"),
+                Lang::Ja => format!("（{o} の公式ドメイン）"),
+            };
+        }
+        if let Some(look) = &link.lookalike {
+            text += &match l {
+                Lang::En => format!(" (imitates {})", look.imitates),
+                Lang::Ja => format!("（{} に似せたドメイン）", look.imitates),
+            };
         }
         text.push('\n');
     }

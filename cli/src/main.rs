@@ -22,6 +22,7 @@
 #[macro_use]
 mod common;
 mod check;
+mod lang;
 mod logger;
 mod quarantine;
 mod scan;

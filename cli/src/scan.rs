@@ -12,7 +12,8 @@
 //! The database is opened only once the input is known to be an export (for XML, once its root
 //! element is read and is `<smses>`): a wrong file creates nothing and prints no summary.
 
-use crate::common::{json, open_db, CmdResult, Failure, Globals};
+use crate::common::{json, open_db, width, CmdResult, Failure, Globals};
+use crate::lang::{self, Lang};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
@@ -213,7 +214,7 @@ pub fn run(args: ScanArgs, g: &Globals, out: &mut String) -> CmdResult {
         let printed = json(out, &summary);
         return result.and(printed);
     }
-    print_summary(out, &summary);
+    print_summary(out, &summary, Lang::of(&g.lang));
     result
 }
 
@@ -295,35 +296,73 @@ fn ingest(gw: &Gateway, batch: &mut Vec<Sms>, summary: &mut Summary) -> CmdResul
     Ok(())
 }
 
-fn print_summary(out: &mut String, s: &Summary) {
+fn print_summary(out: &mut String, s: &Summary, l: Lang) {
     let format = match s.format {
         "sms-backup-xml" => "SMS Backup & Restore XML",
         _ => "JSON Lines",
     };
-    outln!(out, "Scanned {} ({format}) into {}", s.input, s.database);
+    if l.ja() {
+        outln!(
+            out,
+            "{}（{format}）を {} に取り込みました",
+            s.input,
+            s.database
+        );
+    } else {
+        outln!(out, "Scanned {} ({format}) into {}", s.input, s.database);
+    }
     let mut rows: Vec<(&str, u64, String)> = vec![
-        ("read", s.read, "received messages judged".into()),
-        ("delivered", s.delivered, String::new()),
-        ("warned", s.warned, "delivered with a warning".into()),
-        ("quarantined", s.quarantined, "newly kept for review".into()),
         (
-            "duplicates",
+            l.pick("read", "判定"),
+            s.read,
+            l.pick("received messages judged", "受信メッセージを判定")
+                .into(),
+        ),
+        (l.pick("delivered", "配信"), s.delivered, String::new()),
+        (
+            l.pick("warned", "注意"),
+            s.warned,
+            l.pick("delivered with a warning", "注意を付けて配信")
+                .into(),
+        ),
+        (
+            l.pick("quarantined", "隔離"),
+            s.quarantined,
+            l.pick("newly kept for review", "確認用に新しく保存").into(),
+        ),
+        (
+            l.pick("duplicates", "重複"),
             s.duplicates,
-            "quarantined, already stored by an earlier scan".into(),
+            l.pick(
+                "quarantined, already stored by an earlier scan",
+                "隔離対象、前回までの取り込みで保存済み",
+            )
+            .into(),
         ),
         (
-            "skipped",
+            l.pick("skipped", "対象外"),
             s.skipped.total,
-            format!(
-                "{} sent, draft or other non-received SMS, {} MMS",
-                s.skipped.not_received, s.skipped.mms
-            ),
+            if l.ja() {
+                format!(
+                    "送信済み・下書きなど受信以外の SMS {} 件、MMS {} 件",
+                    s.skipped.not_received, s.skipped.mms
+                )
+            } else {
+                format!(
+                    "{} sent, draft or other non-received SMS, {} MMS",
+                    s.skipped.not_received, s.skipped.mms
+                )
+            },
         ),
         (
-            "bad records",
+            l.pick("bad records", "不正な記録"),
             s.bad,
             if s.bad > 0 {
-                "listed on stderr, not scanned".into()
+                l.pick(
+                    "listed on stderr, not scanned",
+                    "標準エラーに表示、判定せず",
+                )
+                .into()
             } else {
                 String::new()
             },
@@ -331,43 +370,74 @@ fn print_summary(out: &mut String, s: &Summary) {
     ];
     if s.cut > 0 {
         rows.push((
-            "cut",
+            l.pick("cut", "切り詰め"),
             s.cut,
-            format!(
-                "bodies longer than {} KiB, judged on their beginning",
-                import::BODY_CAP >> 10
-            ),
+            if l.ja() {
+                format!(
+                    "{} KiB を超える本文、先頭だけで判定",
+                    import::BODY_CAP >> 10
+                )
+            } else {
+                format!(
+                    "bodies longer than {} KiB, judged on their beginning",
+                    import::BODY_CAP >> 10
+                )
+            },
         ));
     }
+    let lw = rows.iter().map(|r| width(r.0)).max().unwrap_or(0).max(12);
     let w = rows
         .iter()
         .map(|r| r.1.to_string().len())
         .max()
         .unwrap_or(1);
     for (label, n, note) in &rows {
-        let line = format!("  {label:<12} {n:>w$}  {note}");
+        let line = format!("  {} {n:>w$}  {note}", lang::pad(label, lw));
         outln!(out, "{}", line.trim_end());
     }
-    for (title, map) in [("kind", &s.by_kind), ("service", &s.by_service)] {
+    let (warned, quarantined) = (l.pick("warned", "注意"), l.pick("quarantined", "隔離"));
+    for (title, map, by_kind) in [
+        (l.pick("By kind", "種類別"), &s.by_kind, true),
+        (l.pick("By service", "サービス別"), &s.by_service, false),
+    ] {
         if map.is_empty() {
             continue;
         }
         outln!(out);
-        let head = format!("By {title}");
-        let kw = map
-            .keys()
-            .map(|k| k.len() + 2)
+        let rows: Vec<(String, &Flagged)> = map
+            .iter()
+            .map(|(k, f)| (if by_kind { lang::kind(k, l) } else { k.clone() }, f))
+            .collect();
+        let kw = rows
+            .iter()
+            .map(|(k, _)| width(k) + 2)
             .max()
             .unwrap_or(0)
-            .max(head.len());
-        outln!(out, "{head:<kw$}  {:>7}  {:>10}", "warned", "quarantined");
-        for (k, f) in map {
-            let key = format!("  {k}");
-            outln!(out, "{key:<kw$}  {:>7}  {:>10}", f.warn, f.quarantine);
+            .max(width(title));
+        let (ww, qw) = (width(warned).max(7), width(quarantined).max(10));
+        outln!(
+            out,
+            "{}  {}  {}",
+            lang::pad(title, kw),
+            lang::pad_left(warned, ww),
+            lang::pad_left(quarantined, qw)
+        );
+        for (k, f) in &rows {
+            outln!(
+                out,
+                "{}  {:>ww$}  {:>qw$}",
+                lang::pad(&format!("  {k}"), kw),
+                f.warn,
+                f.quarantine
+            );
         }
     }
     if s.quarantined + s.duplicates > 0 {
         outln!(out);
-        outln!(out, "Review the held messages: smishgate quarantine list");
+        outln!(
+            out,
+            "{}: smishgate quarantine list",
+            l.pick("Review the held messages", "隔離したメッセージの確認")
+        );
     }
 }
