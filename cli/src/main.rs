@@ -19,6 +19,8 @@
 //! is not an error: the command stops writing and exits quietly with the status it would have
 //! had.
 
+#![forbid(unsafe_code)]
+
 #[macro_use]
 mod common;
 mod check;

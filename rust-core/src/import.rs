@@ -541,10 +541,10 @@ impl<'de> Deserialize<'de> for Fields<'de> {
 // Restore writes a message's body as an attribute of its `<sms>` tag. A 100 MB body was thus
 // 100 MB in quick-xml's buffer, 100 MB more as the attribute's copy and 100 MB unescaped:
 // ~300 MB peak. `Bounded` sits between the input and quick-xml and passes on at most
-// `VALUE_CAP` bytes of any attribute value (and of any text run), dropping the rest of it up
-// to its closing quote, so quick-xml's buffer stays small; it remembers which attribute of
-// which tag it cut, and how many bytes it dropped where, so that the reader can mark the
-// message cut and still report positions in the file as it is.
+// `VALUE_CAP` bytes of any attribute value, dropping the rest of it up to its closing quote
+// (and `TEXT_CAP` of any text run), so quick-xml's buffer stays small; it remembers which
+// attribute of which tag it cut, and how many bytes it dropped where, so that the reader can
+// mark the message cut and still report positions in the file as it is.
 //
 // To know what is an attribute value it follows the markup the way quick-xml 0.37 does: a
 // start or end tag runs to the first `>` outside quotes (either quote opens a value anywhere
