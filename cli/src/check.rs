@@ -1,15 +1,24 @@
 //! `smishgate check`: the classifier over JSON Lines, or one message for a person to read.
+//!
+//! The JSON Lines input is the one `scan` reads (`smishgate_core::import::parse_json_record`
+//! parses both): a UTF-8 byte-order mark at the start is skipped, blank lines are skipped (they
+//! still count for line numbers), an `id` comes back exactly as it was written, and a key given
+//! twice makes the line bad. Each non-blank line gets exactly one output line, in order.
 
 use clap::Args;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
+use smishgate_core::import::parse_json_record;
 use smishgate_core::verdict::LinkReport;
-use smishgate_core::{classify, timestamp, Message, Options, Reason, Registry, RegistryFile};
+use smishgate_core::{classify, Message, Options, Reason, Registry, RegistryFile, Verdict};
 use std::io::{self, BufRead, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Arguments of `smishgate check` (besides the global `--region` and `--lang`).
+use crate::common::Globals;
+use crate::lang::{self, Lang};
+
+/// Arguments of `smishgate check` (besides the global `--region`, `--lang` and `--json`).
 #[derive(Args)]
 pub struct CheckArgs {
     /// A registry file to merge over the default (repeatable, applied in order).
@@ -18,11 +27,12 @@ pub struct CheckArgs {
     /// Start from an empty registry instead of the built-in one.
     #[arg(long)]
     no_default_registry: bool,
-    /// Sender of one message to check (with --text): prints a readable verdict.
-    #[arg(long, requires = "text")]
+    /// Sender of one message to check (with --text): prints a readable verdict (with --json,
+    /// its JSON line). Not with an INPUT file.
+    #[arg(long, requires = "text", conflicts_with = "input")]
     from: Option<String>,
     /// Body of one message to check (with --from).
-    #[arg(long, requires = "from")]
+    #[arg(long, requires = "from", conflicts_with = "input")]
     text: Option<String>,
     /// JSON Lines input (stdin when absent or `-`).
     input: Option<PathBuf>,
@@ -59,7 +69,7 @@ pub fn load_registry(
 
 #[derive(Serialize)]
 struct Out<'a> {
-    id: &'a Value,
+    id: &'a RawValue,
     action: &'static str,
     kind: &'static str,
     service: Option<&'a str>,
@@ -68,21 +78,48 @@ struct Out<'a> {
     reasons: &'a [Reason],
 }
 
+impl<'a> Out<'a> {
+    fn new(id: &'a RawValue, v: &'a Verdict) -> Out<'a> {
+        Out {
+            id,
+            action: v.action.as_str(),
+            kind: v.kind.as_str(),
+            service: v.service.as_deref(),
+            otp: v.otp.as_deref(),
+            links: &v.links,
+            reasons: &v.reasons,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct ErrOut<'a> {
-    id: &'a Value,
+    id: &'a RawValue,
     error: String,
 }
 
-/// Run `smishgate check` with the global `--region` and `--lang`.
-pub fn run(args: CheckArgs, region: &str, lang: &str) -> ExitCode {
+/// A line number as an id (it stands in for a missing one).
+fn number_id(n: u64) -> Box<RawValue> {
+    RawValue::from_string(n.to_string()).expect("a number is JSON")
+}
+
+/// Run `smishgate check` with the global options.
+pub fn run(args: CheckArgs, g: &Globals) -> ExitCode {
     // The matchers build on the other core while the registry loads: start-up is the longer
     // of the two, not their sum. Detached: it only fills process-wide caches.
     std::thread::spawn(smishgate_core::warm_up);
-    let reg = match load_registry(&args.registries, args.no_default_registry, region) {
-        Ok(r) => r,
+    let started = std::time::Instant::now();
+    let reg = match load_registry(&args.registries, args.no_default_registry, &g.region) {
+        Ok(r) => {
+            log::debug!(
+                "check: registry of {} services ready in {} µs",
+                r.services().len(),
+                started.elapsed().as_micros()
+            );
+            r
+        }
         Err(e) => {
-            eprintln!("smishgate: {e}");
+            errln!("smishgate: {e}");
             return ExitCode::from(2);
         }
     };
@@ -96,22 +133,24 @@ pub fn run(args: CheckArgs, region: &str, lang: &str) -> ExitCode {
             &reg,
             &opts,
         );
-        print!("{}", v.explain(lang));
-        for l in &v.links {
-            let eff = l.link.effective();
-            let mut line = format!(
-                "  link: {}",
-                eff.host_unicode.as_deref().unwrap_or(&eff.host)
-            );
-            if let Some(o) = &l.official_for {
-                line += &format!(" (official: {o})");
+        let out = if g.json {
+            // The line the JSON Lines input would give for this one message (id 1: the line
+            // number that stands in for a missing id).
+            let id = number_id(1);
+            let mut line = serde_json::to_string(&Out::new(&id, &v)).expect("a verdict is JSON");
+            line.push('\n');
+            line
+        } else {
+            readable(&v, &g.lang)
+        };
+        // Not `print!`: it panics on a closed pipe, which must end the program quietly.
+        return match crate::common::write_stdout(out.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(f) => {
+                errln!("smishgate: {}", f.message);
+                ExitCode::from(f.code)
             }
-            if let Some(look) = &l.lookalike {
-                line += &format!(" (imitates {})", look.imitates);
-            }
-            println!("{line}");
-        }
-        return ExitCode::SUCCESS;
+        };
     }
     let input: Box<dyn BufRead> = match args.input.as_deref() {
         None => Box::new(io::stdin().lock()),
@@ -119,14 +158,15 @@ pub fn run(args: CheckArgs, region: &str, lang: &str) -> ExitCode {
         Some(p) => match std::fs::File::open(p) {
             Ok(f) => Box::new(io::BufReader::with_capacity(1 << 16, f)),
             Err(e) => {
-                eprintln!("smishgate: cannot read {}: {e}", p.display());
+                errln!("smishgate: cannot read {}: {e}", p.display());
                 return ExitCode::from(2);
             }
         },
     };
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut bad = false;
+    let mut bad: u64 = 0;
+    let mut checked: u64 = 0;
     let mut line = Vec::new();
     let mut input = input;
     let mut n: u64 = 0;
@@ -136,39 +176,92 @@ pub fn run(args: CheckArgs, region: &str, lang: &str) -> ExitCode {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
-                eprintln!("smishgate: reading input: {e}");
+                errln!("smishgate: reading input: {e}");
                 return ExitCode::from(2);
             }
         }
         n += 1;
-        let result = check_line(&line, n, &reg, &opts, &mut out);
-        match result {
+        let mut raw = strip_newline(&line);
+        if n == 1 {
+            // A byte-order mark, as editors on Windows write it.
+            raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
+        }
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        checked += 1;
+        match check_line(raw, n, &reg, &opts, &mut out) {
             Ok(true) => {}
-            Ok(false) => bad = true,
+            Ok(false) => bad += 1,
             Err(e) => {
-                // Broken pipe (`| head`) ends quietly; anything else is reported.
-                if e.kind() != io::ErrorKind::BrokenPipe {
-                    eprintln!("smishgate: writing output: {e}");
+                // A closed pipe (`| head`) ends quietly; anything else is reported.
+                if !crate::common::is_closed_pipe(&e) {
+                    errln!("smishgate: writing output: {e}");
                     return ExitCode::from(2);
                 }
-                return ExitCode::SUCCESS;
+                // Nobody reads the rest: stop, with the status of what was read.
+                break;
             }
         }
     }
     if let Err(e) = out.flush() {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("smishgate: writing output: {e}");
+        if !crate::common::is_closed_pipe(&e) {
+            errln!("smishgate: writing output: {e}");
             return ExitCode::from(2);
         }
     }
-    if bad {
+    log::info!(
+        "check: done in {} ms; lines judged: {checked}, bad: {bad}",
+        started.elapsed().as_millis()
+    );
+    if bad > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-/// Classify one input line and write its output line. `Ok(false)` when the line was bad.
+/// The verdict of one message for a person to read: the core's explanation, then its links.
+fn readable(v: &Verdict, lang: &str) -> String {
+    let l = Lang::of(lang);
+    let mut text = v.explain(lang);
+    if l.ja() {
+        // The core's first line ends with the kind's id, `(impersonation)`, in both languages;
+        // readable Japanese output names the kind in Japanese.
+        let id = format!(" ({})\n", v.kind.as_str());
+        if let Some(end) = text.find('\n') {
+            if text[..=end].ends_with(&id) {
+                let at = end + 1 - id.len();
+                text.replace_range(
+                    at..=end,
+                    &format!("（{}）\n", lang::kind(v.kind.as_str(), l)),
+                );
+            }
+        }
+    }
+    for link in &v.links {
+        let eff = link.link.effective();
+        let host = eff.host_unicode.as_deref().unwrap_or(&eff.host);
+        text += &format!("  {}: {host}", l.pick("link", "リンク"));
+        if let Some(o) = &link.official_for {
+            text += &match l {
+                Lang::En => format!(" (official: {o})"),
+                Lang::Ja => format!("（{o} の公式ドメイン）"),
+            };
+        }
+        if let Some(look) = &link.lookalike {
+            text += &match l {
+                Lang::En => format!(" (imitates {})", look.imitates),
+                Lang::Ja => format!("（{} に似せたドメイン）", look.imitates),
+            };
+        }
+        text.push('\n');
+    }
+    text
+}
+
+/// Classify one non-blank input line and write its output line. `Ok(false)` when the line was
+/// bad.
 fn check_line(
     raw: &[u8],
     n: u64,
@@ -176,81 +269,36 @@ fn check_line(
     opts: &Options,
     out: &mut impl Write,
 ) -> io::Result<bool> {
-    let line_no = Value::from(n);
-    let raw = strip_newline(raw);
-    let fail = |out: &mut dyn Write, id: &Value, error: String| -> io::Result<bool> {
-        serde_json::to_writer(&mut *out, &ErrOut { id, error })?;
-        out.write_all(b"\n")?;
-        Ok(false)
-    };
-    let text = match std::str::from_utf8(raw) {
-        Ok(t) => t,
-        Err(e) => return fail(out, &line_no, format!("line {n} is not UTF-8: {e}")),
-    };
-    if text.trim().is_empty() {
-        return fail(out, &line_no, format!("line {n} is empty"));
-    }
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => return fail(out, &line_no, format!("line {n} is not JSON: {e}")),
-    };
-    let Some(obj) = value.as_object() else {
-        return fail(out, &line_no, format!("line {n} is not a JSON object"));
-    };
-    let id = match obj.get("id") {
-        None | Some(Value::Null) => &line_no,
-        Some(v @ (Value::String(_) | Value::Number(_))) => v,
-        Some(_) => {
-            return fail(
-                out,
-                &line_no,
-                "field `id` must be a string or a number".into(),
-            )
+    let record = parse_json_record(raw);
+    let line_no;
+    let id = match record.id {
+        Some(id) => id,
+        None => {
+            line_no = number_id(n);
+            &line_no
         }
     };
-    let sender = match obj.get("sender") {
-        Some(Value::String(s)) => s.as_str(),
-        None | Some(Value::Null) => {
-            return fail(out, id, "missing field `sender` (a string)".into())
+    match record.sms {
+        Ok(sms) => {
+            let v = classify(
+                &Message {
+                    sender: &sms.sender,
+                    body: &sms.body,
+                },
+                reg,
+                opts,
+            );
+            serde_json::to_writer(&mut *out, &Out::new(id, &v))?;
+            out.write_all(b"\n")?;
+            Ok(true)
         }
-        Some(_) => return fail(out, id, "field `sender` must be a string".into()),
-    };
-    let body = match obj.get("body") {
-        Some(Value::String(s)) => s.as_str(),
-        None | Some(Value::Null) => return fail(out, id, "missing field `body` (a string)".into()),
-        Some(_) => return fail(out, id, "field `body` must be a string".into()),
-    };
-    match obj.get("received_at") {
-        None | Some(Value::Null) => {}
-        Some(Value::Number(x)) if x.as_i64().is_some_and(|v| v >= 0) => {}
-        Some(Value::String(s)) => {
-            if let Err(e) = timestamp::parse_rfc3339(s) {
-                return fail(out, id, format!("field `received_at`: {e}"));
-            }
-        }
-        Some(_) => {
-            return fail(
-                out,
-                id,
-                "field `received_at` must be RFC 3339 text or epoch milliseconds".into(),
-            )
+        Err(message) => {
+            let error = format!("line {n}: {message}");
+            serde_json::to_writer(&mut *out, &ErrOut { id, error })?;
+            out.write_all(b"\n")?;
+            Ok(false)
         }
     }
-    let v = classify(&Message { sender, body }, reg, opts);
-    serde_json::to_writer(
-        &mut *out,
-        &Out {
-            id,
-            action: v.action.as_str(),
-            kind: v.kind.as_str(),
-            service: v.service.as_deref(),
-            otp: v.otp.as_deref(),
-            links: &v.links,
-            reasons: &v.reasons,
-        },
-    )?;
-    out.write_all(b"\n")?;
-    Ok(true)
 }
 
 fn strip_newline(raw: &[u8]) -> &[u8] {

@@ -31,6 +31,10 @@ pub struct Globals {
     /// Region for numbers written without a country code (ISO 3166, e.g. JP, US, GB).
     #[arg(long, global = true, default_value = "JP", value_name = "CC")]
     pub region: String,
+    /// Log what happens on stderr: -v info, -vv debug, -vvv trace (else $RUST_LOG). Log lines
+    /// name counts, ids, kinds and services, never a message body, a sender or a code.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 /// Why a command did not succeed; `main` prints `smishgate: <message>` and exits with the code.
@@ -82,6 +86,32 @@ macro_rules! outln {
         use std::fmt::Write as _;
         let _ = writeln!($out, $($arg)*);
     }};
+}
+
+/// Print a line on stderr. Unlike `eprintln!`, a stderr that cannot be written (a closed pipe)
+/// does not panic: the message is lost, which is all that can happen to it.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// Whether a write failed because the reader of stdout went away (`| head`, `| true`): not an
+/// error, the command ends quietly.
+pub fn is_closed_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
+}
+
+/// Write `bytes` to stdout and flush. A closed pipe is success (see [`is_closed_pipe`]); any
+/// other failure is an error (exit 2).
+pub fn write_stdout(bytes: &[u8]) -> CmdResult {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+        Err(e) if !is_closed_pipe(&e) => Err(Failure::fatal(format!("writing output: {e}"))),
+        _ => Ok(()),
+    }
 }
 
 /// An open database with the options it was opened with.

@@ -3,13 +3,16 @@
 //! sender), delete, purge old ones, and statistics.
 //!
 //! Times are shown in the gateway's day offset (UTC+09:00 by default), the one its per-day
-//! statistics use. Message text is made safe for the terminal (control and bidirectional
-//! characters are shown as `\u{…}`); `--json` prints the stored records as they are.
+//! statistics use: `Db::utc_offset_minutes` is the offset the gateway was opened with. Message
+//! text is made safe for the terminal (control and bidirectional characters are shown as
+//! `\u{…}`); `--json` prints the stored records as they are. Readable output follows `--lang`
+//! (see `crate::lang`).
 
 use crate::common::{
     format_offset, format_time, json, one_line, open_db, parse_kind, parse_status, safe_text,
-    table, CmdResult, Db, Failure, Globals,
+    table, width, CmdResult, Db, Failure, Globals,
 };
+use crate::lang::{self, Lang};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 use smishgate_core::{Error, Kind, ListQuery, Record, Status};
@@ -88,6 +91,8 @@ struct ListArgs {
 /// Run `smishgate quarantine …`.
 pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
     let db = open_db(g)?;
+    log::debug!("quarantine: database {} open", db.path.display());
+    let l = Lang::of(&g.lang);
     match args.command {
         QuarantineCommand::List(a) => list(&db, a, g, out),
         QuarantineCommand::Show { id } => {
@@ -95,7 +100,7 @@ pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
             if g.json {
                 json(out, &r)
             } else {
-                show(&db, &r, &g.lang, out);
+                show(&db, &r, l, out);
                 Ok(())
             }
         }
@@ -113,19 +118,33 @@ pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
             if g.json {
                 return json(out, &r);
             }
-            outln!(out, "Released message {id}.");
+            if l.ja() {
+                outln!(out, "メッセージ {id} を解放しました。");
+            } else {
+                outln!(out, "Released message {id}.");
+            }
             if let Some(service) = &trust {
-                outln!(
-                    out,
-                    "Its sender {} is now registered for {service}.",
-                    safe_text(&r.sender)
-                );
+                let sender = safe_text(&r.sender);
+                if l.ja() {
+                    outln!(
+                        out,
+                        "送信元 {sender} を {service} の送信元として登録しました。"
+                    );
+                } else {
+                    outln!(out, "Its sender {sender} is now registered for {service}.");
+                }
             }
             outln!(out);
-            outln!(out, "From:     {}", safe_text(&r.sender));
             outln!(
                 out,
-                "Received: {} {}",
+                "{}{}",
+                l.pick("From:     ", "送信元:   "),
+                safe_text(&r.sender)
+            );
+            outln!(
+                out,
+                "{}{} {}",
+                l.pick("Received: ", "受信日時: "),
                 format_time(r.received_at, db.utc_offset_minutes, true),
                 format_offset(db.utc_offset_minutes)
             );
@@ -138,13 +157,24 @@ pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
             if g.json {
                 return json(out, &r);
             }
-            outln!(out, "Message {id} confirmed as smishing.");
+            if l.ja() {
+                outln!(out, "メッセージ {id} を詐欺と確認しました。");
+            } else {
+                outln!(out, "Message {id} confirmed as smishing.");
+            }
             if block {
-                outln!(
-                    out,
-                    "Its sender {} is blocked: its messages will be quarantined.",
-                    safe_text(&r.sender)
-                );
+                let sender = safe_text(&r.sender);
+                if l.ja() {
+                    outln!(
+                        out,
+                        "送信者 {sender} を拒否しました。今後のメッセージは隔離されます。"
+                    );
+                } else {
+                    outln!(
+                        out,
+                        "Its sender {sender} is blocked: its messages will be quarantined."
+                    );
+                }
             }
             Ok(())
         }
@@ -153,7 +183,11 @@ pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
             if g.json {
                 json(out, &serde_json::json!({ "deleted": id }))
             } else {
-                outln!(out, "Deleted message {id}.");
+                if l.ja() {
+                    outln!(out, "メッセージ {id} を削除しました。");
+                } else {
+                    outln!(out, "Deleted message {id}.");
+                }
                 Ok(())
             }
         }
@@ -166,11 +200,18 @@ pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
                     &serde_json::json!({ "deleted": n, "older_than_days": days }),
                 )
             } else {
-                outln!(
-                    out,
-                    "Deleted {n} message{} received more than {days} days ago.",
-                    if n == 1 { "" } else { "s" }
-                );
+                if l.ja() {
+                    outln!(
+                        out,
+                        "{days} 日より前に受信したメッセージ {n} 件を削除しました。"
+                    );
+                } else {
+                    outln!(
+                        out,
+                        "Deleted {n} message{} received more than {days} days ago.",
+                        if n == 1 { "" } else { "s" }
+                    );
+                }
                 Ok(())
             }
         }
@@ -179,8 +220,7 @@ pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
             if g.json {
                 return json(out, &s);
             }
-            let ja = g.lang == "ja";
-            if ja {
+            if l.ja() {
                 outln!(out, "保存中のメッセージ {} 件", s.total);
             } else {
                 outln!(
@@ -191,37 +231,48 @@ pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
                 );
             }
             let offset = format_offset(db.utc_offset_minutes);
-            for (title, map) in [
+            // Keys as readable output shows them: statuses and kinds in the language, service
+            // ids and days as they are.
+            let shown = |m: &std::collections::BTreeMap<String, u64>,
+                         f: fn(&str, Lang) -> String| {
+                m.iter().map(|(k, v)| (f(k, l), *v)).collect::<Vec<_>>()
+            };
+            let as_is = |k: &str, _: Lang| k.to_string();
+            for (title, rows) in [
                 (
-                    if ja { "状態別" } else { "By status" }.to_string(),
-                    &s.by_status,
+                    l.pick("By status", "状態別").to_string(),
+                    shown(&s.by_status, lang::status_id),
                 ),
                 (
-                    if ja { "種類別" } else { "By kind" }.to_string(),
-                    &s.by_kind,
+                    l.pick("By kind", "種類別").to_string(),
+                    shown(&s.by_kind, lang::kind),
                 ),
                 (
-                    if ja { "サービス別" } else { "By service" }.to_string(),
-                    &s.by_service,
+                    l.pick("By service", "サービス別").to_string(),
+                    shown(&s.by_service, as_is),
                 ),
                 (
-                    if ja {
+                    if l.ja() {
                         format!("受信日別 (UTC{offset})")
                     } else {
                         format!("By day received (UTC{offset})")
                     },
-                    &s.by_day,
+                    shown(&s.by_day, as_is),
                 ),
             ] {
-                if map.is_empty() {
+                if rows.is_empty() {
                     continue;
                 }
                 outln!(out);
                 outln!(out, "{title}");
-                let w = map.keys().map(|k| k.chars().count()).max().unwrap_or(0);
-                let nw = map.values().map(|v| v.to_string().len()).max().unwrap_or(1);
-                for (k, v) in map {
-                    outln!(out, "  {k:<w$}  {v:>nw$}");
+                let w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
+                let nw = rows
+                    .iter()
+                    .map(|(_, v)| v.to_string().len())
+                    .max()
+                    .unwrap_or(1);
+                for (k, v) in &rows {
+                    outln!(out, "  {}  {v:>nw$}", lang::pad(k, w));
                 }
             }
             Ok(())
@@ -253,15 +304,19 @@ fn list(db: &Db, a: ListArgs, g: &Globals, out: &mut String) -> CmdResult {
             },
         );
     }
+    let l = Lang::of(&g.lang);
     if page.records.is_empty() {
         let filtered = q.service.is_some() || q.kind.is_some() || q.status.is_some();
         outln!(
             out,
             "{}",
             match (filtered, q.cursor.is_some()) {
-                (_, true) => "No more messages.",
-                (true, false) => "No held message matches.",
-                (false, false) => "No messages held.",
+                (_, true) => l.pick("No more messages.", "これ以上のメッセージはありません。"),
+                (true, false) => l.pick(
+                    "No held message matches.",
+                    "条件に合う保存中のメッセージはありません。"
+                ),
+                (false, false) => l.pick("No messages held.", "保存中のメッセージはありません。"),
             }
         );
         return Ok(());
@@ -273,40 +328,49 @@ fn list(db: &Db, a: ListArgs, g: &Globals, out: &mut String) -> CmdResult {
             vec![
                 r.id.to_string(),
                 format_time(r.received_at, db.utc_offset_minutes, false),
-                r.kind.clone(),
+                lang::kind(&r.kind, l),
                 r.service.clone().unwrap_or_else(|| "-".into()),
                 one_line(&r.sender, 24),
                 one_line(&r.body, 40),
             ]
         })
         .collect();
-    let received = format!("RECEIVED (UTC{})", format_offset(db.utc_offset_minutes));
+    let received = format!(
+        "{} (UTC{})",
+        l.pick("RECEIVED", "受信日時"),
+        format_offset(db.utc_offset_minutes)
+    );
     table(
         out,
-        &["ID", &received, "KIND", "SERVICE", "SENDER", "PREVIEW"],
+        &[
+            "ID",
+            &received,
+            l.pick("KIND", "種類"),
+            l.pick("SERVICE", "サービス"),
+            l.pick("SENDER", "送信者"),
+            l.pick("PREVIEW", "本文"),
+        ],
         &rows,
     );
     if let Some(c) = &page.next_cursor {
         outln!(out);
-        outln!(
-            out,
-            "More: add --cursor {c} (with the same filters) for the next page."
-        );
+        if l.ja() {
+            outln!(
+                out,
+                "続き: 同じ条件に --cursor {c} を付けると次のページを表示します。"
+            );
+        } else {
+            outln!(
+                out,
+                "More: add --cursor {c} (with the same filters) for the next page."
+            );
+        }
     }
     Ok(())
 }
 
-/// A review status in Japanese.
-fn status_ja(s: Status) -> &'static str {
-    match s {
-        Status::Quarantined => "隔離中",
-        Status::Released => "受信箱へ戻した",
-        Status::Confirmed => "詐欺と確認済み",
-    }
-}
-
-fn show(db: &Db, r: &Record, lang: &str, out: &mut String) {
-    let ja = lang == "ja";
+fn show(db: &Db, r: &Record, l: Lang, out: &mut String) {
+    let ja = l.ja();
     let off = db.utc_offset_minutes;
     let time = |ms: i64| format!("{} {}", format_time(ms, off, true), format_offset(off));
     let label = |en: &'static str, jp: &'static str| if ja { jp } else { en };
@@ -330,16 +394,12 @@ fn show(db: &Db, r: &Record, lang: &str, out: &mut String) {
             label("status", "状態"),
             format!(
                 "{} ({} {})",
-                if ja {
-                    status_ja(r.status)
-                } else {
-                    r.status.as_str()
-                },
+                lang::status(r.status, l),
                 label("since", "更新"),
                 time(r.status_at)
             ),
         ),
-        (label("kind", "種類"), r.kind.clone()),
+        (label("kind", "種類"), lang::kind(&r.kind, l)),
         (
             label("service", "名乗っているサービス"),
             r.service.clone().unwrap_or_else(|| "-".into()),

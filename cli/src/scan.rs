@@ -6,10 +6,14 @@
 //! size of the file does not matter. A message kept by an earlier scan is not stored again
 //! (reported as a duplicate). Bad records go to stderr, one line each with their position, and
 //! are skipped; the exit status is 0 when the file was read to its end, 2 when it could not be
-//! (the database in use, an unreadable file, an unknown format, XML that breaks off — what was
-//! read before the break is kept).
+//! (the database in use, an unreadable file, an unknown format, XML that breaks off or goes on
+//! after its root element — what was read before the break is kept).
+//!
+//! The database is opened only once the input is known to be an export (for XML, once its root
+//! element is read and is `<smses>`): a wrong file creates nothing and prints no summary.
 
-use crate::common::{json, open_db, CmdResult, Failure, Globals};
+use crate::common::{json, open_db, width, CmdResult, Failure, Globals};
+use crate::lang::{self, Lang};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
@@ -21,6 +25,11 @@ use std::path::PathBuf;
 
 /// Messages handed to the gateway at once.
 const BATCH: usize = 1_000;
+
+/// Bytes of bodies handed to the gateway at once, at most (about): a batch of long bodies is
+/// judged early, so that memory stays bounded whatever the export holds (each body is at most
+/// `import::BODY_CAP`; 1,000 of those would be 64 MB).
+const BATCH_BYTES: usize = 4 << 20;
 
 /// Files larger than this get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 1 << 20;
@@ -57,6 +66,8 @@ struct Summary {
     duplicates: u64,
     skipped: SkippedOut,
     bad: u64,
+    /// Bodies longer than the importer keeps (`import::BODY_CAP`), judged on their beginning.
+    cut: u64,
     /// Warn and quarantine verdicts (duplicates included) by kind.
     by_kind: BTreeMap<String, Flagged>,
     /// The same by claimed service (`-` for none).
@@ -135,46 +146,43 @@ pub fn run(args: ScanArgs, g: &Globals, out: &mut String) -> CmdResult {
         Some((f, meta.len()))
     };
     let mut progress = None;
-    let (db, items) = match file {
-        // stdin: hold the database first, then wait for the input.
-        None => {
-            let db = open_db(g)?;
-            let input: Box<dyn BufRead> = Box::new(io::stdin().lock());
-            (db, import::open(input))
-        }
-        // A file: its format first, so that a wrong file does not create a database.
-        Some((f, len)) => {
-            let input: Box<dyn BufRead> = if len > PROGRESS_MIN_BYTES && io::stderr().is_terminal()
+    let input: Box<dyn BufRead> = match file {
+        None => Box::new(io::stdin().lock()),
+        Some((f, len)) if len > PROGRESS_MIN_BYTES && io::stderr().is_terminal() => {
+            let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+            if let Ok(style) =
+                ProgressStyle::with_template("scanning {bar:40} {bytes}/{total_bytes} ({eta} left)")
             {
-                let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-                if let Ok(style) = ProgressStyle::with_template(
-                    "scanning {bar:40} {bytes}/{total_bytes} ({eta} left)",
-                ) {
-                    pb.set_style(style);
-                }
-                let input = Box::new(BufReader::with_capacity(1 << 16, pb.wrap_read(f)));
-                progress = Some(pb);
-                input
-            } else {
-                Box::new(BufReader::with_capacity(1 << 16, f))
-            };
-            let items = import::open(input);
-            let opened = match &items {
-                Ok(_) => open_db(g),
-                Err(e) => Err(Failure::fatal(format!("{name}: {e}"))),
-            };
-            match opened {
-                Ok(db) => (db, items),
-                Err(f) => {
-                    if let Some(pb) = &progress {
-                        pb.finish_and_clear();
-                    }
-                    return Err(f);
-                }
+                pb.set_style(style);
             }
+            let input = Box::new(BufReader::with_capacity(1 << 16, pb.wrap_read(f)));
+            progress = Some(pb);
+            input
+        }
+        Some((f, _)) => Box::new(BufReader::with_capacity(1 << 16, f)),
+    };
+    // The input must be an export before anything is created: `import::open` reads up to the
+    // XML root element (or the first JSON character), so an HTML page or another XML document
+    // ends here, with no database directory and no summary. From stdin this waits for the
+    // first bytes, then takes the database.
+    let opened = import::open(input)
+        .map_err(|e| Failure::fatal(format!("{name}: {e}")))
+        .and_then(|items| Ok((open_db(g)?, items)));
+    let (db, items) = match opened {
+        Ok(x) => x,
+        Err(f) => {
+            if let Some(pb) = &progress {
+                pb.finish_and_clear();
+            }
+            return Err(f);
         }
     };
-    let items = items.map_err(|e| Failure::fatal(format!("{name}: {e}")))?;
+    log::info!(
+        "scan: {} input, database {}",
+        items.format().as_str(),
+        db.path.display()
+    );
+    let started = std::time::Instant::now();
     let mut summary = Summary {
         input: name.clone(),
         database: db.path.display().to_string(),
@@ -185,6 +193,19 @@ pub fn run(args: ScanArgs, g: &Globals, out: &mut String) -> CmdResult {
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
+    log::info!(
+        "scan: {} read ({} delivered, {} warned, {} newly quarantined, {} duplicates), {} \
+         skipped, {} bad, complete: {}, {} ms",
+        summary.read,
+        summary.delivered,
+        summary.warned,
+        summary.quarantined,
+        summary.duplicates,
+        summary.skipped.total,
+        summary.bad,
+        summary.complete,
+        started.elapsed().as_millis()
+    );
     if let Err(e) = &result {
         summary.error = Some(e.message.clone());
     }
@@ -193,7 +214,7 @@ pub fn run(args: ScanArgs, g: &Globals, out: &mut String) -> CmdResult {
         let printed = json(out, &summary);
         return result.and(printed);
     }
-    print_summary(out, &summary);
+    print_summary(out, &summary, Lang::of(&g.lang));
     result
 }
 
@@ -205,13 +226,26 @@ fn scan(
     progress: Option<&ProgressBar>,
 ) -> CmdResult {
     let mut batch: Vec<Sms> = Vec::with_capacity(BATCH);
+    let mut batch_bytes = 0;
     let mut fatal: Option<ImportError> = None;
     for item in items.by_ref() {
         match item {
             Ok(item) => {
+                if item.cut {
+                    summary.cut += 1;
+                    log::info!(
+                        "scan: {}: the body is longer than {} KiB; its beginning is judged",
+                        item.position,
+                        import::BODY_CAP >> 10
+                    );
+                }
+                batch_bytes += item.sms.body.len();
+                // TODO(gateway): pass cut flag (item.cut) once the gateway takes one; until
+                // then the body, already cut by the importer, goes on as it is.
                 batch.push(item.sms);
-                if batch.len() == BATCH {
+                if batch.len() == BATCH || batch_bytes >= BATCH_BYTES {
                     ingest(gw, &mut batch, summary)?;
+                    batch_bytes = 0;
                 }
             }
             Err(e) if e.is_fatal() => {
@@ -222,8 +256,8 @@ fn scan(
                 summary.bad += 1;
                 let line = format!("smishgate: {name}: {e}");
                 match progress {
-                    Some(pb) => pb.suspend(|| eprintln!("{line}")),
-                    None => eprintln!("{line}"),
+                    Some(pb) => pb.suspend(|| errln!("{line}")),
+                    None => errln!("{line}"),
                 }
             }
         }
@@ -236,9 +270,10 @@ fn scan(
             Ok(())
         }
         Some(e) => Err(Failure::fatal(format!(
-            "{name}: {e} (the {} message{} read before it were scanned and kept)",
+            "{name}: {e} (the {} message{} read before it {} scanned and kept)",
             summary.read,
-            if summary.read == 1 { "" } else { "s" }
+            if summary.read == 1 { "" } else { "s" },
+            if summary.read == 1 { "was" } else { "were" }
         ))),
     }
 }
@@ -247,77 +282,162 @@ fn ingest(gw: &Gateway, batch: &mut Vec<Sms>, summary: &mut Summary) -> CmdResul
     if batch.is_empty() {
         return Ok(());
     }
+    let started = std::time::Instant::now();
     let decisions = gw.ingest_batch(batch)?;
     for d in &decisions {
         summary.tally(d);
     }
+    log::debug!(
+        "scan: a batch of {} judged and flushed in {} ms",
+        batch.len(),
+        started.elapsed().as_millis()
+    );
     batch.clear();
     Ok(())
 }
 
-fn print_summary(out: &mut String, s: &Summary) {
+fn print_summary(out: &mut String, s: &Summary, l: Lang) {
     let format = match s.format {
         "sms-backup-xml" => "SMS Backup & Restore XML",
         _ => "JSON Lines",
     };
-    outln!(out, "Scanned {} ({format}) into {}", s.input, s.database);
-    let rows: [(&str, u64, String); 7] = [
-        ("read", s.read, "received messages judged".into()),
-        ("delivered", s.delivered, String::new()),
-        ("warned", s.warned, "delivered with a warning".into()),
-        ("quarantined", s.quarantined, "newly kept for review".into()),
+    if l.ja() {
+        outln!(
+            out,
+            "{}（{format}）を {} に取り込みました",
+            s.input,
+            s.database
+        );
+    } else {
+        outln!(out, "Scanned {} ({format}) into {}", s.input, s.database);
+    }
+    let mut rows: Vec<(&str, u64, String)> = vec![
         (
-            "duplicates",
+            l.pick("read", "判定"),
+            s.read,
+            l.pick("received messages judged", "受信メッセージを判定")
+                .into(),
+        ),
+        (l.pick("delivered", "配信"), s.delivered, String::new()),
+        (
+            l.pick("warned", "注意"),
+            s.warned,
+            l.pick("delivered with a warning", "注意を付けて配信")
+                .into(),
+        ),
+        (
+            l.pick("quarantined", "隔離"),
+            s.quarantined,
+            l.pick("newly kept for review", "確認用に新しく保存").into(),
+        ),
+        (
+            l.pick("duplicates", "重複"),
             s.duplicates,
-            "quarantined, already stored by an earlier scan".into(),
+            l.pick(
+                "quarantined, already stored by an earlier scan",
+                "隔離対象、前回までの取り込みで保存済み",
+            )
+            .into(),
         ),
         (
-            "skipped",
+            l.pick("skipped", "対象外"),
             s.skipped.total,
-            format!(
-                "{} sent, draft or other non-received SMS, {} MMS",
-                s.skipped.not_received, s.skipped.mms
-            ),
+            if l.ja() {
+                format!(
+                    "送信済み・下書きなど受信以外の SMS {} 件、MMS {} 件",
+                    s.skipped.not_received, s.skipped.mms
+                )
+            } else {
+                format!(
+                    "{} sent, draft or other non-received SMS, {} MMS",
+                    s.skipped.not_received, s.skipped.mms
+                )
+            },
         ),
         (
-            "bad records",
+            l.pick("bad records", "不正な記録"),
             s.bad,
             if s.bad > 0 {
-                "listed on stderr, not scanned".into()
+                l.pick(
+                    "listed on stderr, not scanned",
+                    "標準エラーに表示、判定せず",
+                )
+                .into()
             } else {
                 String::new()
             },
         ),
     ];
+    if s.cut > 0 {
+        rows.push((
+            l.pick("cut", "切り詰め"),
+            s.cut,
+            if l.ja() {
+                format!(
+                    "{} KiB を超える本文、先頭だけで判定",
+                    import::BODY_CAP >> 10
+                )
+            } else {
+                format!(
+                    "bodies longer than {} KiB, judged on their beginning",
+                    import::BODY_CAP >> 10
+                )
+            },
+        ));
+    }
+    let lw = rows.iter().map(|r| width(r.0)).max().unwrap_or(0).max(12);
     let w = rows
         .iter()
         .map(|r| r.1.to_string().len())
         .max()
         .unwrap_or(1);
     for (label, n, note) in &rows {
-        let line = format!("  {label:<12} {n:>w$}  {note}");
+        let line = format!("  {} {n:>w$}  {note}", lang::pad(label, lw));
         outln!(out, "{}", line.trim_end());
     }
-    for (title, map) in [("kind", &s.by_kind), ("service", &s.by_service)] {
+    let (warned, quarantined) = (l.pick("warned", "注意"), l.pick("quarantined", "隔離"));
+    for (title, map, by_kind) in [
+        (l.pick("By kind", "種類別"), &s.by_kind, true),
+        (l.pick("By service", "サービス別"), &s.by_service, false),
+    ] {
         if map.is_empty() {
             continue;
         }
         outln!(out);
-        let head = format!("By {title}");
-        let kw = map
-            .keys()
-            .map(|k| k.len() + 2)
+        let rows: Vec<(String, &Flagged)> = map
+            .iter()
+            .map(|(k, f)| (if by_kind { lang::kind(k, l) } else { k.clone() }, f))
+            .collect();
+        let kw = rows
+            .iter()
+            .map(|(k, _)| width(k) + 2)
             .max()
             .unwrap_or(0)
-            .max(head.len());
-        outln!(out, "{head:<kw$}  {:>7}  {:>10}", "warned", "quarantined");
-        for (k, f) in map {
-            let key = format!("  {k}");
-            outln!(out, "{key:<kw$}  {:>7}  {:>10}", f.warn, f.quarantine);
+            .max(width(title));
+        let (ww, qw) = (width(warned).max(7), width(quarantined).max(10));
+        outln!(
+            out,
+            "{}  {}  {}",
+            lang::pad(title, kw),
+            lang::pad_left(warned, ww),
+            lang::pad_left(quarantined, qw)
+        );
+        for (k, f) in &rows {
+            outln!(
+                out,
+                "{}  {:>ww$}  {:>qw$}",
+                lang::pad(&format!("  {k}"), kw),
+                f.warn,
+                f.quarantine
+            );
         }
     }
     if s.quarantined + s.duplicates > 0 {
         outln!(out);
-        outln!(out, "Review the held messages: smishgate quarantine list");
+        outln!(
+            out,
+            "{}: smishgate quarantine list",
+            l.pick("Review the held messages", "隔離したメッセージの確認")
+        );
     }
 }

@@ -9,6 +9,7 @@
 //! it is written: a bad entry or file changes nothing.
 
 use crate::common::{json, open_db, table, CmdResult, Db, Failure, Globals};
+use crate::lang::{self, Lang};
 use clap::{Args, Subcommand, ValueEnum};
 use smishgate_core::{LinkPolicy, RegistryFile, ServiceSpec};
 use std::io::Read;
@@ -152,14 +153,16 @@ impl SpecFlags {
 /// Run `smishgate services …`.
 pub fn run(args: ServicesArgs, g: &Globals, out: &mut String) -> CmdResult {
     let db = open_db(g)?;
+    log::debug!("services: database {} open", db.path.display());
     let gw = &db.gw;
+    let l = Lang::of(&g.lang);
     match args.command {
         ServicesCommand::List => {
             let file = gw.registry_file();
             if g.json {
                 return json(out, &file.services);
             }
-            list(&file, out);
+            list(&file, l, out);
             Ok(())
         }
         ServicesCommand::Show { id } => {
@@ -167,14 +170,14 @@ pub fn run(args: ServicesArgs, g: &Globals, out: &mut String) -> CmdResult {
             if g.json {
                 json(out, &spec)
             } else {
-                show(&spec, out);
+                show(&spec, l, out);
                 Ok(())
             }
         }
         ServicesCommand::Add(f) => {
             let id = f.id.clone();
             gw.add_service(f.rest.spec(f.id, f.name))?;
-            changed(&db, &id, "Added", g, out)
+            changed(&db, &id, Change::Added, g, out)
         }
         ServicesCommand::Update(f) => {
             let built_in = RegistryFile::default_registry()
@@ -189,31 +192,39 @@ pub fn run(args: ServicesArgs, g: &Globals, out: &mut String) -> CmdResult {
             };
             let id = f.id.clone();
             gw.update_service(f.rest.spec(f.id, name))?;
-            changed(&db, &id, "Updated", g, out)
+            changed(&db, &id, Change::Updated, g, out)
         }
         ServicesCommand::Remove { id } => {
             gw.remove_service(&id)?;
             if g.json {
                 json(out, &serde_json::json!({ "removed": id }))
             } else {
-                outln!(out, "Removed service {id}.");
+                if l.ja() {
+                    outln!(out, "サービス {id} を削除しました。");
+                } else {
+                    outln!(out, "Removed service {id}.");
+                }
                 Ok(())
             }
         }
         ServicesCommand::AddSender { id, sender } => {
             gw.add_sender(&id, &sender)?;
-            changed(&db, &id, "Registered the sender for", g, out)
+            changed(&db, &id, Change::Sender, g, out)
         }
         ServicesCommand::Block { sender } => {
             gw.block_sender(&sender)?;
             if g.json {
                 json(out, &serde_json::json!({ "blocked": gw.blocked_senders() }))
             } else {
-                outln!(
-                    out,
-                    "Blocked {}: its messages will be quarantined.",
-                    crate::common::safe_text(&sender)
-                );
+                let sender = crate::common::safe_text(&sender);
+                if l.ja() {
+                    outln!(
+                        out,
+                        "{sender} を拒否しました。今後のメッセージは隔離されます。"
+                    );
+                } else {
+                    outln!(out, "Blocked {sender}: its messages will be quarantined.");
+                }
                 Ok(())
             }
         }
@@ -227,7 +238,12 @@ pub fn run(args: ServicesArgs, g: &Globals, out: &mut String) -> CmdResult {
             if g.json {
                 json(out, &serde_json::json!({ "blocked": gw.blocked_senders() }))
             } else {
-                outln!(out, "Unblocked {}.", crate::common::safe_text(&sender));
+                let sender = crate::common::safe_text(&sender);
+                if l.ja() {
+                    outln!(out, "{sender} の拒否を解除しました。");
+                } else {
+                    outln!(out, "Unblocked {sender}.");
+                }
                 Ok(())
             }
         }
@@ -237,7 +253,11 @@ pub fn run(args: ServicesArgs, g: &Globals, out: &mut String) -> CmdResult {
                 return json(out, &blocked);
             }
             if blocked.is_empty() {
-                outln!(out, "No sender is blocked.");
+                outln!(
+                    out,
+                    "{}",
+                    l.pick("No sender is blocked.", "拒否中の送信者はいません。")
+                );
             }
             for b in &blocked {
                 outln!(out, "{}", crate::common::safe_text(b));
@@ -260,16 +280,28 @@ pub fn run(args: ServicesArgs, g: &Globals, out: &mut String) -> CmdResult {
                     &serde_json::json!({ "imported": n, "replaced": replace }),
                 )
             } else {
-                outln!(
-                    out,
-                    "Imported {n} service{} from {name}{}.",
-                    if n == 1 { "" } else { "s" },
-                    if replace {
-                        ", replacing your earlier changes"
-                    } else {
-                        ""
-                    }
-                );
+                if l.ja() {
+                    outln!(
+                        out,
+                        "{name} からサービス {n} 件を取り込みました{}。",
+                        if replace {
+                            "（これまでの変更は置き換えました）"
+                        } else {
+                            ""
+                        }
+                    );
+                } else {
+                    outln!(
+                        out,
+                        "Imported {n} service{} from {name}{}.",
+                        if n == 1 { "" } else { "s" },
+                        if replace {
+                            ", replacing your earlier changes"
+                        } else {
+                            ""
+                        }
+                    );
+                }
                 Ok(())
             }
         }
@@ -286,7 +318,11 @@ pub fn run(args: ServicesArgs, g: &Globals, out: &mut String) -> CmdResult {
                     if g.json {
                         json(out, &serde_json::json!({ "written": path }))
                     } else {
-                        outln!(out, "Wrote the registry to {}.", path.display());
+                        if l.ja() {
+                            outln!(out, "登録情報を {} に書き出しました。", path.display());
+                        } else {
+                            outln!(out, "Wrote the registry to {}.", path.display());
+                        }
                         Ok(())
                     }
                 }
@@ -298,34 +334,49 @@ pub fn run(args: ServicesArgs, g: &Globals, out: &mut String) -> CmdResult {
             if g.json {
                 json(out, &serde_json::json!({ "services": n }))
             } else {
-                outln!(
-                    out,
-                    "Registry reset to the built-in one ({n} services, no sender blocked)."
-                );
+                if l.ja() {
+                    outln!(
+                        out,
+                        "登録情報を組み込みの状態に戻しました（サービス {n} 件、拒否中の送信者なし）。"
+                    );
+                } else {
+                    outln!(
+                        out,
+                        "Registry reset to the built-in one ({n} services, no sender blocked)."
+                    );
+                }
                 Ok(())
             }
         }
     }
 }
 
+/// What was done to a service.
+enum Change {
+    Added,
+    Updated,
+    Sender,
+}
+
 /// After a change to one service: print it (`--json`) or one line.
-fn changed(db: &Db, id: &str, what: &str, g: &Globals, out: &mut String) -> CmdResult {
+fn changed(db: &Db, id: &str, what: Change, g: &Globals, out: &mut String) -> CmdResult {
     let spec = db.gw.service(id)?;
     if g.json {
         return json(out, &spec);
     }
-    outln!(out, "{what} {id}.");
+    let line = match (what, Lang::of(&g.lang)) {
+        (Change::Added, Lang::En) => format!("Added {id}."),
+        (Change::Updated, Lang::En) => format!("Updated {id}."),
+        (Change::Sender, Lang::En) => format!("Registered the sender for {id}."),
+        (Change::Added, Lang::Ja) => format!("サービス {id} を追加しました。"),
+        (Change::Updated, Lang::Ja) => format!("サービス {id} を更新しました。"),
+        (Change::Sender, Lang::Ja) => format!("サービス {id} に送信元を登録しました。"),
+    };
+    outln!(out, "{line}");
     Ok(())
 }
 
-fn links_name(p: Option<LinkPolicy>) -> &'static str {
-    match p.unwrap_or(LinkPolicy::Official) {
-        LinkPolicy::Never => "never",
-        LinkPolicy::Official => "official",
-    }
-}
-
-fn list(file: &RegistryFile, out: &mut String) {
+fn list(file: &RegistryFile, l: Lang, out: &mut String) {
     let mut services: Vec<&ServiceSpec> = file.services.iter().collect();
     services.sort_by(|a, b| a.id.cmp(&b.id));
     let rows: Vec<Vec<String>> = services
@@ -344,24 +395,43 @@ fn list(file: &RegistryFile, out: &mut String) {
             vec![
                 s.id.clone(),
                 crate::common::one_line(&s.name, 24),
-                links_name(s.links).to_string(),
+                lang::links(s.links, l).to_string(),
                 s.senders.len().to_string(),
                 domains,
             ]
         })
         .collect();
-    table(out, &["ID", "NAME", "LINKS", "SENDERS", "DOMAINS"], &rows);
-    outln!(out);
-    outln!(
+    table(
         out,
-        "{} services; {} sender{} blocked.",
-        services.len(),
-        file.blocked.len(),
-        if file.blocked.len() == 1 { "" } else { "s" }
+        &[
+            "ID",
+            l.pick("NAME", "名前"),
+            l.pick("LINKS", "リンク"),
+            l.pick("SENDERS", "送信元"),
+            l.pick("DOMAINS", "ドメイン"),
+        ],
+        &rows,
     );
+    outln!(out);
+    if l.ja() {
+        outln!(
+            out,
+            "サービス {} 件、拒否中の送信者 {} 件。",
+            services.len(),
+            file.blocked.len()
+        );
+    } else {
+        outln!(
+            out,
+            "{} services; {} sender{} blocked.",
+            services.len(),
+            file.blocked.len(),
+            if file.blocked.len() == 1 { "" } else { "s" }
+        );
+    }
 }
 
-fn show(s: &ServiceSpec, out: &mut String) {
+fn show(s: &ServiceSpec, l: Lang, out: &mut String) {
     let safe = crate::common::safe_text;
     let list = |v: &[String]| {
         if v.is_empty() {
@@ -370,31 +440,43 @@ fn show(s: &ServiceSpec, out: &mut String) {
             v.iter().map(|x| safe(x)).collect::<Vec<_>>().join(", ")
         }
     };
-    outln!(out, "id        {}", s.id);
-    outln!(
-        out,
-        "name      {}",
-        if s.name.is_empty() {
-            "-".into()
-        } else {
-            safe(&s.name)
-        }
-    );
-    outln!(out, "links     {}", links_name(s.links));
-    outln!(out, "aliases   {}", list(&s.aliases));
-    outln!(out, "senders   {}", list(&s.senders));
-    outln!(out, "domains   {}", list(&s.domains));
+    let mut rows: Vec<(&str, String)> = vec![
+        (l.pick("id", "ID"), s.id.clone()),
+        (
+            l.pick("name", "名前"),
+            if s.name.is_empty() {
+                "-".into()
+            } else {
+                safe(&s.name)
+            },
+        ),
+        (
+            l.pick("links", "リンク"),
+            lang::links(s.links, l).to_string(),
+        ),
+        (l.pick("aliases", "別名"), list(&s.aliases)),
+        (l.pick("senders", "送信元"), list(&s.senders)),
+        (l.pick("domains", "ドメイン"), list(&s.domains)),
+    ];
     if let Some(c) = &s.category {
-        outln!(out, "category  {}", safe(c));
+        rows.push((l.pick("category", "分類"), safe(c)));
     }
     if let Some(r) = &s.region {
-        outln!(out, "region    {}", safe(r));
+        rows.push((l.pick("region", "地域"), safe(r)));
     }
     if let Some(n) = &s.note {
-        outln!(out, "note      {}", safe(n));
+        rows.push((l.pick("note", "メモ"), safe(n)));
     }
     for src in &s.sources {
-        outln!(out, "source    {}", safe(src));
+        rows.push((l.pick("source", "出典"), safe(src)));
+    }
+    let w = rows
+        .iter()
+        .map(|(k, _)| crate::common::width(k))
+        .max()
+        .unwrap_or(0);
+    for (k, v) in &rows {
+        outln!(out, "{}  {v}", lang::pad(k, w));
     }
 }
 

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 fn run(args: &[&str], stdin: &str) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_smishgate"));
-    cmd.args(args);
+    cmd.args(args).env_remove("RUST_LOG");
     common::run_with_stdin(cmd, stdin)
 }
 
@@ -68,7 +68,8 @@ fn bad_lines_get_error_lines_and_exit_1() {
     let out = run(&["check", "-"], input);
     assert_eq!(out.status.code(), Some(1));
     let v = lines(&out);
-    assert_eq!(v.len(), 7);
+    // The blank line 6 is skipped, as `scan` skips it; line numbers still count it.
+    assert_eq!(v.len(), 6);
     assert!(v[0]["error"].as_str().unwrap().contains("not JSON"));
     assert_eq!(v[0]["id"], 1);
     assert_eq!(v[1]["id"], "x");
@@ -76,8 +77,172 @@ fn bad_lines_get_error_lines_and_exit_1() {
     assert_eq!(v[2]["action"], "deliver");
     assert!(v[3]["error"].as_str().unwrap().contains("object"));
     assert!(v[4]["error"].as_str().unwrap().contains("received_at"));
-    assert!(v[5]["error"].as_str().unwrap().contains("empty"));
-    assert!(v[6]["error"].as_str().unwrap().contains("sender"));
+    assert_eq!(v[5]["id"], 7);
+    assert!(v[5]["error"].as_str().unwrap().contains("line 7: "));
+    assert!(v[5]["error"].as_str().unwrap().contains("sender"));
+}
+
+/// Raw output lines (to see ids exactly as written).
+fn raw_lines(out: &Output) -> Vec<String> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn input_is_read_as_scan_reads_it() {
+    // (input, output lines: the id each carries, or "error: <part>")
+    let rows: &[(&str, &[&str])] = &[
+        // A byte-order mark before the first line.
+        ("\u{FEFF}{\"sender\":\"a\",\"body\":\"hi\"}\n", &["1"]),
+        // Blank and whitespace-only lines give no output; numbers count them.
+        (
+            "\n \t\n{\"sender\":\"a\",\"body\":\"hi\"}\n\r\n{\"sender\":\"a\",\"body\":\"hi\"}\n\n",
+            &["3", "5"],
+        ),
+        ("\u{FEFF}\n{\"sender\":\"a\",\"body\":\"hi\"}\r\n", &["2"]),
+        // A mark anywhere else is not skipped.
+        (
+            "{\"sender\":\"a\",\"body\":\"hi\"}\n\u{FEFF}{\"sender\":\"a\",\"body\":\"hi\"}\n",
+            &["1", "error: not JSON"],
+        ),
+        // A key given twice: an error naming it (escaped spellings included).
+        (
+            "{\"sender\":\"a\",\"body\":\"hi\",\"body\":\"other\"}\n",
+            &["error: key `body` appears more than once"],
+        ),
+        (
+            "{\"sender\":\"a\",\"sender\":\"b\",\"body\":\"hi\"}\n",
+            &["error: key `sender`"],
+        ),
+        (
+            "{\"id\":\"q\",\"sender\":\"a\",\"body\":\"hi\",\"bo\\u0064y\":\"x\"}\n",
+            &["error: key `body`"],
+        ),
+        (
+            "{\"id\":1,\"id\":2,\"sender\":\"a\",\"body\":\"hi\"}\n",
+            &["error: key `id`"],
+        ),
+        (
+            "{\"sender\":\"a\",\"body\":\"hi\",\"note\":1,\"note\":2}\n",
+            &["error: key `note`"],
+        ),
+    ];
+    for (input, want) in rows {
+        let out = run(&["check"], input);
+        let got = lines(&out);
+        assert_eq!(got.len(), want.len(), "{input:?}: {got:?}");
+        for (g, w) in got.iter().zip(want.iter()) {
+            match w.strip_prefix("error: ") {
+                Some(part) => {
+                    let e = g["error"]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{input:?}: {g}"));
+                    assert!(e.contains(part), "{input:?}: {e}");
+                }
+                None => {
+                    assert_eq!(g["id"].to_string(), *w, "{input:?}: {g}");
+                    assert_eq!(g["action"], "deliver", "{input:?}: {g}");
+                }
+            }
+        }
+        let bad = want.iter().any(|w| w.starts_with("error: "));
+        assert_eq!(
+            out.status.code(),
+            Some(if bad { 1 } else { 0 }),
+            "{input:?}"
+        );
+    }
+}
+
+#[test]
+fn ids_come_back_exactly_as_written() {
+    for id in [
+        "123456789012345678901234567890",
+        "18446744073709551616",
+        "-9223372036854775809",
+        "0.1000000000000000055511151231257827",
+        "1e400",
+        "7",
+        "\"a1\"",
+        "\"caf\\u00e9 \\\"x\\\"\"",
+        "\"\"",
+    ] {
+        for body in ["hi", "【SBI証券】お取引制限 https://sbisec-co-jp.xyz/a"] {
+            let input =
+                format!("{{\"id\": {id} ,\"sender\":\"+819012345678\",\"body\":\"{body}\"}}\n");
+            let out = run(&["check"], &input);
+            let got = raw_lines(&out);
+            assert_eq!(got.len(), 1, "{input}");
+            assert!(
+                got[0].starts_with(&format!("{{\"id\":{id},\"action\":")),
+                "{input} gave {}",
+                got[0]
+            );
+        }
+        // A bad line echoes the id the same way.
+        let out = run(
+            &["check"],
+            &format!("{{\"id\":{id},\"body\":\"no sender\"}}\n"),
+        );
+        let got = raw_lines(&out);
+        assert!(
+            got[0].starts_with(&format!("{{\"id\":{id},\"error\":")),
+            "{}",
+            got[0]
+        );
+    }
+    // Not a string or a number: an error, and the line number stands in.
+    for id in ["[1]", "{}", "true"] {
+        let out = run(
+            &["check"],
+            &format!("{{\"id\":{id},\"sender\":\"a\",\"body\":\"b\"}}\n"),
+        );
+        let v = lines(&out);
+        assert_eq!(v[0]["id"], 1);
+        assert!(v[0]["error"].as_str().unwrap().contains("`id`"), "{}", v[0]);
+    }
+}
+
+#[test]
+fn one_message_with_json_prints_its_json_line() {
+    let body = "【SBI証券】お取引制限 https://sbisec-co-jp.xyz/login";
+    let from_json_lines = lines(&run(
+        &["check"],
+        &format!("{{\"sender\":\"+819012345678\",\"body\":\"{body}\"}}\n"),
+    ));
+    for args in [
+        &["--json", "check", "--from", "+819012345678", "--text", body][..],
+        &["check", "--from", "+819012345678", "--text", body, "--json"][..],
+    ] {
+        let out = run(args, "");
+        assert_eq!(out.status.code(), Some(0));
+        let v = lines(&out);
+        assert_eq!(v.len(), 1, "{args:?}");
+        assert_eq!(v[0], from_json_lines[0], "the line JSON Lines input gives");
+        assert_eq!(v[0]["kind"], "impersonation");
+    }
+}
+
+#[test]
+fn one_message_and_an_input_file_is_a_usage_error() {
+    for args in [
+        &["check", "--from", "X", "--text", "hi", "in.jsonl"][..],
+        &["check", "in.jsonl", "--from", "X", "--text", "hi"][..],
+        &["check", "--from", "X", "--text", "hi", "-"][..],
+    ] {
+        let out = run(args, "");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert_eq!(err.lines().count(), 2, "{err}");
+        assert!(
+            err.starts_with("smishgate: ") && err.contains("cannot be used with"),
+            "{err}"
+        );
+    }
 }
 
 #[test]

@@ -24,7 +24,11 @@ fn db() -> Db {
 
 fn cmd(db: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_smishgate"));
-    c.arg("--db").arg(db).args(args).env_remove("SMISHGATE_DB");
+    c.arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("SMISHGATE_DB")
+        .env_remove("RUST_LOG");
     c
 }
 
@@ -209,6 +213,102 @@ fn scan_reports_bad_records_and_fatal_errors() {
     let (code, err) = exit_code(&d.path, &["scan", "-"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("empty"), "{err}");
+}
+
+#[test]
+fn a_file_that_is_not_an_export_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = "<sms address=\"+819012345678\" date=\"1700000000001\" type=\"1\" body=\"【SBI証券】お取引制限 https://sbisec-co-jp.xyz/b\" />\n";
+    // (file content, a part of the one error line)
+    let rows: &[(&str, &str)] = &[
+        (
+            "<!DOCTYPE html>\n<html><head><title>Inbox</title></head><body><p>hi</p></body></html>\n",
+            "the root element is <html>, not <smses>",
+        ),
+        (
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<calls count=\"1\"><call number=\"+819012345678\" /></calls>\n",
+            "the root element is <calls>",
+        ),
+        ("<?xml version=\"1.0\"?>\n<!-- no root -->\n", "no <smses> element"),
+        ("<?xml version=\"1.0\"?>\nhello <smses/>", "text before the root element"),
+        ("", "empty"),
+    ];
+    for (i, (content, part)) in rows.iter().enumerate() {
+        let file = dir.path().join(format!("not-an-export-{i}.xml"));
+        std::fs::write(&file, content).unwrap();
+        for from_stdin in [false, true] {
+            let fresh = db();
+            let o = if from_stdin {
+                run_in(&fresh.path, &["scan", "-"], content)
+            } else {
+                run(&fresh.path, &["scan", file.to_str().unwrap()])
+            };
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{content:?}: {err}");
+            assert!(o.stdout.is_empty(), "no summary: {}", stdout(&o));
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(
+                err.starts_with("smishgate: ") && err.contains(part),
+                "{err}"
+            );
+            assert!(!fresh.path.exists(), "{content:?}: a database was created");
+            let o = run_in(&fresh.path, &["--json", "scan", "-"], content);
+            assert!(o.stdout.is_empty() && !fresh.path.exists());
+        }
+    }
+    // Content after the root element: an error (exit 2) after what was read before it.
+    let d = db();
+    let file = dir.path().join("after.xml");
+    std::fs::write(
+        &file,
+        format!("<smses count=\"1\">\n{good}</smses>\n{good}"),
+    )
+    .unwrap();
+    let o = run(&d.path, &["--json", "scan", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("content after </smses>"), "{err}");
+    let s: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (s["read"].as_u64(), s["complete"].as_bool()),
+        (Some(1), Some(false))
+    );
+}
+
+#[test]
+fn a_huge_body_is_judged_on_its_beginning() {
+    let d = db();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("huge.xml");
+    let head = "【SBI証券】お取引制限 https://sbisec-co-jp.xyz/a ";
+    let body = format!("{head}{}", "x&amp;y ".repeat(300_000));
+    std::fs::write(
+        &file,
+        format!(
+            "<smses count=\"2\">\n<sms address=\"+819012345678\" date=\"1700000000000\" type=\"1\" body=\"{body}\" />\n\
+             <sms address=\"+819012345679\" date=\"1700000000001\" type=\"1\" body=\"short\" />\n</smses>\n"
+        ),
+    )
+    .unwrap();
+    let s = json(&d.path, &["scan", file.to_str().unwrap()]);
+    assert_eq!(
+        (s["read"].as_u64(), s["cut"].as_u64()),
+        (Some(2), Some(1)),
+        "{s}"
+    );
+    assert_eq!(s["quarantined"], 1);
+    let list = json(&d.path, &["quarantine", "list"]);
+    let kept = list["records"][0]["body"].as_str().unwrap();
+    assert!(
+        kept.starts_with(head) && kept.len() <= 64 * 1024,
+        "{}",
+        kept.len()
+    );
+    let text = ok(&d.path, &["scan", file.to_str().unwrap()]);
+    assert!(
+        text.contains("cut          1  bodies longer than 64 KiB"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -596,14 +696,21 @@ fn a_bad_registry_import_changes_nothing() {
     assert_eq!(ok(p, &["services", "export"]), before);
 }
 
-/// Spawn `scan -` holding the database (its stdin left open).
+/// Spawn `scan -` holding the database: it is given one message (the database is taken once
+/// the input is known to be an export) and its stdin is left open.
 fn holder(db: &Path) -> Child {
-    cmd(db, &["--json", "scan", "-"])
+    let mut child = cmd(db, &["--json", "scan", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("spawn holder")
+        .expect("spawn holder");
+    let stdin = child.stdin.as_mut().unwrap();
+    stdin
+        .write_all(phish("held", 1_700_000_000_000).as_bytes())
+        .unwrap();
+    stdin.flush().unwrap();
+    child
 }
 
 #[test]
@@ -634,13 +741,8 @@ fn a_second_process_is_told_the_database_is_in_use() {
     assert_eq!(code, Some(2));
     assert!(err.contains("in use"), "{err}");
 
-    // Close the holder: it scans what it was given and exits 0.
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(phish("held", 1_700_000_000_000).as_bytes())
-        .unwrap();
+    // Close the holder's input: it scans what it was given and exits 0.
+    drop(child.stdin.take());
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let s: Value = serde_json::from_str(&stdout(&o)).unwrap();

@@ -538,7 +538,7 @@ impl Store {
 /// Run one engine call, a panic in it reported as damage.
 fn engine<T>(f: impl FnOnce() -> T) -> Result<T> {
     crate::guard::quiet(f)
-        .map_err(|_| Error::Corrupt("the storage engine hit a damaged page".into()))
+        .ok_or_else(|| Error::Corrupt("the storage engine hit a damaged page".into()))
 }
 
 /// An engine iterator whose every step is guarded: a damaged page ends it with an error
