@@ -209,9 +209,22 @@ fn nothing_marked_is_logged_at_trace() {
         traced(&db, &["quarantine", "show", id], "");
         traced(&db, &["--lang", "ja", "quarantine", "show", id], "");
     }
+    // Refused (held as an attack), then forced: neither error nor output names content.
     traced(
         &db,
         &["quarantine", "release", &ids[0], "--trust", "sbi-sec"],
+        "",
+    );
+    traced(
+        &db,
+        &[
+            "quarantine",
+            "release",
+            &ids[0],
+            "--trust",
+            "sbi-sec",
+            "--force",
+        ],
         "",
     );
     traced(&db, &["quarantine", "confirm", &ids[1], "--block"], "");

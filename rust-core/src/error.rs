@@ -57,13 +57,15 @@ pub enum Error {
     #[error("a service with id `{0}` exists already (use update)")]
     ServiceExists(String),
     /// Trusting the sender of a message that was held as an attack was asked without force.
-    #[error("message {id} was held as {kind}: {why} Trusting its sender would let its next messages through in the service's name; release it with force only if you are sure the sender is genuine")]
+    /// The message names the verdict and its telling reason by code only: errors can end up
+    /// in logs, and the reason's sentence quotes the message's hosts.
+    #[error("message {id} was held as {kind} (reason: {why}). Trusting its sender would let its next messages through in the service's name; release it with force only if you are sure the sender is genuine")]
     TrustNeedsForce {
         /// The record.
         id: u64,
         /// Its verdict kind.
         kind: String,
-        /// The reason it was held (the verdict's main reason, in English).
+        /// The code of the reason it was held for (`lookalike-domain`, `spoofed-sender`, …).
         why: String,
     },
     /// Bad input that is not a registry entry (a sender, a cursor, a limit).

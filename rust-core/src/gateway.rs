@@ -799,9 +799,9 @@ const _: () = {
     assert_send_sync::<Gateway>();
 };
 
-/// Why a held record was judged an attack, in the verdict's own words (its most telling
-/// reason), or `None` for a kind that accuses nobody (none is held today; a future kind
-/// that is held for review only would not need force).
+/// Why a held record was judged an attack: the code of its most telling reason, or `None`
+/// for a kind that accuses nobody (none is held today; a future kind held for review only
+/// would not need force).
 fn attack_reason(r: &Record) -> Option<String> {
     let attack = Kind::parse(&r.kind).is_none_or(|k| {
         !matches!(
@@ -825,10 +825,7 @@ fn attack_reason(r: &Record) -> Option<String> {
         .iter()
         .find_map(|c| r.reasons.iter().find(|x| x.code == *c))
         .or(r.reasons.first());
-    Some(
-        main.map(|x| x.en.clone())
-            .unwrap_or_else(|| format!("it was judged {}.", r.kind)),
-    )
+    Some(main.map_or_else(|| r.kind.clone(), |x| x.code.clone()))
 }
 
 fn now_ms() -> i64 {
