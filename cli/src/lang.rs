@@ -101,6 +101,18 @@ pub fn pad(s: &str, cols: usize) -> String {
     format!("{s}{}", " ".repeat(cols.saturating_sub(w)))
 }
 
+/// Label–value lines with the labels padded to one column (`show` of a record or a service).
+pub fn key_values(out: &mut String, rows: &[(&str, String)]) {
+    let w = rows
+        .iter()
+        .map(|(k, _)| crate::common::width(k))
+        .max()
+        .unwrap_or(0);
+    for (k, v) in rows {
+        out.push_str(&format!("{}  {v}\n", pad(k, w)));
+    }
+}
+
 /// `s` right-aligned in `cols` terminal columns.
 pub fn pad_left(s: &str, cols: usize) -> String {
     let w = crate::common::width(s);

@@ -411,15 +411,7 @@ fn show(db: &Db, r: &Record, l: Lang, out: &mut String) {
     if !r.hosts.is_empty() {
         rows.push((label("hosts", "リンク先"), r.hosts.join(", ")));
     }
-    let w = rows
-        .iter()
-        .map(|(k, _)| crate::common::width(k))
-        .max()
-        .unwrap_or(0);
-    for (k, v) in &rows {
-        let pad = " ".repeat(w - crate::common::width(k));
-        outln!(out, "{k}{pad}  {v}");
-    }
+    lang::key_values(out, &rows);
     if !r.reasons.is_empty() {
         outln!(out);
         outln!(out, "{}", label("Why:", "理由:"));

@@ -470,14 +470,7 @@ fn show(s: &ServiceSpec, l: Lang, out: &mut String) {
     for src in &s.sources {
         rows.push((l.pick("source", "出典"), safe(src)));
     }
-    let w = rows
-        .iter()
-        .map(|(k, _)| crate::common::width(k))
-        .max()
-        .unwrap_or(0);
-    for (k, v) in &rows {
-        outln!(out, "{}  {v}", lang::pad(k, w));
-    }
+    lang::key_values(out, &rows);
 }
 
 fn read_text(path: &PathBuf) -> Result<String, Failure> {

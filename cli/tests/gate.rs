@@ -23,13 +23,7 @@ fn db() -> Db {
 }
 
 fn cmd(db: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_smishgate"));
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("SMISHGATE_DB")
-        .env_remove("RUST_LOG");
-    c
+    common::at_db(db, args)
 }
 
 fn run_in(db: &Path, args: &[&str], stdin: &str) -> Output {

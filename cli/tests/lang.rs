@@ -5,7 +5,6 @@ mod common;
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample_inbox.xml");
 
@@ -27,13 +26,7 @@ const KIND_IDS: &[&str] = &[
 ];
 
 fn run(db: &Path, args: &[&str], stdin: &str) -> String {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_smishgate"));
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("SMISHGATE_DB")
-        .env_remove("RUST_LOG");
-    let o = common::run_with_stdin(c, stdin);
+    let o = common::run_with_stdin(common::at_db(db, args), stdin);
     assert_eq!(
         o.status.code(),
         Some(0),

@@ -39,13 +39,7 @@ const BAD_JSON: &[&str] = &[
 ];
 
 fn smishgate(db: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_smishgate"));
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("SMISHGATE_DB")
-        .env_remove("RUST_LOG");
-    c
+    common::at_db(db, args)
 }
 
 fn assert_no_marker(what: &str, text: &str) {

@@ -230,7 +230,7 @@ pub const RESERVE: &str = "smishgate.reserve";
 const RESERVE_BYTES: usize = 2 << 20;
 
 /// Files a database directory holds (sled's, the ledger, the reserve).
-fn is_sled_file(name: &str) -> bool {
+fn is_database_file(name: &str) -> bool {
     matches!(name, "conf" | "db" | "blobs" | LEDGER | RESERVE) || name.starts_with("snap.")
 }
 
@@ -602,7 +602,7 @@ fn prepare_dir(path: &Path) -> Result<()> {
         if name.starts_with("snap.") && name.ends_with(".generating") {
             log::warn!("store: removing the leftover of a failed snapshot");
             std::fs::remove_file(entry.path()).map_err(|e| io_error(path, e))?;
-        } else if !is_sled_file(&name) && name != SET_ASIDE && !name.ends_with(".tmp") {
+        } else if !is_database_file(&name) && name != SET_ASIDE && !name.ends_with(".tmp") {
             foreign.get_or_insert(name);
         }
     }

@@ -1,5 +1,6 @@
 //! Shared helpers for the cross-crate tests: the fixture tables under `tests/fixtures/` and the
-//! public corpora under `../shared/data/`.
+//! public corpora under `../shared/data/`, and the seeded generator the randomised storage
+//! tests share.
 
 use serde::Deserialize;
 use smishgate_core::{Registry, RegistryFile};
@@ -113,3 +114,44 @@ pub fn fixture_tables() -> Vec<(String, Registry, Vec<Fixture>)> {
 }
 
 pub mod score;
+
+/// A small xorshift generator for the randomised storage tests, seeded from the environment
+/// variable `var` when set, else from the clock; the seed is printed (`VAR=…`) so that a failing
+/// run can be replayed.
+pub struct Rng(u64);
+
+impl Rng {
+    /// Seeded from `var` or the clock; prints the seed.
+    pub fn seeded(var: &str) -> Rng {
+        let seed = std::env::var(var)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+                    | 1
+            });
+        println!("{var}={seed}");
+        Rng(seed)
+    }
+
+    /// The next number.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next() % n
+        }
+    }
+}

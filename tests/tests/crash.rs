@@ -20,28 +20,12 @@ fn sigkill_loses_nothing_acknowledged() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("crash-db");
     let mut acknowledged: BTreeSet<u64> = BTreeSet::new();
-    // A small xorshift, seeded from the clock and printed, so a failure can be replayed.
-    let mut seed = std::env::var("CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
-    println!("CRASH_SEED={seed}");
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    // Seeded and printed, so a failure can be replayed (`CRASH_SEED=…`).
+    let mut rng = smishgate_tests::Rng::seeded("CRASH_SEED");
     let trials = 20;
     let mut killed = 0;
     for trial in 0..trials {
-        let delay = Duration::from_millis(20 + next() % 900);
+        let delay = Duration::from_millis(20 + rng.below(900));
         // Each run writes new messages, starting 500 before the previous run's range so that
         // re-delivery right after a crash is de-duplicated too.
         let first = (trial as u64 * 10_000).saturating_sub(500);

@@ -9,6 +9,7 @@
 //! The seed is printed (`FAULT_SEED=…` replays a run); the tallies are printed for the README.
 
 use smishgate_core::{Error, Gateway, ListQuery, Sms};
+use smishgate_tests::Rng;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -21,40 +22,6 @@ fn quiet_engine_panics() {
             default(info);
         }
     }));
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn seeded() -> Rng {
-        let seed = std::env::var("FAULT_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_nanos() as u64
-                    | 1
-            });
-        println!("FAULT_SEED={seed}");
-        Rng(seed)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        if n == 0 {
-            0
-        } else {
-            self.next() % n
-        }
-    }
 }
 
 fn lure(i: usize) -> Sms {
@@ -168,7 +135,7 @@ fn damage(file: &Path, how: Damage, rng: &mut Rng) {
 #[test]
 fn damaged_files_never_lose_silently() {
     quiet_engine_panics();
-    let mut rng = Rng::seeded();
+    let mut rng = Rng::seeded("FAULT_SEED");
     let base = tempfile::tempdir().unwrap();
     let pristine = base.path().join("pristine");
     let acked = build(&pristine, 300);
@@ -275,7 +242,7 @@ fn fill(dir: &Path, leave: u64) {
 
 #[test]
 fn a_full_disk_says_so_and_loses_nothing() {
-    let mut rng = Rng::seeded();
+    let mut rng = Rng::seeded("FAULT_SEED");
     let base = tempfile::tempdir().unwrap();
     let mnt = base.path().join("mnt");
     let is_root = std::env::var("USER").map(|u| u == "root").unwrap_or(false)

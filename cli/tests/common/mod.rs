@@ -1,6 +1,8 @@
-//! Shared by the binary's integration tests: run a prepared command with text on stdin.
+//! Shared by the binary's integration tests: the binary on a given database, and running a
+//! prepared command with text on stdin.
 
 use std::io::{ErrorKind, Write};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 /// Run `cmd` with `stdin` written to its standard input; capture stdout and stderr.
@@ -22,4 +24,17 @@ pub fn run_with_stdin(mut cmd: Command, stdin: &str) -> Output {
         assert_eq!(e.kind(), ErrorKind::BrokenPipe, "write stdin: {e}");
     }
     child.wait_with_output().expect("wait")
+}
+
+/// The binary on database `db` with `args`, the environment's database and log level removed
+/// so that the test alone decides them.
+#[allow(dead_code)] // not every test binary opens a database
+pub fn at_db(db: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_smishgate"));
+    c.arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("SMISHGATE_DB")
+        .env_remove("RUST_LOG");
+    c
 }
