@@ -53,12 +53,28 @@ pub enum Error {
     /// A service with this id exists already.
     #[error("a service with id `{0}` exists already (use update)")]
     ServiceExists(String),
+    /// The sender is blocked already, written as `written` (the same spelling or another).
+    #[error("{}", already_blocked(sender, written))]
+    AlreadyBlocked {
+        /// The sender as the user wrote it this time.
+        sender: String,
+        /// The sender as it was written when it was blocked.
+        written: String,
+    },
     /// Bad input that is not a registry entry (a sender, a cursor, a limit).
     #[error("{0}")]
     Invalid(String),
     /// A region code the sender module cannot dial.
     #[error("unknown region `{0}` (use an ISO 3166 code such as JP, US, GB)")]
     Region(String),
+}
+
+fn already_blocked(sender: &str, written: &str) -> String {
+    if sender == written {
+        format!("{sender:?} is blocked already; nothing was changed")
+    } else {
+        format!("{sender:?} is blocked already, written {written:?}; nothing was changed")
+    }
 }
 
 /// Shorthand for results of the core.

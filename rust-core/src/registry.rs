@@ -81,8 +81,16 @@ pub struct RegistryFile {
 }
 
 impl RegistryFile {
-    /// Parse and validate a registry file. Errors name the entry and the field.
+    /// Parse and validate a registry file, reading numbers written without a country code as
+    /// Japanese ones (see [`RegistryFile::from_json_in`]). Errors name the entry and the field.
     pub fn from_json(text: &str) -> Result<Self> {
+        RegistryFile::from_json_in(text, "JP")
+    }
+
+    /// Parse and validate a registry file for a default region: two spellings of one blocked
+    /// number (`+81 90-1234-5678` and `09012345678` in JP) are the same sender only once the
+    /// region says which country `090…` is in. Errors name the entry and the field.
+    pub fn from_json_in(text: &str, region: &str) -> Result<Self> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Raw {
@@ -121,6 +129,20 @@ impl RegistryFile {
                 .map(|s| format!(" (id {s:?})"))
                 .unwrap_or_default();
             let entry = format!("services[{i}]{id}");
+            // `"name": ""` is written on purpose and shows as nothing; a missing name is the
+            // id (or, for a known id, the built-in name), which serde cannot tell apart.
+            if let Some(name) = value.get("name").and_then(|v| v.as_str()) {
+                if name.trim().is_empty() {
+                    return Err(Error::RegistryEntry {
+                        entry,
+                        field: "name".into(),
+                        message: format!(
+                            "{name:?} is blank: write the name shown to the user, or leave the \
+                             field out to show the id"
+                        ),
+                    });
+                }
+            }
             let spec: ServiceSpec = serde_json::from_value(value).map_err(|e| {
                 let message = e.to_string();
                 let field = field_of_serde_message(&message);
@@ -132,6 +154,7 @@ impl RegistryFile {
             })?;
             services.push(spec.validated(&entry)?);
         }
+        check_blocked(&raw.blocked, region)?;
         let file = RegistryFile {
             version,
             services,
@@ -232,17 +255,38 @@ impl ServiceSpec {
             field: field.to_string(),
             message,
         };
-        if self.id.is_empty()
-            || !self
-                .id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        if self.id.trim().is_empty() {
+            return Err(err(
+                "id",
+                format!(
+                    "{:?} is blank: a service needs an id of lowercase ASCII letters, digits, \
+                     '-' or '_'",
+                    self.id
+                ),
+            ));
+        }
+        if !self
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
         {
             return Err(err(
                 "id",
                 format!(
-                    "{:?} must be non-empty lowercase ASCII letters, digits, '-' or '_'",
+                    "{:?} must be lowercase ASCII letters, digits, '-' or '_'",
                     self.id
+                ),
+            ));
+        }
+        // An empty name means "the id" (or, merged over a known id, "keep the name"); one
+        // of only spaces would show as nothing.
+        if !self.name.is_empty() && self.name.trim().is_empty() {
+            return Err(err(
+                "name",
+                format!(
+                    "{:?} is blank: write the name shown to the user, or leave the field out \
+                     to show the id",
+                    self.name
                 ),
             ));
         }
@@ -256,18 +300,127 @@ impl ServiceSpec {
             }
         }
         for (i, s) in self.senders.iter().enumerate() {
-            if sender::parse(s, "JP").kind == sender::SenderKind::Unknown {
-                return Err(err(
-                    &format!("senders[{i}]"),
-                    format!("{s:?} is neither a number nor a sender name"),
-                ));
-            }
+            check_sender(s).map_err(|m| err(&format!("senders[{i}]"), m))?;
         }
         for (i, d) in self.domains.iter_mut().enumerate() {
             *d = normalize_domain(d).map_err(|m| err(&format!("domains[{i}]"), m))?;
         }
         Ok(self)
     }
+}
+
+/// Sender IDs and numbers longer than this are refused: an alphanumeric sender ID is at most
+/// 11 characters on the air and a number at most 15 digits, so a longer one is a mistake
+/// (a sentence pasted into the field), and 64 leaves room for spacing and punctuation.
+pub const MAX_SENDER_CHARS: usize = 64;
+
+/// Check a sender as written in a registry, the blocked list or a command: not blank, at most
+/// [`MAX_SENDER_CHARS`] characters, and a number or a sender name. The error says which.
+pub fn check_sender(s: &str) -> Result<(), String> {
+    if s.trim().is_empty() {
+        return Err(format!("{s:?} is blank: write a number or a sender name"));
+    }
+    let n = s.trim().chars().count();
+    if n > MAX_SENDER_CHARS {
+        return Err(format!(
+            "{:?}… is {n} characters long; a sender has at most {MAX_SENDER_CHARS}",
+            s.trim().chars().take(16).collect::<String>()
+        ));
+    }
+    if sender::parse(s, "JP").kind == sender::SenderKind::Unknown {
+        return Err(format!("{s:?} is neither a number nor a sender name"));
+    }
+    Ok(())
+}
+
+/// Check a blocked list: every entry a sender ([`check_sender`]), and no sender twice under
+/// two spellings (`+1 (555) 123-4567` and `+15551234567`; `+81 90-1234-5678` and
+/// `09012345678` in JP), which would show twice in `services blocked` for one number.
+fn check_blocked(blocked: &[String], region: &str) -> Result<()> {
+    let err = |i: usize, message: String| Error::RegistryEntry {
+        entry: "blocked".into(),
+        field: format!("blocked[{i}]"),
+        message,
+    };
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(blocked.len());
+    for (i, b) in blocked.iter().enumerate() {
+        check_sender(b).map_err(|m| err(i, m))?;
+        let key = sender::parse(b, region).key;
+        if let Some(&first) = seen.get(&key) {
+            let same = if blocked[first] == *b {
+                "the same sender as".to_string()
+            } else {
+                format!("the same sender (region {region}) as")
+            };
+            return Err(err(
+                i,
+                format!(
+                    "{b:?} is {same} blocked[{first}] {:?}; list it once",
+                    blocked[first]
+                ),
+            ));
+        }
+        seen.insert(key, i);
+    }
+    Ok(())
+}
+
+/// The spelling under which `sender` is already in `blocked`, if it is (`+81 90-1234-5678`
+/// for `09012345678` in JP).
+pub fn blocked_as<'a>(blocked: &'a [String], sender: &str, region: &str) -> Option<&'a str> {
+    let key = sender::parse(sender, region).key;
+    if key.is_empty() {
+        return None;
+    }
+    blocked
+        .iter()
+        .find(|b| sender::parse(b, region).key == key)
+        .map(String::as_str)
+}
+
+/// Add `sender` to a blocked list after [`check_sender`]. A sender blocked already, under
+/// this spelling or another, is not added twice: with `refuse_known` that is
+/// [`Error::AlreadyBlocked`] (the user asked to block it), otherwise nothing (a file or a
+/// confirmed message that blocks it again).
+pub(crate) fn add_blocked(
+    blocked: &mut Vec<String>,
+    sender: &str,
+    region: &str,
+    refuse_known: bool,
+) -> Result<()> {
+    check_sender(sender).map_err(Error::Invalid)?;
+    match blocked_as(blocked, sender, region) {
+        Some(written) if refuse_known => Err(Error::AlreadyBlocked {
+            sender: sender.to_string(),
+            written: written.to_string(),
+        }),
+        Some(_) => Ok(()),
+        None => {
+            blocked.push(sender.to_string());
+            Ok(())
+        }
+    }
+}
+
+/// Add every sender of `senders` to a blocked list, as [`add_blocked`] without `refuse_known`
+/// does for one: the keys of the list are computed once, so a file of many blocked senders is
+/// merged in linear time.
+pub(crate) fn extend_blocked(
+    blocked: &mut Vec<String>,
+    senders: &[String],
+    region: &str,
+) -> Result<()> {
+    let mut keys: HashSet<String> = blocked
+        .iter()
+        .map(|b| sender::parse(b, region).key)
+        .collect();
+    for s in senders {
+        check_sender(s).map_err(Error::Invalid)?;
+        if keys.insert(sender::parse(s, region).key) {
+            blocked.push(s.clone());
+        }
+    }
+    Ok(())
 }
 
 /// Public suffixes where only a government registers names: a public body's entry may name
@@ -279,20 +432,69 @@ pub const GOVERNMENT_SUFFIXES: &[&str] = &[
 ];
 
 /// Reduce a written domain to its ASCII (punycode) lowercase form, refusing anything that is
-/// not a domain or is only a public suffix (listing `co.jp` would make every link official).
+/// not a host name (`*.x.com`, `a..com`, `-x-.com`, `a_b.com`, a label over 63 characters, a
+/// name over 253, a leading or trailing dot, spaces) or is only a public suffix (listing
+/// `co.jp` would make every link official). Internationalised names are kept: `例え.jp` and
+/// `xn--r8jz45g.jp` are the same domain.
 pub fn normalize_domain(d: &str) -> Result<String, String> {
-    let t = d.trim().trim_end_matches('.');
-    if t.is_empty() {
+    if d.trim().is_empty() {
         return Err("empty domain".into());
     }
-    if t.contains("://") || t.contains('/') || t.contains('@') || t.contains(':') || t.contains(' ')
-    {
+    if d.contains("://") || d.contains('/') || d.contains('@') || d.contains(':') {
         return Err(format!(
             "{d:?} must be a bare domain such as \"example.co.jp\" (no scheme, path, port or user)"
         ));
     }
+    if d.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "{d:?} contains a space: a domain is one word such as \"example.co.jp\""
+        ));
+    }
+    if d.contains('*') {
+        return Err(format!(
+            "{d:?} is a wildcard: write the domain itself (\"example.com\"), its subdomains \
+             count already"
+        ));
+    }
     let ascii =
-        idna::domain_to_ascii(t).map_err(|_| format!("{d:?} is not a valid domain name"))?;
+        idna::domain_to_ascii(d).map_err(|_| format!("{d:?} is not a valid domain name"))?;
+    // Checked on the ASCII form, where full-width dots (`。`) have become dots and an
+    // internationalised label its `xn--` form, whose length is what DNS limits.
+    if ascii.starts_with('.') || ascii.ends_with('.') {
+        return Err(format!(
+            "{d:?} starts or ends with a dot: write it without (\"example.com\")"
+        ));
+    }
+    if ascii.len() > 253 {
+        return Err(format!(
+            "{d:?} is {} characters long as a domain name; the limit is 253",
+            ascii.len()
+        ));
+    }
+    for label in ascii.split('.') {
+        if label.is_empty() {
+            return Err(format!("{d:?} has two dots in a row"));
+        }
+        if label.len() > 63 {
+            return Err(format!(
+                "{d:?} has a label of {} characters; a label has at most 63",
+                label.len()
+            ));
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+        {
+            return Err(format!(
+                "{d:?} contains {c:?}: a domain's labels are letters, digits and hyphens"
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!(
+                "{d:?} has a label that starts or ends with a hyphen ({label:?})"
+            ));
+        }
+    }
     if !ascii.contains('.') {
         return Err(format!("{d:?} has no top-level domain"));
     }
@@ -756,5 +958,198 @@ mod tests {
         assert!(!reg.is_official_for(gym, "example.com"));
         assert_eq!(reg.official_owner("www.monex.co.jp"), reg.index_of("monex"));
         assert_eq!(reg.official_owner("evilmonex.co.jp"), None);
+    }
+
+    /// A one-service registry file around a service's fields.
+    fn one(fields: &str) -> String {
+        format!(r#"{{"version":1,"services":[{{"id":"x",{fields}}}]}}"#)
+    }
+
+    #[test]
+    fn refuses_blank_ids_and_names() {
+        let cases: &[(&str, &str)] = &[
+            (
+                r#"{"version":1,"services":[{"id":""}]}"#,
+                "field `id`: \"\" is blank",
+            ),
+            (
+                r#"{"version":1,"services":[{"id":"   "}]}"#,
+                "field `id`: \"   \" is blank",
+            ),
+            (r#"{"version":1,"services":[{"id":"\t"}]}"#, "is blank"),
+            (
+                &one(r#""name":"""#),
+                "services[0] (id \"x\"): field `name`: \"\" is blank",
+            ),
+            (&one(r#""name":"  ""#), "field `name`: \"  \" is blank"),
+            (&one(r#""name":"　""#), "field `name`"),
+            (&one(r#""aliases":["  "]"#), "field `aliases[0]`"),
+            (
+                &one(r#""senders":["   "]"#),
+                "field `senders[0]`: \"   \" is blank",
+            ),
+        ];
+        for (text, want) in cases {
+            let e = RegistryFile::from_json(text).unwrap_err().to_string();
+            assert!(e.contains(want), "{text}\n  gave {e}\n  want {want}");
+        }
+        // No name at all is the id's (or, merged, the built-in name's): still fine.
+        RegistryFile::from_json(&one(r#""domains":["x.com"]"#)).unwrap();
+        // The same rules for a service written by hand (the gateway's `add`).
+        let spec = |id: &str, name: &str| ServiceSpec {
+            id: id.into(),
+            name: name.into(),
+            ..RegistryFile::from_json(&one("\"name\":\"X\""))
+                .unwrap()
+                .services
+                .remove(0)
+        };
+        assert!(spec(" ", "X").validated_for("e").is_err());
+        assert!(spec("x", " ").validated_for("e").is_err());
+        assert!(spec("x", "").validated_for("e").is_ok());
+    }
+
+    #[test]
+    fn refuses_malformed_domains() {
+        let long_label = format!("{}.com", "a".repeat(64));
+        let ok_label = format!("{}.com", "a".repeat(63));
+        let long_name = format!("{}.com", vec!["a".repeat(60); 5].join("."));
+        let bad: &[(&str, &str)] = &[
+            ("*.x.com", "wildcard"),
+            ("a..com", "two dots in a row"),
+            ("-x-.com", "hyphen"),
+            ("x-.com", "hyphen"),
+            ("a_b.com", "'_'"),
+            (&long_label, "a label of 64 characters"),
+            (&long_name, "the limit is 253"),
+            (".x.com", "starts or ends with a dot"),
+            ("x.com.", "starts or ends with a dot"),
+            ("x.com。", "starts or ends with a dot"),
+            ("x .com", "contains a space"),
+            (" x.com", "contains a space"),
+            ("x.com ", "contains a space"),
+            ("x.co\u{3000}jp", "contains a space"),
+            ("x!.com", "'!'"),
+            ("", "empty domain"),
+            ("  ", "empty domain"),
+            ("https://x.com/", "bare domain"),
+            ("co.jp", "public suffix"),
+            ("jp", "no top-level domain"),
+            ("x.notatld", "known public suffix"),
+        ];
+        for (d, want) in bad {
+            let e = normalize_domain(d).unwrap_err();
+            assert!(e.contains(want), "{d:?}\n  gave {e}\n  want {want}");
+            // And through a file: the entry and the field are named.
+            let text = one(&format!(r#""domains":["ok.com",{}]"#, serde_json::json!(d)));
+            let e = RegistryFile::from_json(&text).unwrap_err().to_string();
+            assert!(
+                e.contains("services[0] (id \"x\"): field `domains[1]`") && e.contains(want),
+                "{d:?} gave {e}"
+            );
+        }
+        let good: &[(&str, &str)] = &[
+            ("example.co.jp", "example.co.jp"),
+            ("Example.COM", "example.com"),
+            ("例え.jp", "xn--r8jz45g.jp"),
+            ("xn--r8jz45g.jp", "xn--r8jz45g.jp"),
+            ("例え。jp", "xn--r8jz45g.jp"),
+            ("sagawa-exp.co.jp", "sagawa-exp.co.jp"),
+            ("e-tax.nta.go.jp", "e-tax.nta.go.jp"),
+            (&ok_label, &ok_label),
+            // A public body may name its government-only suffix (HMRC lists gov.uk).
+            ("go.jp", "go.jp"),
+            ("gov.uk", "gov.uk"),
+            ("lg.jp", "lg.jp"),
+        ];
+        for (d, want) in good {
+            assert_eq!(normalize_domain(d).as_deref(), Ok(*want), "{d:?}");
+        }
+    }
+
+    #[test]
+    fn refuses_senders_over_64_characters() {
+        let s64 = "A".repeat(64);
+        let s65 = "A".repeat(65);
+        let cases: &[(&str, Option<&str>)] = &[
+            (&s64, None),
+            (&s65, Some("is 65 characters long; a sender has at most 64")),
+            ("+81 90-1234-5678", None),
+            ("---", Some("neither a number nor a sender name")),
+        ];
+        for (sender, want) in cases {
+            let text = one(&format!(r#""senders":[{}]"#, serde_json::json!(sender)));
+            let got = RegistryFile::from_json(&text).map(|_| ());
+            match want {
+                None => assert!(got.is_ok(), "{sender:?}: {got:?}"),
+                Some(w) => {
+                    let e = got.unwrap_err().to_string();
+                    assert!(e.contains("field `senders[0]`") && e.contains(w), "{e}");
+                }
+            }
+            // The blocked list is held to the same rules.
+            let text = format!(
+                r#"{{"version":1,"blocked":[{}]}}"#,
+                serde_json::json!(sender)
+            );
+            let got = RegistryFile::from_json(&text).map(|_| ());
+            match want {
+                None => assert!(got.is_ok(), "{sender:?}: {got:?}"),
+                Some(w) => {
+                    let e = got.unwrap_err().to_string();
+                    assert!(e.contains("field `blocked[0]`") && e.contains(w), "{e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_one_blocked_sender_in_two_spellings() {
+        // (first, second, region, refused)
+        let cases: &[(&str, &str, &str, bool)] = &[
+            ("+81 90-1234-5678", "09012345678", "JP", true),
+            ("090-1234-5678", "+819012345678", "JP", true),
+            ("+1 (555) 123-4567", "+15551234567", "JP", true),
+            ("+1 (555) 123-4567", "+15551234567", "US", true),
+            ("(555) 123-4567", "+1 555 123 4567", "US", true),
+            ("SPAMMER", "spammer", "JP", true),
+            ("SPAMMER", "SPAMMER", "JP", true),
+            // Another country's national spelling is another number.
+            ("+81 90-1234-5678", "09012345678", "US", false),
+            ("+81 90-1234-5678", "09012345679", "JP", false),
+        ];
+        for &(a, b, region, refused) in cases {
+            let text = format!(
+                r#"{{"version":1,"blocked":["OTHER",{},{}]}}"#,
+                serde_json::json!(a),
+                serde_json::json!(b)
+            );
+            let got = RegistryFile::from_json_in(&text, region);
+            if !refused {
+                assert!(got.is_ok(), "{a} / {b} in {region}: {got:?}");
+                continue;
+            }
+            let e = got.unwrap_err().to_string();
+            let want = format!("blocked: field `blocked[2]`: {b:?} is the same sender");
+            assert!(
+                e.contains(&want) && e.contains(&format!("as blocked[1] {a:?}")),
+                "{a} / {b} in {region}: {e}"
+            );
+        }
+        // Adding to a list: refused when asked to block (naming the spelling it has), skipped
+        // when a file or a confirmed message blocks it again.
+        let mut list = vec!["+81 90-1234-5678".to_string()];
+        let e = add_blocked(&mut list, "09012345678", "JP", true).unwrap_err();
+        assert!(matches!(e, Error::AlreadyBlocked { .. }), "{e:?}");
+        assert!(
+            e.to_string().contains("written \"+81 90-1234-5678\""),
+            "{e}"
+        );
+        add_blocked(&mut list, "09012345678", "JP", false).unwrap();
+        extend_blocked(&mut list, &["+819012345678".into(), "SPAM".into()], "JP").unwrap();
+        assert_eq!(list, ["+81 90-1234-5678", "SPAM"]);
+        assert!(add_blocked(&mut list, "   ", "JP", false).is_err());
+        assert_eq!(blocked_as(&list, "spam", "JP"), Some("SPAM"));
+        assert_eq!(blocked_as(&list, "09012345678", "US"), None);
     }
 }

@@ -373,3 +373,53 @@ fn nothing_private_reaches_the_log() {
         }
     }
 }
+
+/// One blocked sender, however it is written: `block_sender` refuses a second spelling (and
+/// the same one) naming the first, `confirm(…, true)` and an import that block it again keep
+/// the one entry, and a file that blocks one number twice is refused whole.
+#[test]
+fn a_sender_is_blocked_once_under_any_spelling() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Gateway::open(dir.path()).unwrap();
+    g.block_sender("+81 90-1234-5678").unwrap();
+    for again in ["09012345678", "+819012345678", "+81 90-1234-5678"] {
+        match g.block_sender(again) {
+            Err(Error::AlreadyBlocked { sender, written }) => {
+                assert_eq!(
+                    (sender.as_str(), written.as_str()),
+                    (again, "+81 90-1234-5678")
+                );
+            }
+            other => panic!("{again}: {other:?}"),
+        }
+    }
+    let t = now();
+    let id = g
+        .ingest(&sms("+819012345678", PHISH, t))
+        .unwrap()
+        .record_id
+        .expect("quarantined");
+    g.confirm(id, true).unwrap();
+    assert_eq!(g.blocked_senders(), ["+81 90-1234-5678"]);
+    g.import_registry(r#"{"version":1,"blocked":["090-1234-5678","SPAM"]}"#, false)
+        .unwrap();
+    assert_eq!(g.blocked_senders(), ["+81 90-1234-5678", "SPAM"]);
+    let e = g
+        .import_registry(
+            r#"{"version":1,"blocked":["+1 (555) 123-4567","+15551234567"]}"#,
+            false,
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("blocked[1]") && e.contains("\"+1 (555) 123-4567\""),
+        "{e}"
+    );
+    assert_eq!(g.blocked_senders(), ["+81 90-1234-5678", "SPAM"]);
+    // In another region the national spelling is another country's number.
+    let us = tempfile::tempdir().unwrap();
+    let g = Gateway::open_with(us.path(), GatewayOptions::for_region("US")).unwrap();
+    g.block_sender("+81 90-1234-5678").unwrap();
+    g.block_sender("09012345678").unwrap();
+    assert_eq!(g.blocked_senders().len(), 2);
+}
