@@ -423,3 +423,50 @@ fn a_sender_is_blocked_once_under_any_spelling() {
     g.block_sender("09012345678").unwrap();
     assert_eq!(g.blocked_senders().len(), 2);
 }
+
+/// A user registry of 20,000 services imports, reopens and judges in well under a second in
+/// release (a bound a loaded machine and a debug build still meet): the import merged each
+/// service by scanning the list of those before it, and every open merged it again the same
+/// way, so that 78,000 services took 111 s to import and 39 s to open.
+#[test]
+fn a_registry_of_20000_services_imports_and_opens_quickly() {
+    use std::time::{Duration, Instant};
+    let services: Vec<String> = (0..20_000)
+        .map(|i| {
+            format!(
+                r#"{{"id":"svc-{i}","name":"Service {i}","aliases":["Brand{i}"],"senders":["SVC{i}","+81 90-{:04}-{:04}"],"domains":["brand{i}.co.jp"]}}"#,
+                i / 10_000,
+                i % 10_000
+            )
+        })
+        .collect();
+    let json = format!(r#"{{"version":1,"services":[{}]}}"#, services.join(","));
+    let dir = tempfile::tempdir().unwrap();
+    let bound = if cfg!(debug_assertions) {
+        Duration::from_secs(15)
+    } else {
+        Duration::from_millis(1500)
+    };
+    {
+        let g = Gateway::open(dir.path()).unwrap();
+        let t = Instant::now();
+        assert_eq!(g.import_registry(&json, false).unwrap(), 20_000);
+        let import = t.elapsed();
+        assert!(import < bound, "import took {import:?}");
+        // Imported again: every id known, merged in place.
+        assert_eq!(g.import_registry(&json, false).unwrap(), 20_000);
+    }
+    let t = Instant::now();
+    let g = Gateway::open(dir.path()).unwrap();
+    let open = t.elapsed();
+    assert!(open < bound, "open took {open:?}");
+    assert_eq!(g.service("svc-12345").unwrap().senders.len(), 2);
+    let v = g
+        .ingest(&sms("SVC12345", "Brand12345: your code is 482913", now()))
+        .unwrap()
+        .verdict;
+    assert_eq!(
+        (v.service.as_deref(), v.otp.as_deref()),
+        (Some("svc-12345"), Some("482913"))
+    );
+}
