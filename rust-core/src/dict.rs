@@ -18,11 +18,12 @@
 /// multiplicative hash. A large one gets about two slots per pattern (see [`Dict::new`]).
 const SLOTS: usize = 1 << 14;
 
-/// Buckets of at most this many patterns are scanned, longest first; larger ones (a user
-/// registry of thousands of services puts hundreds of names behind one three-byte prefix) are
-/// sorted by bytes and walked byte by byte with binary searches, so that a scan's cost stays
-/// the length of the longest match times a logarithm, whatever the dictionary's size.
-const SCAN_MAX: usize = 16;
+/// Buckets of at most this many patterns are scanned, longest first (the built-in registry's
+/// largest has 34); larger ones (a user registry of thousands of services puts hundreds of
+/// names behind one three-byte prefix) are sorted by bytes and walked byte by byte with binary
+/// searches, so that a scan's cost stays the length of the longest match times a logarithm,
+/// whatever the dictionary's size.
+const SCAN_MAX: usize = 64;
 
 /// Patterns indexed for leftmost-longest and overlapping search.
 #[derive(Debug, Clone)]
@@ -54,6 +55,7 @@ pub(crate) fn prefix_key(b: &[u8]) -> u64 {
     u64::from_be_bytes(k)
 }
 
+#[inline]
 fn slot(b: &[u8], bits: u32) -> usize {
     let x = u32::from(b[0]) | u32::from(b[1]) << 8 | u32::from(b[2]) << 16;
     (x.wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
@@ -193,12 +195,14 @@ impl Dict {
     }
 
     /// The bytes of pattern `id`.
+    #[inline]
     fn pattern(&self, id: u32) -> &[u8] {
         let (s, e) = self.spans[id as usize];
         &self.text.as_bytes()[s as usize..e as usize]
     }
 
     /// Every pattern starting at byte `i` of `b`, longest first (equal ones in id order).
+    #[inline]
     fn at<'a>(&'a self, b: &'a [u8], i: usize) -> impl Iterator<Item = (usize, u32)> + 'a {
         let rest = &b[i..];
         let long = if rest.len() >= 3 && !self.slots.is_empty() {
@@ -210,14 +214,23 @@ impl Dict {
             &[][..]
         };
         let short = if rest.len() >= 2 && self.short_first[usize::from(rest[0])] {
-            let key = &rest[..2];
-            let lo = self.short.partition_point(|&id| self.pattern(id) < key);
-            let hi = lo + self.short[lo..].partition_point(|&id| self.pattern(id) == key);
-            &self.short[lo..hi]
+            if self.short.len() <= SCAN_MAX {
+                &self.short[..]
+            } else {
+                let key = &rest[..2];
+                let lo = self.short.partition_point(|&id| self.pattern(id) < key);
+                let hi = lo + self.short[lo..].partition_point(|&id| self.pattern(id) == key);
+                &self.short[lo..hi]
+            }
         } else {
             &[][..]
         };
-        let shorts = short.iter().map(move |&id| (i + 2, id));
+        // A few two-byte patterns are scanned (the filter); a long list's equal range needs
+        // no filter but passes it.
+        let shorts = short
+            .iter()
+            .filter(move |&&id| rest.starts_with(self.pattern(id)))
+            .map(move |&id| (i + 2, id));
         if long.len() <= SCAN_MAX {
             At::Scan(
                 long.iter()
@@ -235,6 +248,44 @@ impl Dict {
                     .chain(shorts),
             )
         }
+    }
+
+    /// The first of [`Dict::at`]'s matches, without building its iterator: the text scan
+    /// of every message asks this at every character, and most ask of an empty slot.
+    #[inline]
+    fn longest_at(&self, b: &[u8], i: usize) -> Option<(usize, u32)> {
+        let rest = &b[i..];
+        if rest.len() >= 3 && !self.slots.is_empty() {
+            let n = self.slots[slot(rest, self.bits)];
+            if n != 0 {
+                let bucket = &self.buckets[n as usize - 1];
+                let found = if bucket.len() <= SCAN_MAX {
+                    bucket
+                        .iter()
+                        .copied()
+                        .find(|&id| rest.starts_with(self.pattern(id)))
+                } else {
+                    // The longest run is the last; its first is the lowest id.
+                    self.walk(bucket, rest).last().map(|&(lo, _)| bucket[lo])
+                };
+                if let Some(id) = found {
+                    return Some((i + self.pattern(id).len(), id));
+                }
+            }
+        }
+        if rest.len() >= 2 && self.short_first[usize::from(rest[0])] {
+            let key = &rest[..2];
+            let short = if self.short.len() <= SCAN_MAX {
+                &self.short[..]
+            } else {
+                &self.short[self.short.partition_point(|&id| self.pattern(id) < key)..]
+            };
+            return short
+                .iter()
+                .find(|&&id| self.pattern(id) == key)
+                .map(|&id| (i + 2, id));
+        }
+        None
     }
 
     /// The patterns of a sorted bucket that are prefixes of `rest`, as runs of the bucket,
@@ -275,7 +326,7 @@ impl Dict {
                 let start = i;
                 // A match starts on a character: continuation bytes are skipped.
                 if b[i] & 0xC0 != 0x80 {
-                    if let Some((end, id)) = self.at(b, i).next() {
+                    if let Some((end, id)) = self.longest_at(b, i) {
                         i = end;
                         return Some((start, end, id as usize));
                     }
@@ -449,7 +500,7 @@ mod tests {
     }
 
     /// The same with buckets too large to scan (walked), duplicates and two-byte patterns
-    /// among them: about 600 patterns over four characters share a few three-byte prefixes.
+    /// among them: 3,000 patterns over four characters share a few three-byte prefixes.
     #[test]
     fn agrees_with_naive_search_when_buckets_are_large() {
         let alphabet = ['a', 'b', 'c', 'あ'];
@@ -458,7 +509,7 @@ mod tests {
             seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
             (seed >> 16) as usize
         };
-        let mut pats: Vec<String> = (0..600)
+        let mut pats: Vec<String> = (0..3000)
             .map(|_| {
                 let n = 1 + next() % 6;
                 (0..n).map(|_| alphabet[next() % alphabet.len()]).collect()
