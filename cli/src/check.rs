@@ -60,8 +60,8 @@ pub fn load_registry(
     for path in files {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read registry {}: {e}", path.display()))?;
-        let user =
-            RegistryFile::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let user = RegistryFile::from_json_in(&text, region)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         file.merge(user);
     }
     Registry::compile(&file, region).map_err(|e| e.to_string())

@@ -40,8 +40,8 @@ pub struct Globals {
 /// Why a command did not succeed; `main` prints `smishgate: <message>` and exits with the code.
 #[derive(Debug)]
 pub struct Failure {
-    /// Exit status: 1 for something missing (a record, a service, a blocked sender), 2 for
-    /// everything else.
+    /// Exit status: 1 for something missing (a record, a service, a blocked sender) or a
+    /// sender blocked already, 2 for everything else.
     pub code: u8,
     /// The message, without the `smishgate: ` prefix.
     pub message: String,
@@ -68,7 +68,10 @@ impl Failure {
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
         match e {
-            Error::NoSuchRecord(_) | Error::NoSuchService(_) => Failure::missing(e.to_string()),
+            // Blocking a sender blocked already is the mirror of unblocking one that is not.
+            Error::NoSuchRecord(_) | Error::NoSuchService(_) | Error::AlreadyBlocked { .. } => {
+                Failure::missing(e.to_string())
+            }
             other => Failure::fatal(other.to_string()),
         }
     }

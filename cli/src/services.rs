@@ -175,11 +175,13 @@ pub fn run(args: ServicesArgs, g: &Globals, out: &mut String) -> CmdResult {
             }
         }
         ServicesCommand::Add(f) => {
+            blank_name(Some(&f.name))?;
             let id = f.id.clone();
             gw.add_service(f.rest.spec(f.id, f.name))?;
             changed(&db, &id, Change::Added, g, out)
         }
         ServicesCommand::Update(f) => {
+            blank_name(f.name.as_deref())?;
             let built_in = RegistryFile::default_registry()
                 .services
                 .iter()
@@ -230,10 +232,10 @@ pub fn run(args: ServicesArgs, g: &Globals, out: &mut String) -> CmdResult {
         }
         ServicesCommand::Unblock { sender } => {
             if !gw.unblock_sender(&sender)? {
-                return Err(Failure::missing(format!(
-                    "{} is not blocked (see `smishgate services blocked`)",
-                    crate::common::safe_text(&sender)
-                )));
+                // The number is not repeated: errors name the problem, never a number.
+                return Err(Failure::missing(
+                    "this sender is not blocked (see `smishgate services blocked`)".to_string(),
+                ));
             }
             if g.json {
                 json(out, &serde_json::json!({ "blocked": gw.blocked_senders() }))
@@ -348,6 +350,17 @@ pub fn run(args: ServicesArgs, g: &Globals, out: &mut String) -> CmdResult {
                 Ok(())
             }
         }
+    }
+}
+
+/// A `--name` given blank (`--name ""`) is refused here: in the core an empty name means
+/// "show the id" or "keep the built-in name", which is not what was typed.
+fn blank_name(name: Option<&str>) -> CmdResult {
+    match name {
+        Some(n) if n.trim().is_empty() => Err(Failure::fatal(format!(
+            "--name {n:?} is blank: give the name shown to you"
+        ))),
+        _ => Ok(()),
     }
 }
 

@@ -787,3 +787,147 @@ fn check_does_not_open_the_database() {
     assert_eq!(v["otp"], "G-412157");
     assert!(!d.path.exists(), "check created a database");
 }
+
+/// A sender blocked already, under the same or another spelling, is refused without repeating
+/// a number (exit 1, like unblocking one that is not blocked) and stored once; a file
+/// that blocks one number twice is refused naming both spellings; a file or a confirmed
+/// message that blocks a blocked sender again changes nothing.
+#[test]
+fn a_sender_is_blocked_once_however_it_is_written() {
+    let d = db();
+    let p = &d.path;
+    ok(p, &["services", "block", "+81 90-1234-5678"]);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["services", "block", "09012345678"],
+            "this sender is blocked already, written another way",
+        ),
+        (
+            &["services", "block", "+81 90-1234-5678"],
+            "this sender is blocked already; nothing was changed",
+        ),
+        (
+            &["--region", "JP", "services", "block", "090 1234 5678"],
+            "is blocked already, written another way",
+        ),
+    ];
+    for (args, want) in cases {
+        let (code, err) = exit_code(p, args);
+        assert_eq!(code, Some(1), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+    // In the US, 090… is another number.
+    ok(p, &["--region", "US", "services", "block", "09012345678"]);
+    assert_eq!(
+        json(p, &["services", "blocked"]),
+        serde_json::json!(["+81 90-1234-5678", "09012345678"])
+    );
+    ok(p, &["--region", "US", "services", "unblock", "09012345678"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("blocked.json");
+    // One number twice in a file: refused, naming both spellings; nothing changes.
+    std::fs::write(
+        &file,
+        r#"{"version":1,"blocked":["+1 (555) 123-4567","SPAM","+15551234567"]}"#,
+    )
+    .unwrap();
+    let (code, err) = exit_code(p, &["services", "import", file.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("blocked[2]")
+            && err.contains("\"+15551234567\"")
+            && err.contains("blocked[0] \"+1 (555) 123-4567\""),
+        "{err}"
+    );
+    // A file re-blocking a blocked number under another spelling: imported, stored once.
+    std::fs::write(
+        &file,
+        r#"{"version":1,"blocked":["+819012345678","+15551234567"]}"#,
+    )
+    .unwrap();
+    ok(p, &["services", "import", file.to_str().unwrap()]);
+    assert_eq!(
+        json(p, &["services", "blocked"]),
+        serde_json::json!(["+81 90-1234-5678", "+15551234567"])
+    );
+    // `check --registry` holds a file to the same rules.
+    std::fs::write(
+        &file,
+        r#"{"version":1,"blocked":["+81 90-1234-5678","09012345678"]}"#,
+    )
+    .unwrap();
+    let o = run_in(
+        p,
+        &["check", "--registry", file.to_str().unwrap()],
+        "{\"sender\":\"x\",\"body\":\"hi\"}\n",
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("blocked[1]"), "{}", stderr(&o));
+}
+
+/// Blank names and malformed domains are refused before anything is written.
+#[test]
+fn blank_names_and_malformed_domains_are_refused() {
+    let d = db();
+    let p = &d.path;
+    let before = ok(p, &["services", "export"]);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["services", "add", "gym", "--name", ""],
+            "--name \"\" is blank",
+        ),
+        (&["services", "add", "gym", "--name", "   "], "is blank"),
+        (
+            &[
+                "services", "add", "gym", "--name", "Gym", "--domain", "*.gym.jp",
+            ],
+            "domains[0]",
+        ),
+        (
+            &[
+                "services", "add", "gym", "--name", "Gym", "--domain", "gym..jp",
+            ],
+            "two dots",
+        ),
+        (
+            &[
+                "services",
+                "add",
+                "gym",
+                "--name",
+                "Gym",
+                "--domain",
+                "my_gym.jp",
+            ],
+            "'_'",
+        ),
+        (&["services", "update", "monex", "--name", " "], "is blank"),
+    ];
+    for (args, want) in cases {
+        let (code, err) = exit_code(p, args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+    let long = "S".repeat(65);
+    let (code, err) = exit_code(p, &["services", "add-sender", "monex", &long]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("at most 64"), "{err}");
+    assert_eq!(ok(p, &["services", "export"]), before);
+    ok(
+        p,
+        &[
+            "services",
+            "add",
+            "gym",
+            "--name",
+            "Gym",
+            "--domain",
+            "例え.jp",
+        ],
+    );
+    assert_eq!(
+        json(p, &["services", "show", "gym"])["domains"],
+        serde_json::json!(["xn--r8jz45g.jp"])
+    );
+}

@@ -68,12 +68,32 @@ pub enum Error {
         /// The code of the reason it was held for (`lookalike-domain`, `spoofed-sender`, …).
         why: String,
     },
+    /// The sender is blocked already, written as `written` (the same spelling or another).
+    /// The message names neither spelling: errors can reach logs, and numbers never do. The
+    /// fields are there for a screen that shows them to the user who typed them.
+    #[error("{}", already_blocked(sender, written))]
+    AlreadyBlocked {
+        /// The sender as the user wrote it this time.
+        sender: String,
+        /// The sender as it was written when it was blocked.
+        written: String,
+    },
     /// Bad input that is not a registry entry (a sender, a cursor, a limit).
     #[error("{0}")]
     Invalid(String),
     /// A region code the sender module cannot dial.
     #[error("unknown region `{0}` (use an ISO 3166 code such as JP, US, GB)")]
     Region(String),
+}
+
+fn already_blocked(sender: &str, written: &str) -> String {
+    if sender == written {
+        "this sender is blocked already; nothing was changed".to_string()
+    } else {
+        "this sender is blocked already, written another way (see `smishgate services blocked`); \
+         nothing was changed"
+            .to_string()
+    }
 }
 
 /// Shorthand for results of the core.

@@ -420,7 +420,7 @@ impl Gateway {
         let mut new_overlay = None;
         if block {
             let mut o = state.overlay.clone();
-            block_in(&mut o, &r.sender)?;
+            crate::registry::add_blocked(&mut o.blocked, &r.sender, &self.opts.region, false)?;
             w.put_overlay(store::encode(&o)?);
             new_overlay = Some(o);
         }
@@ -594,9 +594,12 @@ impl Gateway {
         })
     }
 
-    /// Block a sender: its messages are quarantined with kind `blocked`.
+    /// Block a sender: its messages are quarantined with kind `blocked`. A sender blocked
+    /// already, however it was written, is [`Error::AlreadyBlocked`].
     pub fn block_sender(&self, sender: &str) -> Result<()> {
-        self.change(|o, _| block_in(o, sender))
+        self.change(|o, _| {
+            crate::registry::add_blocked(&mut o.blocked, sender, &self.opts.region, true)
+        })
     }
 
     /// Unblock a sender (however it was written when blocked).
@@ -621,37 +624,18 @@ impl Gateway {
     /// Import a registry file (the `check` schema). `replace` drops the user's earlier changes
     /// first; otherwise the file is merged over them. Returns the number of services read.
     pub fn import_registry(&self, json: &str, replace: bool) -> Result<usize> {
-        let file = RegistryFile::from_json(json)?;
+        let file = RegistryFile::from_json_in(json, &self.opts.region)?;
         let n = file.services.len();
-        self.change(|o, _| {
+        self.change(move |o, _| {
             if replace {
                 *o = Overlay::default();
             }
-            for spec in file.services.iter().cloned() {
-                match o.services.iter_mut().find(|s| s.id == spec.id) {
-                    Some(existing) => {
-                        let mut one = RegistryFile {
-                            version: REGISTRY_VERSION,
-                            services: vec![existing.clone()],
-                            blocked: Vec::new(),
-                        };
-                        one.merge(RegistryFile {
-                            version: REGISTRY_VERSION,
-                            services: vec![spec],
-                            blocked: Vec::new(),
-                        });
-                        *existing = one.services.remove(0);
-                    }
-                    None => {
-                        o.removed.retain(|r| *r != spec.id);
-                        o.services.push(spec);
-                    }
-                }
-            }
-            for b in &file.blocked {
-                block_in(o, b)?;
-            }
-            Ok(())
+            // By id through a map (the file's services un-remove built-in ones): linear.
+            let ids: std::collections::HashSet<&str> =
+                file.services.iter().map(|s| s.id.as_str()).collect();
+            o.removed.retain(|r| !ids.contains(r.as_str()));
+            crate::registry::merge_services(&mut o.services, file.services);
+            crate::registry::extend_blocked(&mut o.blocked, &file.blocked, &self.opts.region)
         })?;
         Ok(n)
     }
@@ -698,11 +682,7 @@ impl Gateway {
 }
 
 fn add_sender_to(o: &mut Overlay, id: &str, sender: &str) -> Result<()> {
-    if crate::sender::parse(sender, "JP").kind == crate::sender::SenderKind::Unknown {
-        return Err(Error::Invalid(format!(
-            "{sender:?} is neither a number nor a sender name"
-        )));
-    }
+    crate::registry::check_sender(sender).map_err(Error::Invalid)?;
     if !o.services.iter().any(|s| s.id == id) {
         let in_default = RegistryFile::default_registry()
             .services
@@ -731,18 +711,6 @@ fn add_sender_to(o: &mut Overlay, id: &str, sender: &str) -> Result<()> {
         .expect("just ensured");
     if !spec.senders.iter().any(|s| s == sender) {
         spec.senders.push(sender.to_string());
-    }
-    Ok(())
-}
-
-fn block_in(o: &mut Overlay, sender: &str) -> Result<()> {
-    if crate::sender::parse(sender, "JP").kind == crate::sender::SenderKind::Unknown {
-        return Err(Error::Invalid(format!(
-            "{sender:?} is neither a number nor a sender name"
-        )));
-    }
-    if !o.blocked.iter().any(|b| b == sender) {
-        o.blocked.push(sender.to_string());
     }
     Ok(())
 }

@@ -94,6 +94,9 @@ pub struct Lookalike {
 
 /// TR39 confusable skeleton of a label, lower-cased, with the digit/letter swaps phishers use.
 pub fn skeleton(label: &str) -> String {
+    if let Some(sk) = ascii_skeleton(label) {
+        return sk;
+    }
     let lower = label.to_lowercase();
     let sk: String = tr39_ascii(&lower)
         .unwrap_or_else(|| unicode_security::skeleton(&lower).collect::<String>())
@@ -120,21 +123,65 @@ pub fn skeleton(label: &str) -> String {
         .collect()
 }
 
-/// The TR39 skeleton of an ASCII string, from a per-character table: most labels and tokens
-/// are ASCII, and the full algorithm (two normalisations around the mapping) costs most of a
-/// registry compile. Exact: for ASCII input both normalisations are the identity, so the
-/// skeleton is the characters' prototypes end to end, used only when they are ASCII too.
-/// `None` sends anything else through the full algorithm.
-fn tr39_ascii(s: &str) -> Option<String> {
+/// What [`skeleton`] makes of an ASCII label, in one pass over a table and one allocation:
+/// compiling a registry takes the skeleton of every label, token and domain, and a link's
+/// host is folded the same way. `None` when a character's prototype is not ASCII.
+fn ascii_skeleton(label: &str) -> Option<String> {
+    if !label.is_ascii() {
+        return None;
+    }
+    let table = tr39_table();
+    // Lower case, the prototypes, lower case again: the steps of the general path.
+    let mut t = String::with_capacity(label.len() + 4);
+    for b in label.bytes() {
+        t.push_str(table[usize::from(b.to_ascii_lowercase())].as_deref()?);
+    }
+    t.make_ascii_lowercase();
+    let tb = t.as_bytes();
+    let mut out = String::with_capacity(t.len());
+    let mut i = 0;
+    while i < tb.len() {
+        // `vv` reads as `w`, left to right, before the digit swaps (which make no `v`).
+        if tb[i] == b'v' && tb.get(i + 1) == Some(&b'v') {
+            out.push('w');
+            i += 2;
+            continue;
+        }
+        out.push(match tb[i] {
+            b'0' => 'o',
+            b'1' | b'!' | b'|' | b'i' => 'l',
+            b'3' => 'e',
+            b'4' => 'a',
+            b'5' => 's',
+            b'7' => 't',
+            b'$' => 's',
+            c => char::from(c),
+        });
+        i += 1;
+    }
+    Some(out)
+}
+
+/// Per ASCII character, its TR39 prototype when that is ASCII too.
+fn tr39_table() -> &'static [Option<String>] {
     static TABLE: OnceLock<Vec<Option<String>>> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
+    TABLE.get_or_init(|| {
         (0u8..128)
             .map(|b| {
                 let p: String = unicode_security::skeleton(&char::from(b).to_string()).collect();
                 p.is_ascii().then_some(p)
             })
             .collect()
-    });
+    })
+}
+
+/// The TR39 skeleton of an ASCII string, from a per-character table: most labels and tokens
+/// are ASCII, and the full algorithm (two normalisations around the mapping) costs most of a
+/// registry compile. Exact: for ASCII input both normalisations are the identity, so the
+/// skeleton is the characters' prototypes end to end, used only when they are ASCII too.
+/// `None` sends anything else through the full algorithm.
+fn tr39_ascii(s: &str) -> Option<String> {
+    let table = tr39_table();
     if !s.is_ascii() {
         return None;
     }
@@ -223,12 +270,8 @@ pub fn check(link: &Link, reg: &Registry, named: &[usize]) -> Option<Lookalike> 
     }) {
         let (label_unicode, label_ascii) = label_u;
         let sk = skeleton(&label_unicode);
-        if let Some(idxs) = reg
-            .skeletons
-            .get(&sk)
-            .filter(|_| label_ascii.len() >= MIN_SKELETON_LABEL)
-        {
-            for &i in idxs {
+        if label_ascii.len() >= MIN_SKELETON_LABEL {
+            for i in reg.labels_with_skeleton(&sk) {
                 let l = &reg.labels[i];
                 let technique = if l.label == label_ascii {
                     Technique::OtherSuffix
@@ -250,25 +293,16 @@ pub fn check(link: &Link, reg: &Registry, named: &[usize]) -> Option<Lookalike> 
         let strong = best.as_ref().is_some_and(|b| b.technique.is_strong());
         if sk_len >= 5 && !strong {
             let sk_chars: Vec<char> = sk.chars().collect();
-            for l in &reg.labels {
-                let ol = l.skeleton_chars.len();
-                if ol < 5 || ol.abs_diff(sk_len) > 2 || l.skeleton == sk {
-                    continue;
-                }
-                let limit = if ol >= 9 { 2 } else { 1 };
-                if ol.abs_diff(sk_len) > limit {
-                    continue;
-                }
-                if osa_distance(&sk_chars, &l.skeleton_chars, limit) <= limit {
-                    offer(
-                        &mut best,
-                        Lookalike {
-                            service: l.service,
-                            imitates: l.domain.clone(),
-                            technique: Technique::EditDistance,
-                        },
-                    );
-                }
+            for i in near_labels(reg, &sk_chars) {
+                let l = &reg.labels[i];
+                offer(
+                    &mut best,
+                    Lookalike {
+                        service: l.service,
+                        imitates: l.domain.clone(),
+                        technique: Technique::EditDistance,
+                    },
+                );
             }
         }
     }
@@ -367,6 +401,178 @@ fn token_is_bounded(host: &str, token: &str) -> bool {
         let edge = |b: u8| matches!(b, b'.' | b'-') || b.is_ascii_digit();
         (s == 0 || edge(hb[s - 1])) && (e == hb.len() || edge(hb[e]))
     })
+}
+
+/// Labels shorter than this (skeleton characters) are not matched by edit distance.
+const MIN_EDIT_LABEL: usize = 5;
+
+/// Labels this long (skeleton characters) or longer may be two edits away, where two slips
+/// still leave most of a long name; shorter ones one.
+const TWO_EDIT_LABEL: usize = 9;
+
+/// Edits allowed to an official label of `len` skeleton characters.
+fn edit_limit(len: usize) -> usize {
+    if len >= TWO_EDIT_LABEL {
+        2
+    } else {
+        1
+    }
+}
+
+/// An index of the official labels' skeletons that yields, for a host label, every official
+/// label within its [`edit_limit`] — and a few more, which the distance then refuses — without
+/// looking at the others. It replaced a scan of every label, which a registry of 100,000
+/// services made cost milliseconds a link.
+///
+/// Keys are hashes of deletion neighbourhoods (SymSpell's idea), each label's and each host's:
+///
+/// * A label of 5 to 8 characters is keyed by itself and by each of its one-deletion
+///   variants: two strings one edit apart (a substitution, insertion, deletion or adjacent
+///   transposition) always share one such variant.
+/// * A label of 9 or more, allowed two edits, would need every two-deletion variant (dozens a
+///   label). It is cut in two instead, at `h = len / 2` and again at `h + 1`, and keyed by the
+///   first half with its one-deletion variants and by the second half as it is. Take the two
+///   edits of any alignment: a transposition cannot straddle both cuts (it would edit one
+///   character twice), so at one of them each edit lies in one half. Then either the first half
+///   has at most one (edits at the cut counted with it), and the host's first `h ± 1`
+///   characters share a key with it, or it has both and the host ends with the second half.
+///
+/// A host label is looked up under every cut that a label of a length within two of its own
+/// would have. Hash collisions only add candidates; every candidate is checked with
+/// [`osa_distance`].
+#[derive(Debug, Default)]
+pub(crate) struct NearIndex {
+    /// (key, label index), sorted.
+    keys: Vec<(u64, u32)>,
+    /// `keys[dir[t]..dir[t + 1]]` are the keys whose top `bits` bits are `t`.
+    dir: Vec<u32>,
+    bits: u32,
+}
+
+/// What a key stands for, mixed into its hash so that kinds never meet.
+const KEY_SHORT: u64 = 1;
+const KEY_HEAD: u64 = 2;
+const KEY_TAIL: u64 = 3;
+
+/// The key of `s` without its character at `skip` (none when `skip` is out of range).
+fn key(kind: u64, s: &[char], skip: usize) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ kind.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for (i, &c) in s.iter().enumerate() {
+        if i != skip {
+            h = (h ^ u64::from(u32::from(c))).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    // Spread into the top bits, which the directory reads (splitmix64's finaliser).
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// `s` and each of its one-deletion variants, as keys of `kind`.
+fn neighbourhood(kind: u64, s: &[char], mut f: impl FnMut(u64)) {
+    for skip in 0..=s.len() {
+        f(key(kind, s, skip));
+    }
+}
+
+impl NearIndex {
+    /// Index the labels' skeletons.
+    pub(crate) fn new(labels: &[crate::registry::OfficialLabel]) -> NearIndex {
+        let mut keys = Vec::new();
+        for (i, l) in labels.iter().enumerate() {
+            let sk = &l.skeleton_chars;
+            let i = i as u32;
+            let len = sk.len();
+            if len < MIN_EDIT_LABEL {
+                continue;
+            }
+            if len < TWO_EDIT_LABEL {
+                neighbourhood(KEY_SHORT, sk, |k| keys.push((k, i)));
+                continue;
+            }
+            for cut in [len / 2, len / 2 + 1] {
+                neighbourhood(KEY_HEAD, &sk[..cut], |k| keys.push((k, i)));
+                keys.push((key(KEY_TAIL, &sk[cut..], usize::MAX), i));
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        // About four keys a directory slot.
+        let bits = (keys.len() / 4).max(1).ilog2().clamp(4, 24);
+        let mut dir = Vec::with_capacity((1 << bits) + 1);
+        let mut at = 0;
+        for t in 0..=(1u64 << bits) {
+            while at < keys.len() && (keys[at].0 >> (64 - bits)) < t {
+                at += 1;
+            }
+            dir.push(at as u32);
+        }
+        NearIndex { keys, dir, bits }
+    }
+
+    /// Labels stored under `k`.
+    fn get(&self, k: u64, out: &mut Vec<usize>) {
+        if self.keys.is_empty() {
+            return;
+        }
+        let t = (k >> (64 - self.bits)) as usize;
+        let slot = &self.keys[self.dir[t] as usize..self.dir[t + 1] as usize];
+        let from = slot.partition_point(|&(h, _)| h < k);
+        out.extend(
+            slot[from..]
+                .iter()
+                .take_while(|&&(h, _)| h == k)
+                .map(|&(_, i)| i as usize),
+        );
+    }
+}
+
+/// Official labels of at least [`MIN_EDIT_LABEL`] characters that are not `sk` but are within
+/// [`edit_limit`] of it (optimal string alignment over skeletons), by index: the order a scan
+/// of every label would offer them in, so that ties break the same way. See [`NearIndex`].
+fn near_labels(reg: &Registry, sk: &[char]) -> Vec<usize> {
+    let m = sk.len();
+    let index = &reg.near;
+    let mut cands = Vec::new();
+    // Labels of 5 to 8 characters, one edit: a length within one of the host's.
+    if m + 1 >= MIN_EDIT_LABEL && m < TWO_EDIT_LABEL + 1 {
+        neighbourhood(KEY_SHORT, sk, |k| index.get(k, &mut cands));
+    }
+    // Labels of 9 or more, two edits: every cut of every length within two of the host's.
+    if m + 2 >= TWO_EDIT_LABEL {
+        let mut heads: Vec<usize> = Vec::new();
+        let mut tails: Vec<usize> = Vec::new();
+        for len in (m.saturating_sub(2)).max(TWO_EDIT_LABEL)..=m + 2 {
+            for cut in [len / 2, len / 2 + 1] {
+                heads.extend((cut.saturating_sub(1)..=cut + 1).filter(|&p| p <= m));
+                tails.extend(Some(len - cut).filter(|&t| t <= m));
+            }
+        }
+        heads.sort_unstable();
+        heads.dedup();
+        tails.sort_unstable();
+        tails.dedup();
+        for p in heads {
+            neighbourhood(KEY_HEAD, &sk[..p], |k| index.get(k, &mut cands));
+        }
+        for t in tails {
+            index.get(key(KEY_TAIL, &sk[m - t..], usize::MAX), &mut cands);
+        }
+    }
+    cands.sort_unstable();
+    cands.dedup();
+    cands.retain(|&i| {
+        let l = &reg.labels[i];
+        let ol = l.skeleton_chars.len();
+        let limit = edit_limit(ol);
+        ol >= MIN_EDIT_LABEL
+            && ol.abs_diff(m) <= limit
+            && l.skeleton_chars != sk
+            && osa_distance(sk, &l.skeleton_chars, limit) <= limit
+    });
+    cands
 }
 
 /// Optimal-string-alignment distance, stopping early once every cell of a row exceeds `limit`.
@@ -528,5 +734,159 @@ mod tests {
         assert_eq!(d("rakuten", "rakutne"), 1);
         assert_eq!(d("monex", "money"), 1);
         assert_eq!(d("abc", "abc"), 0);
+    }
+
+    /// What `near_labels` replaced: every label, by length and then by distance.
+    fn scan(reg: &Registry, sk: &[char]) -> Vec<usize> {
+        let text: String = sk.iter().collect();
+        let sk_len = sk.len();
+        (0..reg.labels.len())
+            .filter(|&i| {
+                let l = &reg.labels[i];
+                let ol = l.skeleton_chars.len();
+                if ol < 5 || ol.abs_diff(sk_len) > 2 || l.skeleton == text {
+                    return false;
+                }
+                let limit = if ol >= 9 { 2 } else { 1 };
+                ol.abs_diff(sk_len) <= limit && osa_distance(sk, &l.skeleton_chars, limit) <= limit
+            })
+            .collect()
+    }
+
+    /// Variants of a label one and two slips away: deletions, substitutions, insertions,
+    /// transpositions.
+    fn variants(w: &[char], out: &mut Vec<Vec<char>>) {
+        for i in 0..w.len() {
+            let mut d = w.to_vec();
+            d.remove(i);
+            out.push(d);
+            let mut s = w.to_vec();
+            s[i] = 'q';
+            out.push(s);
+            let mut ins = w.to_vec();
+            ins.insert(i, 'x');
+            out.push(ins);
+            if i + 1 < w.len() {
+                let mut t = w.to_vec();
+                t.swap(i, i + 1);
+                out.push(t);
+            }
+        }
+    }
+
+    /// The trie walk finds exactly the labels the scan found, in the same order: over the
+    /// built-in registry with every label's one- and two-slip variants, and over a dense random
+    /// registry (four letters, so that near labels abound).
+    #[test]
+    fn near_labels_agree_with_a_scan() {
+        let builtin = Registry::builtin();
+        let mut queries: Vec<Vec<char>> = Vec::new();
+        for l in &builtin.labels {
+            queries.push(l.skeleton_chars.clone());
+            let mut one = Vec::new();
+            variants(&l.skeleton_chars, &mut one);
+            for v in one.iter().step_by(40) {
+                variants(v, &mut queries);
+            }
+            queries.extend(one);
+        }
+        let mut seed: u32 = 3;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            (seed >> 16) as usize
+        };
+        let word = |next: &mut dyn FnMut() -> usize| -> String {
+            let n = 3 + next() % 10;
+            (0..n).map(|_| ['a', 'b', 'c', 'd'][next() % 4]).collect()
+        };
+        let services: Vec<String> = (0..400)
+            .map(|i| {
+                let w = word(&mut next);
+                format!(r#"{{"id":"s{i}","domains":["{w}.com","{w}{i}.net"]}}"#)
+            })
+            .collect();
+        let file = RegistryFile::from_json(&format!(
+            r#"{{"version":1,"services":[{}]}}"#,
+            services.join(",")
+        ))
+        .unwrap();
+        let random = Registry::compile(&file, "JP").unwrap();
+        let mut random_queries: Vec<Vec<char>> = (0..1000)
+            .map(|_| word(&mut next).chars().collect())
+            .collect();
+        for l in random.labels.iter().step_by(10) {
+            variants(&l.skeleton_chars, &mut random_queries);
+        }
+        let mut hits = 0;
+        for (reg, qs) in [(builtin, &queries), (&random, &random_queries)] {
+            for q in qs.iter().filter(|q| q.len() >= 5) {
+                let want = scan(reg, q);
+                hits += want.len();
+                assert_eq!(
+                    near_labels(reg, q),
+                    want,
+                    "{}",
+                    q.iter().collect::<String>()
+                );
+            }
+        }
+        assert!(hits > 3_000, "too few near labels to tell: {hits}");
+    }
+
+    /// The one-pass ASCII skeleton is the general path's, character for character.
+    #[test]
+    fn ascii_skeleton_matches_the_general_path() {
+        let general = |label: &str| -> String {
+            let lower = label.to_lowercase();
+            let sk: String = tr39_ascii(&lower)
+                .unwrap_or_else(|| unicode_security::skeleton(&lower).collect::<String>())
+                .to_lowercase();
+            let sk = if sk.contains("vv") {
+                sk.replace("vv", "w")
+            } else {
+                sk
+            };
+            sk.chars()
+                .map(|c| match c {
+                    '0' => 'o',
+                    '1' | '!' | '|' | 'i' => 'l',
+                    '3' => 'e',
+                    '4' => 'a',
+                    '5' => 's',
+                    '7' => 't',
+                    '$' => 's',
+                    _ => c,
+                })
+                .collect()
+        };
+        let mut words: Vec<String> = [
+            "",
+            "vvv",
+            "VVellsFargo",
+            "wvvw",
+            "m1crosoft",
+            "PAYPA1",
+            "a$b|c!",
+            "amaz0n-co-jp",
+            "rnonex",
+            "x.y-z_w",
+            "I1l|",
+            "0123456789",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        words.extend((0u8..128).map(|b| format!("a{}v", char::from(b))));
+        words.extend(
+            (32u8..127).flat_map(|a| {
+                (32u8..127).map(move |b| format!("{}{}", char::from(a), char::from(b)))
+            }),
+        );
+        for w in &words {
+            if let Some(fast) = ascii_skeleton(w) {
+                assert_eq!(fast, general(w), "{w:?}");
+            }
+            assert_eq!(skeleton(w), general(w), "{w:?}");
+        }
     }
 }

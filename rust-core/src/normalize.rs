@@ -43,6 +43,11 @@ pub fn normalize(body: &str) -> Normalized {
 /// Fold a short string (a name, an alias, a sender ID) the same way message text is folded,
 /// so that the two compare equal.
 pub fn fold(s: &str) -> String {
+    // ASCII has nothing for NFKC to do and no `【` header: only the disguises and the case,
+    // without the copy `normalize` keeps of the clean text (a registry folds every name).
+    if s.is_ascii() {
+        return undisguise(s).to_ascii_lowercase();
+    }
     normalize(s).folded
 }
 
@@ -234,5 +239,22 @@ mod tests {
         let n = normalize("ＳＢＩ証券 HTTPS://X.COM");
         assert_eq!(n.clean.len(), n.folded.len());
         assert_eq!(n.folded, "sbi証券 https://x.com");
+    }
+
+    /// `fold`'s ASCII shortcut folds as `normalize` does.
+    #[test]
+    fn fold_of_ascii_is_normalize_folded() {
+        for s in [
+            "Monex",
+            "SBI-SEC",
+            "hxxps://evil[.]top/a",
+            "HXXP://evil(.)top",
+            "example{.}com[:]8080",
+            "a (dot) b [dot] c",
+            "  spaced  Out ",
+            "",
+        ] {
+            assert_eq!(fold(s), normalize(s).folded, "{s:?}");
+        }
     }
 }
