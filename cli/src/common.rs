@@ -72,6 +72,10 @@ impl From<Error> for Failure {
             Error::NoSuchRecord(_) | Error::NoSuchService(_) | Error::AlreadyBlocked { .. } => {
                 Failure::missing(e.to_string())
             }
+            // Damage comes with what to do about it.
+            Error::Corrupt(_) => Failure::fatal(format!(
+                "{e}\nhint: `smishgate db check` tells what can still be read; `smishgate db salvage --to NEW_DIR` copies it into a new database"
+            )),
             other => Failure::fatal(other.to_string()),
         }
     }

@@ -6,7 +6,7 @@
 //! * `scan` reads an inbox export (SMS Backup & Restore XML or JSON Lines) into the database
 //!   through the gateway and prints a summary.
 //! * `quarantine …` reviews the held messages; `services …` edits the user's registry and the
-//!   blocked senders.
+//!   blocked senders; `db check` and `db salvage` are for a damaged database.
 //!
 //! Global options (before or after the command): `--db PATH` (else `$SMISHGATE_DB`, else the
 //! platform data directory + `smishgate`), `--json` (one JSON document on stdout), `--lang
@@ -24,6 +24,7 @@
 #[macro_use]
 mod common;
 mod check;
+mod db;
 mod lang;
 mod logger;
 mod quarantine;
@@ -81,6 +82,8 @@ enum Command {
     Quarantine(quarantine::QuarantineArgs),
     /// Your registry of services and blocked senders.
     Services(services::ServicesArgs),
+    /// When the database is damaged: check what can be read, salvage it into a new one.
+    Db(db::DbArgs),
 }
 
 fn main() -> ExitCode {
@@ -109,6 +112,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args, &g, &mut out),
         Command::Quarantine(args) => quarantine::run(args, &g, &mut out),
         Command::Services(args) => services::run(args, &g, &mut out),
+        Command::Db(args) => db::run(args, &g, &mut out),
     };
     // The command's own failure, if any, is the one to report; a closed pipe is none.
     match result.and(common::write_stdout(out.as_bytes())) {

@@ -931,3 +931,75 @@ fn blank_names_and_malformed_domains_are_refused() {
         serde_json::json!(["xn--r8jz45g.jp"])
     );
 }
+
+/// `db check` says a whole database is whole (exit 0); after its log lost its contents every
+/// command says "damaged" with a hint, `db check` says what is left (exit 2), and `db salvage`
+/// writes it all into a new database, which then works as the old one did. Salvage refuses a
+/// directory that holds files, and names no content.
+#[test]
+fn a_damaged_database_is_checked_and_salvaged() {
+    let d = db();
+    let p = &d.path;
+    let t = now_ms();
+    let lines: String = (0..5)
+        .map(|i| phish(&format!("p{i}"), t - i * 1000))
+        .collect();
+    let file = d._dir.path().join("in.jsonl");
+    std::fs::write(&file, &lines).unwrap();
+    ok(p, &["scan", file.to_str().unwrap()]);
+    ok(p, &["services", "block", "+81 90-5555-0000"]);
+    let whole = ok(p, &["db", "check"]);
+    assert!(whole.contains("Whole: nothing is damaged."), "{whole}");
+    assert_eq!(json(p, &["db", "check"])["recoverable"], 5);
+
+    std::fs::write(p.join("db"), b"").unwrap();
+    let (code, err) = exit_code(p, &["quarantine", "list"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("is damaged") && err.contains("hint: `smishgate db check`"),
+        "{err}"
+    );
+    let o = run(p, &["db", "check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("Opens: no:")
+            && out.contains("Recoverable: 5 messages (5 only in the journal"),
+        "{out}"
+    );
+    assert!(
+        stderr(&o).contains("db salvage --to NEW_DIR"),
+        "{}",
+        stderr(&o)
+    );
+    let ja = stdout(&run(p, &["--lang", "ja", "db", "check"]));
+    assert!(ja.contains("復旧できるもの: 5 件"), "{ja}");
+
+    let busy = d._dir.path().join("busy");
+    std::fs::create_dir_all(&busy).unwrap();
+    std::fs::write(busy.join("notes.txt"), "x").unwrap();
+    let (code, err) = exit_code(p, &["db", "salvage", "--to", busy.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("is not empty"), "{err}");
+
+    let new = d._dir.path().join("new");
+    let said = ok(p, &["db", "salvage", "--to", new.to_str().unwrap()]);
+    assert!(
+        said.contains("Salvaged 5 messages into the new database"),
+        "{said}"
+    );
+    assert!(said.contains("1 blocked sender"), "{said}");
+    assert!(
+        !said.contains("sbisec") && !said.contains("9012345678"),
+        "{said}"
+    );
+    let list = json(&new, &["quarantine", "list"]);
+    assert_eq!(list["records"].as_array().unwrap().len(), 5, "{list}");
+    assert_eq!(
+        json(&new, &["services", "blocked"]),
+        serde_json::json!(["+81 90-5555-0000"])
+    );
+    let stats = json(&new, &["quarantine", "stats"]);
+    assert_eq!(stats["total"], 5);
+    ok(&new, &["db", "check"]);
+}

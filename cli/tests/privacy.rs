@@ -232,6 +232,36 @@ fn nothing_marked_is_logged_at_trace() {
     );
     traced(&db, &["services", "show", "sbi-sec"], "");
     traced(&db, &["services", "export"], "");
+    // Check and salvage, of a whole database and of a damaged one: neither the log nor what
+    // they print names content.
+    let salvaged = dir.path().join("salvaged");
+    for out in [
+        traced(&db, &["db", "check"], ""),
+        traced(
+            &db,
+            &["db", "salvage", "--to", salvaged.to_str().unwrap()],
+            "",
+        ),
+    ] {
+        assert_no_marker("db check / salvage output", &out);
+    }
+    std::fs::write(salvaged.join("db"), b"").unwrap();
+    for out in [
+        traced(&salvaged, &["db", "check"], ""),
+        traced(&salvaged, &["quarantine", "list"], ""),
+        traced(
+            &salvaged,
+            &[
+                "db",
+                "salvage",
+                "--to",
+                dir.path().join("again").to_str().unwrap(),
+            ],
+            "",
+        ),
+    ] {
+        assert_no_marker("db check / salvage output", &out);
+    }
     traced(&db, &["quarantine", "delete", &ids[1]], "");
     traced(&db, &["quarantine", "purge", "--older-than", "0"], "");
 }

@@ -10,6 +10,7 @@
 use crate::classify::{classify, Message, Options};
 use crate::error::{Error, Result};
 use crate::registry::{Registry, RegistryFile, ServiceSpec, FORMAT_VERSION as REGISTRY_VERSION};
+use crate::salvage::{self, Check, Salvaged};
 use crate::store::{self, dedup_hash, Counters, Record, Status, Store, StoredReason, Write};
 use crate::timestamp;
 use crate::verdict::{Action, Kind, Verdict};
@@ -106,6 +107,9 @@ pub struct Page {
     pub records: Vec<Record>,
     /// Pass this back for the next page; `None` at the end.
     pub next_cursor: Option<String>,
+    /// Records in this page's stretch that could not be decoded and were skipped (damage;
+    /// `smishgate db check` tells more, and each can still be deleted by its id).
+    pub skipped: usize,
 }
 
 /// Quarantine statistics.
@@ -316,6 +320,113 @@ impl Gateway {
         Ok(decisions)
     }
 
+    /// What can be read of the database at `path`, damaged or not, without changing it:
+    /// whether it opens, what the storage engine and the journal still hold, what a
+    /// [`Gateway::salvage`] would recover. Refused while a process has the database open.
+    pub fn check(path: impl AsRef<Path>, opts: &GatewayOptions) -> Result<Check> {
+        Ok(salvage::gather(path.as_ref(), opts.cache_bytes)?.check)
+    }
+
+    /// Make a new database at `to` of every record that can still be read at `from` (the
+    /// newest state of each), with the user's registry changes and blocked senders. `from`
+    /// is only read; `to` must not exist or be an empty directory. Records keep their ids.
+    pub fn salvage(
+        from: impl AsRef<Path>,
+        to: impl AsRef<Path>,
+        opts: GatewayOptions,
+    ) -> Result<Salvaged> {
+        let (from, to) = (from.as_ref(), to.as_ref());
+        let same = match (from.canonicalize(), to.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => from == to,
+        };
+        if same {
+            return Err(Error::Invalid(
+                "salvage writes a new database: give another directory than the damaged one".into(),
+            ));
+        }
+        if std::fs::read_dir(to).is_ok_and(|mut d| d.next().is_some()) {
+            return Err(Error::Invalid(format!(
+                "{} is not empty: salvage writes a new database into a new or empty directory",
+                to.display()
+            )));
+        }
+        let gathered = salvage::gather(from, opts.cache_bytes)?;
+        let gw = Gateway::open_with(to, opts)?;
+        let (registry_changes, services, blocked) =
+            gw.restore(&gathered.records, gathered.overlay)?;
+        log::info!(
+            "salvage: {} records written to the new database",
+            gathered.records.len()
+        );
+        Ok(Salvaged {
+            records: gathered.records.len() as u64,
+            check: gathered.check,
+            registry_changes,
+            services,
+            blocked,
+        })
+    }
+
+    /// Write salvaged records (oldest first) and registry changes into this (new) database,
+    /// with their indices and counters. An overlay that cannot be read or no longer compiles
+    /// is left out (the built-in registry applies). Returns whether the overlay was carried,
+    /// with its count of services and of blocked senders.
+    fn restore(
+        &self,
+        records: &[Record],
+        overlay: Option<Vec<u8>>,
+    ) -> Result<(bool, usize, usize)> {
+        let mut state = self.lock();
+        let carried = overlay.and_then(|b| match store::decode::<Overlay>(&b) {
+            Ok(o) => match Registry::compile(&o.effective(), &self.opts.region) {
+                Ok(_) => Some(o),
+                Err(e) => {
+                    log::warn!("salvage: the registry changes no longer compile ({e}); left out");
+                    None
+                }
+            },
+            Err(_) => {
+                log::warn!("salvage: the registry changes cannot be decoded; left out");
+                None
+            }
+        });
+        let mut w = Write::new();
+        if let Some(o) = &carried {
+            w.put_overlay(store::encode(o)?);
+        }
+        let mut dedup: HashMap<[u8; 16], Vec<u64>> = HashMap::new();
+        let mut max_id = 0;
+        for (i, r) in records.iter().enumerate() {
+            w.put_record(r)?;
+            let given = r.received_at_given.then_some(r.received_at);
+            dedup
+                .entry(dedup_hash(&r.sender, &r.body, given))
+                .or_default()
+                .push(r.id);
+            let day = self.day(r.received_at);
+            w.counters().record(r, &day, 1);
+            max_id = max_id.max(r.id);
+            if (i + 1) % CHUNK == 0 {
+                self.store.apply(std::mem::replace(&mut w, Write::new()))?;
+            }
+        }
+        for (hash, ids) in &dedup {
+            w.put_dedup(hash, ids)?;
+        }
+        self.store.apply(w)?;
+        self.store.reserve_ids_up_to(max_id)?;
+        self.store.flush()?;
+        let counts = carried
+            .as_ref()
+            .map_or((0, 0), |o| (o.services.len(), o.blocked.len()));
+        let had = carried.is_some();
+        if let Some(o) = carried {
+            self.install(&mut state, o)?;
+        }
+        Ok((had, counts.0, counts.1))
+    }
+
     /// Quarantined messages newest first, filtered, one page at a time.
     pub fn list(&self, q: &ListQuery) -> Result<Page> {
         let limit = if q.limit == 0 {
@@ -331,8 +442,14 @@ impl Gateway {
         let mut records = Vec::new();
         let mut last = None;
         let mut more = false;
+        let mut skipped = 0;
         for item in self.store.records_newest_first(after.as_deref()) {
             let (key, r) = item?;
+            let Ok(r) = r else {
+                skipped += 1;
+                log::warn!("list: a record cannot be decoded; skipped");
+                continue;
+            };
             let keep = q.status.is_none_or(|s| r.status == s)
                 && kind.is_none_or(|k| r.kind == k)
                 && q.service
@@ -355,6 +472,7 @@ impl Gateway {
             } else {
                 None
             },
+            skipped,
         })
     }
 
@@ -451,7 +569,19 @@ impl Gateway {
     /// Delete a message for good.
     pub fn delete(&self, id: u64) -> Result<()> {
         let _state = self.lock();
-        let r = self.store.record(id)?.ok_or(Error::NoSuchRecord(id))?;
+        let r = match self.store.record(id) {
+            Ok(r) => r.ok_or(Error::NoSuchRecord(id))?,
+            // A record that cannot be decoded can still be deleted.
+            Err(e @ Error::Corrupt(_)) => {
+                if self.store.remove_unreadable(id)? {
+                    self.store.flush()?;
+                    log::warn!("delete: record {id} could not be decoded; deleted as it was");
+                    return Ok(());
+                }
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        };
         let mut w = Write::new();
         self.remove_into(&mut w, &r)?;
         self.store.apply(w)?;
@@ -481,8 +611,17 @@ impl Gateway {
         // Oldest first, one record at a time: memory stays flat however much is purged. Each
         // removal is applied before the next so that shared dedup lists stay exact.
         let mut n = 0;
-        for r in self.store.records_oldest_first() {
-            let r = r?;
+        let mut unreadable = Vec::new();
+        for item in self.store.records_oldest_first() {
+            let (key, r) = item?;
+            let Ok(r) = r else {
+                // Undecodable: its key still tells when it was received.
+                if key_time(&key).is_some_and(|t| t < cutoff) {
+                    unreadable.push(key);
+                    continue;
+                }
+                break;
+            };
             if r.received_at >= cutoff {
                 break;
             }
@@ -490,6 +629,16 @@ impl Gateway {
             self.remove_into(&mut w, &r)?;
             self.store.apply(w)?;
             n += 1;
+        }
+        for key in &unreadable {
+            self.store.remove_unreadable_at(key)?;
+            n += 1;
+        }
+        if !unreadable.is_empty() {
+            log::warn!(
+                "purge: {} records that could not be decoded deleted",
+                unreadable.len()
+            );
         }
         if n > 0 {
             self.store.flush()?;
@@ -796,6 +945,12 @@ fn attack_reason(r: &Record) -> Option<String> {
     Some(main.map_or_else(|| r.kind.clone(), |x| x.code.clone()))
 }
 
+/// The received time in a record key suffix (see [`store::record_suffix`]).
+fn key_time(suffix: &[u8]) -> Option<i64> {
+    let b: [u8; 8] = suffix.get(..8)?.try_into().ok()?;
+    Some((u64::from_be_bytes(b) ^ (1 << 63)) as i64)
+}
+
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -822,5 +977,50 @@ impl ServiceSpec {
     pub fn checked(self) -> Result<ServiceSpec> {
         let id = self.id.clone();
         self.validated_for(&format!("service {id:?}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lure(i: i64, at: i64) -> Sms {
+        Sms {
+            sender: format!("+1555000{i:04}"),
+            body: format!("USPS: your parcel is held, pay the fee at https://usps-fee-{i}.top/p"),
+            received_at: Some(at),
+        }
+    }
+
+    /// A record whose stored value cannot be decoded is skipped by `list` (which counts it),
+    /// can be deleted by its id, and is purged by the time in its key; the others read on.
+    #[test]
+    fn an_undecodable_record_is_skipped_said_and_removable() {
+        let dir = tempfile::tempdir().unwrap();
+        let g = Gateway::open(dir.path()).unwrap();
+        let now = now_ms();
+        let old = now - 200 * 86_400_000;
+        let batch: Vec<Sms> = (0..6)
+            .map(|i| lure(i, if i < 2 { old + i } else { now - i }))
+            .collect();
+        let ids: Vec<u64> = g
+            .ingest_batch(&batch)
+            .unwrap()
+            .iter()
+            .map(|d| d.record_id.unwrap())
+            .collect();
+        g.store.garble_record(ids[0]); // old
+        g.store.garble_record(ids[3]); // recent
+        let page = g.list(&ListQuery::default()).unwrap();
+        assert_eq!(page.records.len(), 4);
+        assert_eq!(page.skipped, 2);
+        assert!(matches!(g.get(ids[3]), Err(Error::Corrupt(_))));
+        g.delete(ids[3]).unwrap();
+        assert!(matches!(g.get(ids[3]), Err(Error::NoSuchRecord(_))));
+        assert!(matches!(g.delete(ids[3]), Err(Error::NoSuchRecord(_))));
+        // Purge takes the old undecodable one and the old readable one.
+        assert_eq!(g.purge(Some(90)).unwrap(), 2);
+        let page = g.list(&ListQuery::default()).unwrap();
+        assert_eq!((page.records.len(), page.skipped), (3, 0));
     }
 }

@@ -7,6 +7,7 @@
 //! |---|---|---|
 //! | `m/` | `m/format` | database format version (u32, big-endian) |
 //! | `m/` | `m/gen` | generation: how many writes were applied (u64, big-endian) |
+//! | `m/` | `m/idbase` | added to sled's id generator (a salvaged database keeps its ids) |
 //! | `r/` | received time (sign-flipped i64, BE) + id (u64, BE) | a [`Record`] |
 //! | `i/` | id (u64, BE) | the record's `r/` key suffix |
 //! | `d/` | 128-bit hash of (sender, body, received_at) | ids with that hash |
@@ -27,8 +28,13 @@
 //! reported damaged instead of opening as new. Leftovers of a snapshot that failed to be
 //! written (`snap.*.generating`, left behind by a full disk) are removed before sled sees
 //! them, and a snapshot sled cannot read is moved aside (sled rebuilds from its log).
+//!
+//! Every record and registry change is also appended to the [`journal`](crate::journal), a
+//! second copy simple enough to read past damage: [`read_damaged`] and the journal are what
+//! salvage works from when the engine's own files are beyond repair.
 
 use crate::error::{Error, Result};
+use crate::journal::{self, Entry, Journal};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::path::Path;
 
@@ -159,6 +165,8 @@ impl Counters {
 pub(crate) struct Write {
     batch: sled::Batch,
     counters: Counters,
+    /// The same changes for the journal.
+    entries: Vec<Entry>,
     empty: bool,
 }
 
@@ -167,13 +175,16 @@ impl Write {
         Write {
             batch: sled::Batch::default(),
             counters: Counters::default(),
+            entries: Vec::new(),
             empty: true,
         }
     }
 
     pub fn put_record(&mut self, r: &Record) -> Result<()> {
         let suffix = record_suffix(r.received_at, r.id);
-        self.batch.insert(prefixed(b"r/", &suffix), encode(r)?);
+        let bytes = encode(r)?;
+        self.batch.insert(prefixed(b"r/", &suffix), bytes.clone());
+        self.entries.push(Entry::Put(bytes));
         self.batch
             .insert(prefixed(b"i/", &r.id.to_be_bytes()), suffix.to_vec());
         self.empty = false;
@@ -184,6 +195,15 @@ impl Write {
         let suffix = record_suffix(r.received_at, r.id);
         self.batch.remove(prefixed(b"r/", &suffix));
         self.batch.remove(prefixed(b"i/", &r.id.to_be_bytes()));
+        self.entries.push(Entry::Remove(r.id));
+        self.empty = false;
+    }
+
+    /// Remove a record known only by its id and key (its value cannot be decoded).
+    fn remove_raw(&mut self, id: u64, suffix: &[u8]) {
+        self.batch.remove(prefixed(b"r/", suffix));
+        self.batch.remove(prefixed(b"i/", &id.to_be_bytes()));
+        self.entries.push(Entry::Remove(id));
         self.empty = false;
     }
 
@@ -199,6 +219,7 @@ impl Write {
     }
 
     pub fn put_overlay(&mut self, bytes: Vec<u8>) {
+        self.entries.push(Entry::Overlay(bytes.clone()));
         self.batch.insert(b"g/overlay".to_vec(), bytes);
         self.empty = false;
     }
@@ -216,6 +237,9 @@ pub(crate) struct Store {
     /// Generation of the last applied write (see the module docs).
     generation: std::sync::atomic::AtomicU64,
     ledger: std::path::PathBuf,
+    journal: Journal,
+    /// Added to sled's id generator (`m/idbase`).
+    id_base: std::sync::atomic::AtomicU64,
 }
 
 /// The ledger's file name inside the database directory.
@@ -231,7 +255,11 @@ const RESERVE_BYTES: usize = 2 << 20;
 
 /// Files a database directory holds (sled's, the ledger, the reserve).
 fn is_database_file(name: &str) -> bool {
-    matches!(name, "conf" | "db" | "blobs" | LEDGER | RESERVE) || name.starts_with("snap.")
+    matches!(
+        name,
+        "conf" | "db" | "blobs" | LEDGER | RESERVE | journal::JOURNAL
+    ) || name.starts_with("snap.")
+        || name.starts_with("smishgate.journal.")
 }
 
 /// Delete the reserve; true if there was one.
@@ -260,52 +288,9 @@ impl Store {
     /// Open or create the database at `path`.
     pub fn open(path: &Path, cache_bytes: u64) -> Result<Store> {
         let ledger_path = path.join(LEDGER);
-        let ledger = read_ledger(&ledger_path);
+        let (ledger, ledger_key) = read_ledger(&ledger_path);
         prepare_dir(path)?;
-        let db = match open_sled(path, cache_bytes) {
-            Ok(db) => db,
-            // sled writes on open (the log's tail, a snapshot): on a full disk, give it the
-            // reserve kept for this moment, so that the database opens to be read and to have
-            // messages deleted.
-            Err(Error::Full) if release_reserve(path) => {
-                log::warn!("store: the disk is full; opening on the reserved space");
-                open_sled(path, cache_bytes)?
-            }
-            Err(first @ (Error::InUse(_) | Error::Full)) => return Err(first),
-            Err(first) => {
-                // A snapshot sled cannot read makes the whole database unopenable although the
-                // log holds everything; so does a damaged `conf` (sled's record of the options
-                // this build always uses). Move them aside (kept, not deleted) and retry: sled
-                // rebuilds both from the log, and the ledger check below still runs.
-                let mut reopened = None;
-                for what in [SetAside::Snapshots, SetAside::Conf] {
-                    if set_aside(path, what)? == 0 {
-                        continue;
-                    }
-                    if let Ok(db) = open_sled(path, cache_bytes) {
-                        log::warn!(
-                            "store: {} could not be read; rebuilt from the log",
-                            what.name()
-                        );
-                        reopened = Some(db);
-                        break;
-                    }
-                }
-                match reopened {
-                    Some(db) => db,
-                    // Whatever sled said, files that cannot be opened are damaged.
-                    None => match first {
-                        Error::Corrupt(_) => return Err(first),
-                        other => {
-                            return Err(Error::Corrupt(format!(
-                                "{}: the storage engine cannot open its files ({other})",
-                                path.display()
-                            )))
-                        }
-                    },
-                }
-            }
-        };
+        let db = open_engine(path, cache_bytes)?;
         let tree = db.open_tree(TREE).map_err(|e| open_error(path, e))?;
         let generation = match tree.get(b"m/gen").map_err(store_err)? {
             Some(v) => <[u8; 8]>::try_from(v.as_ref())
@@ -318,13 +303,15 @@ impl Store {
                 })?,
             None => 0,
         };
-        let store = Store {
-            db,
-            tree,
-            generation: std::sync::atomic::AtomicU64::new(generation),
-            ledger: ledger_path,
+        let id_base = match tree.get(b"m/idbase").map_err(store_err)? {
+            Some(v) => <[u8; 8]>::try_from(v.as_ref())
+                .map(u64::from_be_bytes)
+                .map_err(|_| {
+                    Error::Corrupt(format!("{}: the id marker is damaged", path.display()))
+                })?,
+            None => 0,
         };
-        store.check_format(path, ledger)?;
+        check_format(&tree, path, ledger)?;
         if let Some(want) = ledger {
             if generation < want {
                 return Err(Error::Corrupt(format!(
@@ -333,54 +320,27 @@ impl Store {
                 )));
             }
         }
-        if ledger != Some(generation) {
+        // Only once the database is known to be whole: the journal of a damaged one is what
+        // salvage reads, and is left exactly as it is.
+        let (journal, journal_found) = Journal::open(path, ledger_key)?;
+        let store = Store {
+            db,
+            tree,
+            generation: std::sync::atomic::AtomicU64::new(generation),
+            ledger: ledger_path,
+            journal,
+            id_base: std::sync::atomic::AtomicU64::new(id_base),
+        };
+        if !journal_found {
+            // A database from before the journal, or whose journal header was damaged: the
+            // journal starts as a copy of what the database holds.
+            store.rewrite_journal();
+        }
+        if ledger != Some(generation) || ledger_key != Some(store.journal.key()) {
             store.write_ledger();
         }
         ensure_reserve(path);
         Ok(store)
-    }
-
-    fn check_format(&self, path: &Path, ledger: Option<u64>) -> Result<()> {
-        match self.get(b"m/format")? {
-            Some(v) => {
-                let bytes: [u8; 4] = v.as_ref().try_into().map_err(|_| {
-                    Error::Corrupt(format!("{}: the format marker is damaged", path.display()))
-                })?;
-                let found = u32::from_be_bytes(bytes);
-                if found > FORMAT_VERSION {
-                    return Err(Error::NewerFormat {
-                        found,
-                        supported: FORMAT_VERSION,
-                    });
-                }
-                if found == 0 {
-                    return Err(Error::Corrupt(format!(
-                        "{}: the format marker is damaged",
-                        path.display()
-                    )));
-                }
-                Ok(())
-            }
-            None => {
-                // A database that existed never opens as a new one.
-                if ledger.is_some() {
-                    return Err(Error::Corrupt(format!(
-                        "{}: the database files lost their contents (its ledger records earlier writes)",
-                        path.display()
-                    )));
-                }
-                if self.tree.iter().next().is_some() {
-                    return Err(Error::Corrupt(format!(
-                        "{}: data without a format marker: not a smishgate database",
-                        path.display()
-                    )));
-                }
-                self.tree
-                    .insert(b"m/format", &FORMAT_VERSION.to_be_bytes())
-                    .map_err(store_err)?;
-                self.flush()
-            }
-        }
     }
 
     /// A value by key; a panic of the engine on damaged pages is "damaged", not a crash.
@@ -391,9 +351,23 @@ impl Store {
     /// A fresh id, unique for the life of the database.
     pub fn next_id(&self) -> Result<u64> {
         // sled's generator is persisted; +1 keeps 0 free as "no id".
+        let base = self.id_base.load(std::sync::atomic::Ordering::SeqCst);
         engine(|| self.db.generate_id())?
-            .map(|i| i + 1)
+            .map(|i| i + 1 + base)
             .map_err(store_err)
+    }
+
+    /// Make every later id greater than `id` (a salvaged database keeps its records' ids).
+    pub fn reserve_ids_up_to(&self, id: u64) -> Result<()> {
+        use std::sync::atomic::Ordering;
+        if self.next_id()? > id {
+            return Ok(());
+        }
+        self.tree
+            .insert(b"m/idbase", &id.to_be_bytes())
+            .map_err(store_err)?;
+        self.id_base.store(id, Ordering::SeqCst);
+        self.flush()
     }
 
     /// Apply a write atomically (not yet durable: see [`Store::flush`]).
@@ -417,7 +391,18 @@ impl Store {
         use std::sync::atomic::Ordering;
         let g = self.generation.load(Ordering::SeqCst) + 1;
         w.batch.insert(b"m/gen".to_vec(), g.to_be_bytes().to_vec());
-        engine(|| self.tree.apply_batch(w.batch))?.map_err(store_err)?;
+        // The journal first: a change the journal lacks could not be salvaged.
+        let mut frames = Vec::new();
+        for e in &w.entries {
+            journal::frame(self.journal.key(), e, &mut frames);
+        }
+        self.journal.append(&frames)?;
+        let applied = engine(|| self.tree.apply_batch(w.batch)).and_then(|r| r.map_err(store_err));
+        if let Err(e) = applied {
+            // Not applied, so not in the journal either.
+            self.journal.take_back(frames.len());
+            return Err(e);
+        }
         self.generation.store(g, Ordering::SeqCst);
         Ok(())
     }
@@ -425,8 +410,37 @@ impl Store {
     /// Make every applied write durable, then record its generation in the ledger.
     pub fn flush(&self) -> Result<()> {
         engine(|| self.tree.flush())?.map_err(store_err)?;
+        self.journal.sync()?;
         self.write_ledger();
+        if self.journal.wants_rewrite() {
+            self.rewrite_journal();
+        }
         Ok(())
+    }
+
+    /// Rewrite the journal from the database. Best effort: when a record cannot be read the
+    /// journal is kept as it is (it may hold the only good copy), and a failure is logged.
+    fn rewrite_journal(&self) {
+        let mut entries = Vec::new();
+        for kv in Guarded(self.tree.scan_prefix(b"r/")) {
+            match kv {
+                Ok((_, v)) if decode::<Record>(&v).is_ok() => entries.push(Entry::Put(v.to_vec())),
+                _ => {
+                    log::warn!("store: a record cannot be read; the journal is kept as it is");
+                    return;
+                }
+            }
+        }
+        match self.overlay() {
+            Ok(Some(o)) => entries.push(Entry::Overlay(o)),
+            Ok(None) => {}
+            Err(_) => return,
+        }
+        let n = entries.len();
+        match self.journal.rewrite(entries.into_iter()) {
+            Ok(()) => log::debug!("store: journal rewritten ({n} entries)"),
+            Err(e) => log::warn!("store: the journal could not be rewritten ({e})"),
+        }
     }
 
     /// Write the ledger (temporary file, then rename: never half a ledger). A failure is
@@ -434,9 +448,11 @@ impl Store {
     /// the write itself is already durable.
     fn write_ledger(&self) {
         let g = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        let key = format!("{:016x}", self.journal.key());
         let text = format!(
-            "smishgate database\nformat {FORMAT_VERSION}\ngeneration {g}\ncheck {:016x}\n",
-            ledger_check(g)
+            "smishgate database\nformat {FORMAT_VERSION}\ngeneration {g}\ncheck {:016x}\njournal {key} {:016x}\n",
+            ledger_check(g),
+            fnv(key.as_bytes()),
         );
         let tmp = self.ledger.with_extension("ledger.tmp");
         let done = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &self.ledger));
@@ -496,11 +512,13 @@ impl Store {
         }
     }
 
-    /// Records newest first, starting strictly after `cursor` (a record key suffix).
+    /// Records newest first, starting strictly after `cursor` (a record key suffix). An
+    /// engine error ends the walk (the outer error); a record that cannot be decoded is
+    /// given as the inner error, so that a reader can skip it and say so.
     pub fn records_newest_first(
         &self,
         after: Option<&[u8]>,
-    ) -> impl Iterator<Item = Result<(Vec<u8>, Record)>> + '_ {
+    ) -> impl Iterator<Item = Result<(Vec<u8>, Result<Record>)>> + '_ {
         let start = b"r/".to_vec();
         let end = match after {
             Some(c) => prefixed(b"r/", c),
@@ -508,16 +526,58 @@ impl Store {
         };
         Guarded(self.tree.range(start..end).rev()).map(|kv| {
             let (k, v) = kv?;
-            Ok((k[2..].to_vec(), decode::<Record>(&v)?))
+            Ok((k[2..].to_vec(), decode::<Record>(&v)))
         })
     }
 
-    /// Records oldest first (for purging).
-    pub fn records_oldest_first(&self) -> impl Iterator<Item = Result<Record>> + '_ {
+    /// Records oldest first (for purging), as [`Store::records_newest_first`] gives them.
+    pub fn records_oldest_first(
+        &self,
+    ) -> impl Iterator<Item = Result<(Vec<u8>, Result<Record>)>> + '_ {
         Guarded(self.tree.scan_prefix(b"r/")).map(|kv| {
-            let (_, v) = kv?;
-            decode::<Record>(&v)
+            let (k, v) = kv?;
+            Ok((k[2..].to_vec(), decode::<Record>(&v)))
         })
+    }
+
+    /// Delete a record whose value cannot be decoded, by its id; false if the record is not
+    /// there or can be read (then it is deleted the normal way). Its counters cannot be
+    /// taken back (what it counted is in the unreadable value).
+    pub fn remove_unreadable(&self, id: u64) -> Result<bool> {
+        let Some(suffix) = self.get(prefixed(b"i/", &id.to_be_bytes()))? else {
+            return Ok(false);
+        };
+        match self.get(prefixed(b"r/", &suffix))? {
+            Some(v) if decode::<Record>(&v).is_err() => {}
+            _ => return Ok(false),
+        }
+        self.remove_unreadable_at(&suffix)?;
+        Ok(true)
+    }
+
+    /// Delete the undecodable record at a key suffix (received time + id).
+    pub fn remove_unreadable_at(&self, suffix: &[u8]) -> Result<()> {
+        let id = suffix
+            .get(8..16)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_be_bytes)
+            .ok_or_else(|| Error::Corrupt("a record key is damaged".into()))?;
+        let mut w = Write::new();
+        w.remove_raw(id, suffix);
+        self.apply(w)
+    }
+
+    /// Overwrite a record's stored value with bytes that do not decode (tests of damage).
+    #[cfg(test)]
+    pub(crate) fn garble_record(&self, id: u64) {
+        let suffix = self
+            .tree
+            .get(prefixed(b"i/", &id.to_be_bytes()))
+            .unwrap()
+            .unwrap();
+        self.tree
+            .insert(prefixed(b"r/", &suffix), &b"\xc1 not a record"[..])
+            .unwrap();
     }
 
     /// The stored registry overlay bytes.
@@ -529,10 +589,115 @@ impl Store {
             .map(|v| v.to_vec()))
     }
 
-    /// Bytes the database occupies on disk.
+    /// Bytes the database occupies on disk (the engine's files and the journal).
     pub fn size_on_disk(&self) -> Result<u64> {
-        engine(|| self.db.size_on_disk())?.map_err(store_err)
+        let engine_bytes = engine(|| self.db.size_on_disk())?.map_err(store_err)?;
+        Ok(engine_bytes + self.journal.len())
     }
+}
+
+/// The database's format marker: a newer format is refused; a missing one is a new database
+/// (marked now) unless the ledger or data say the database existed.
+fn check_format(tree: &sled::Tree, path: &Path, ledger: Option<u64>) -> Result<()> {
+    let marker = engine(|| tree.get(b"m/format"))?.map_err(store_err)?;
+    match marker {
+        Some(v) => {
+            let bytes: [u8; 4] = v.as_ref().try_into().map_err(|_| {
+                Error::Corrupt(format!("{}: the format marker is damaged", path.display()))
+            })?;
+            let found = u32::from_be_bytes(bytes);
+            if found > FORMAT_VERSION {
+                return Err(Error::NewerFormat {
+                    found,
+                    supported: FORMAT_VERSION,
+                });
+            }
+            if found == 0 {
+                return Err(Error::Corrupt(format!(
+                    "{}: the format marker is damaged",
+                    path.display()
+                )));
+            }
+            Ok(())
+        }
+        None => {
+            // A database that existed never opens as a new one.
+            if ledger.is_some() {
+                return Err(Error::Corrupt(format!(
+                    "{}: the database files lost their contents (its ledger records earlier writes)",
+                    path.display()
+                )));
+            }
+            if tree.iter().next().is_some() {
+                return Err(Error::Corrupt(format!(
+                    "{}: data without a format marker: not a smishgate database",
+                    path.display()
+                )));
+            }
+            tree.insert(b"m/format", &FORMAT_VERSION.to_be_bytes())
+                .map_err(store_err)?;
+            engine(|| tree.flush())?.map_err(store_err).map(|_| ())
+        }
+    }
+}
+
+/// What could be read of a database's own files, however damaged (see [`read_damaged`]).
+#[derive(Debug, Default)]
+pub(crate) struct DamagedRead {
+    /// Why the engine could not open the files at all (nothing below was read then).
+    pub unopenable: Option<String>,
+    /// The records it gave.
+    pub records: Vec<Record>,
+    /// Records it gave that could not be decoded.
+    pub undecodable: u64,
+    /// It stopped on a damaged page before the end of the records.
+    pub stopped: bool,
+    /// A page of indices, counters or markers could not be read.
+    pub other_damage: bool,
+    /// The registry overlay, encoded.
+    pub overlay: Option<Vec<u8>>,
+}
+
+/// Every record the engine still gives of the database at `path`, with no ledger or format
+/// check: salvage takes what there is. Meant for a copy (opening lets sled repair files).
+pub(crate) fn read_damaged(path: &Path, cache_bytes: u64) -> DamagedRead {
+    let mut out = DamagedRead::default();
+    let opened = prepare_dir(path)
+        .and_then(|_| open_engine(path, cache_bytes))
+        .and_then(|db| {
+            engine(|| db.open_tree(TREE))?
+                .map(|t| (db, t))
+                .map_err(|e| open_error(path, e))
+        });
+    let (_db, tree) = match opened {
+        Ok(x) => x,
+        Err(e) => {
+            out.unopenable = Some(e.to_string());
+            return out;
+        }
+    };
+    for kv in Guarded(tree.scan_prefix(b"r/")) {
+        match kv {
+            Ok((_, v)) => match decode::<Record>(&v) {
+                Ok(r) => out.records.push(r),
+                Err(_) => out.undecodable += 1,
+            },
+            Err(_) => {
+                out.stopped = true;
+                break;
+            }
+        }
+    }
+    // The rest of the tree (indices, counters, markers): read through to find damage there.
+    out.other_damage = Guarded(tree.range(..b"r/".to_vec()))
+        .chain(Guarded(tree.range(b"r0".to_vec()..)))
+        .any(|kv| kv.is_err());
+    out.overlay = engine(|| tree.get(b"g/overlay"))
+        .ok()
+        .and_then(|r| r.ok())
+        .flatten()
+        .map(|v| v.to_vec());
+    out
 }
 
 /// Run one engine call, a panic in it reported as damage.
@@ -556,26 +721,47 @@ impl<I: Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> Iterator for Gu
     }
 }
 
-/// The generation a ledger file records; `None` when there is none or it cannot be read (an
-/// unreadable ledger only weakens the damage check, it never refuses a database).
-fn read_ledger(path: &Path) -> Option<u64> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let mut lines = text.lines();
-    if lines.next()? != "smishgate database" {
-        return None;
+/// The generation a ledger file records and the journal's key; `None` for each when there
+/// is none or it cannot be read (an unreadable ledger only weakens the damage check, it never
+/// refuses a database).
+fn read_ledger(path: &Path) -> (Option<u64>, Option<u64>) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return (None, None);
+    };
+    if text.lines().next() != Some("smishgate database") {
+        return (None, None);
     }
-    let g: u64 = lines
-        .find_map(|l| l.strip_prefix("generation "))
-        .and_then(|g| g.trim().parse().ok())?;
-    // A damaged ledger (its check does not match) is no ledger: it must never accuse an
-    // intact database.
-    let check = text.lines().find_map(|l| l.strip_prefix("check "))?;
-    (u64::from_str_radix(check.trim(), 16).ok()? == ledger_check(g)).then_some(g)
+    // A damaged line (its check does not match) is not there: it must never accuse an intact
+    // database, nor give a wrong key.
+    let generation = (|| {
+        let g: u64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("generation "))
+            .and_then(|g| g.trim().parse().ok())?;
+        let check = text.lines().find_map(|l| l.strip_prefix("check "))?;
+        (u64::from_str_radix(check.trim(), 16).ok()? == ledger_check(g)).then_some(g)
+    })();
+    let key = (|| {
+        let line = text.lines().find_map(|l| l.strip_prefix("journal "))?;
+        let (key, check) = line.split_once(' ')?;
+        (u64::from_str_radix(check.trim(), 16).ok()? == fnv(key.as_bytes()))
+            .then(|| u64::from_str_radix(key, 16).ok())?
+    })();
+    (generation, key)
+}
+
+/// The journal key a database's ledger keeps, if it can be read.
+pub(crate) fn ledger_journal_key(dir: &Path) -> Option<u64> {
+    read_ledger(&dir.join(LEDGER)).1
 }
 
 /// FNV-1a of the generation's decimal form: enough to tell a damaged ledger.
 fn ledger_check(g: u64) -> u64 {
-    g.to_string().bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+    fnv(g.to_string().as_bytes())
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
@@ -661,6 +847,53 @@ fn set_aside(path: &Path, what: SetAside) -> Result<usize> {
     Ok(found.len())
 }
 
+/// Open sled's files at `path`, making up for what sled 0.34 cannot: a full disk (the reserve
+/// is given up), a snapshot or `conf` it cannot read (moved aside, rebuilt from the log).
+fn open_engine(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
+    match open_sled(path, cache_bytes) {
+        Ok(db) => Ok(db),
+        // sled writes on open (the log's tail, a snapshot): on a full disk, give it the
+        // reserve kept for this moment, so that the database opens to be read and to have
+        // messages deleted.
+        Err(Error::Full) if release_reserve(path) => {
+            log::warn!("store: the disk is full; opening on the reserved space");
+            open_sled(path, cache_bytes)
+        }
+        Err(first @ (Error::InUse(_) | Error::Full)) => Err(first),
+        Err(first) => {
+            // A snapshot sled cannot read makes the whole database unopenable although the
+            // log holds everything; so does a damaged `conf` (sled's record of the options
+            // this build always uses). Move them aside (kept, not deleted) and retry: sled
+            // rebuilds both from the log, and the ledger check after this still runs.
+            let mut reopened = None;
+            for what in [SetAside::Snapshots, SetAside::Conf] {
+                if set_aside(path, what)? == 0 {
+                    continue;
+                }
+                if let Ok(db) = open_sled(path, cache_bytes) {
+                    log::warn!(
+                        "store: {} could not be read; rebuilt from the log",
+                        what.name()
+                    );
+                    reopened = Some(db);
+                    break;
+                }
+            }
+            match reopened {
+                Some(db) => Ok(db),
+                // Whatever sled said, files that cannot be opened are damaged.
+                None => match first {
+                    Error::Corrupt(_) => Err(first),
+                    other => Err(Error::Corrupt(format!(
+                        "{}: the storage engine cannot open its files ({other})",
+                        path.display()
+                    ))),
+                },
+            }
+        }
+    }
+}
+
 fn open_sled(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
     let config = sled::Config::new()
         .path(path)
@@ -688,7 +921,7 @@ fn io_error(path: &Path, e: std::io::Error) -> Error {
 }
 
 /// Is this I/O error a full disk (or a quota, or a file size limit)?
-fn is_full(e: &std::io::Error) -> bool {
+pub(crate) fn is_full(e: &std::io::Error) -> bool {
     matches!(e.raw_os_error(), Some(28) | Some(122) | Some(27))
         || e.kind() == std::io::ErrorKind::StorageFull
 }

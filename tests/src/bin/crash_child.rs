@@ -33,7 +33,7 @@ fn main() {
     let mut step = 0u64;
     while i < end {
         step += 1;
-        if step % 7 == 0 {
+        if step.is_multiple_of(7) {
             let batch: Vec<Sms> = (i..(i + 10).min(end)).map(message).collect();
             g.ingest_batch(&batch).expect("ingest_batch");
             for k in i..i + batch.len() as u64 {
