@@ -129,6 +129,7 @@ pub fn run(args: CheckArgs, g: &Globals) -> ExitCode {
             &Message {
                 sender: from,
                 body: text,
+                cut: false,
             },
             &reg,
             &opts,
@@ -284,6 +285,7 @@ fn check_line(
                 &Message {
                     sender: &sms.sender,
                     body: &sms.body,
+                    cut: false,
                 },
                 reg,
                 opts,

@@ -303,6 +303,24 @@ fn a_huge_body_is_judged_on_its_beginning() {
         text.contains("cut          1  bodies longer than 64 KiB"),
         "{text}"
     );
+    // Japanese text cut at 64 KiB is about 21,800 characters, under the classifier's own
+    // limit: the importer's cut still makes it a warning (its link, past the cut, was never
+    // read), not a clean message.
+    let ja = dir.path().join("ja.xml");
+    std::fs::write(
+        &ja,
+        format!(
+            "<smses count=\"1\">\n<sms address=\"+819012345670\" date=\"1700000000002\" type=\"1\" body=\"{}https://evil.top/\" />\n</smses>\n",
+            "お元気ですか。".repeat(5_000)
+        ),
+    )
+    .unwrap();
+    let s = json(&d.path, &["scan", ja.to_str().unwrap()]);
+    assert_eq!(
+        (s["cut"].as_u64(), s["warned"].as_u64()),
+        (Some(1), Some(1)),
+        "{s}"
+    );
 }
 
 #[test]

@@ -44,7 +44,15 @@ fn bench(c: &mut Criterion) {
     g.bench_function(format!("all {} messages", msgs.len()), |b| {
         b.iter(|| {
             for (s, body) in &msgs {
-                black_box(classify(&Message { sender: s, body }, reg, &opts));
+                black_box(classify(
+                    &Message {
+                        sender: s,
+                        body,
+                        cut: false,
+                    },
+                    reg,
+                    &opts,
+                ));
             }
         })
     });
@@ -52,7 +60,15 @@ fn bench(c: &mut Criterion) {
     g.bench_function(format!("{} messages with links", with_links.len()), |b| {
         b.iter(|| {
             for (s, body) in &with_links {
-                black_box(classify(&Message { sender: s, body }, reg, &opts));
+                black_box(classify(
+                    &Message {
+                        sender: s,
+                        body,
+                        cut: false,
+                    },
+                    reg,
+                    &opts,
+                ));
             }
         })
     });

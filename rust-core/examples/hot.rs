@@ -32,6 +32,7 @@ fn main() {
                 &Message {
                     sender: "",
                     body: b,
+                    cut: false,
                 },
                 reg,
                 &Options::default(),

@@ -35,7 +35,11 @@ fn main() {
     ];
     let mut all = Vec::new();
     for (s, b) in &msgs {
-        let m = Message { sender: s, body: b };
+        let m = Message {
+            sender: s,
+            body: b,
+            cut: false,
+        };
         std::hint::black_box(classify(&m, reg, &opts));
         let mut t: Vec<f64> = (0..15)
             .map(|_| {

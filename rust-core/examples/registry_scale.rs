@@ -85,7 +85,11 @@ fn classify_figures(reg: &Registry, msgs: &[(String, String)]) -> (f64, f64) {
     let mut medians: Vec<f64> = msgs
         .iter()
         .map(|(s, b)| {
-            let m = Message { sender: s, body: b };
+            let m = Message {
+                sender: s,
+                body: b,
+                cut: false,
+            };
             std::hint::black_box(classify(&m, reg, &opts));
             let mut t: Vec<f64> = (0..51)
                 .map(|_| {

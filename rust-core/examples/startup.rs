@@ -21,6 +21,7 @@ fn main() {
         &Message {
             sender: "x",
             body: "hi 認証コード 123456 https://a.top/x",
+            cut: false,
         },
         &r,
         &Options::default(),

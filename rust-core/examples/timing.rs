@@ -18,6 +18,7 @@ fn main() {
             &Message {
                 sender: "x",
                 body: b,
+                cut: false,
             },
             reg,
             &Options::default(),

@@ -26,6 +26,9 @@ pub struct Message<'a> {
     pub sender: &'a str,
     /// The body.
     pub body: &'a str,
+    /// The body is the beginning of a longer one, cut before it got here (see
+    /// [`crate::gateway::Sms::cut`]): judged as a body the classifier cut itself.
+    pub cut: bool,
 }
 
 /// Classifier options.
@@ -142,11 +145,18 @@ pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
             (action, kind) = (Action::Quarantine, Kind::Impersonation);
         }
     }
+    let cut_here = truncated;
+    let truncated = truncated || msg.cut;
     if truncated {
+        let read_chars = if cut_here {
+            opts.max_chars
+        } else {
+            body.chars().count()
+        };
         reasons.push(Reason::say(
             ReasonCode::Truncated,
             "truncated",
-            &[("max", opts.max_chars.to_string().into())],
+            &[("max", read_chars.to_string().into())],
         ));
     }
     if (truncated || unchecked > 0) && action == Action::Deliver {
@@ -876,6 +886,7 @@ mod tests {
             &Message {
                 sender: "x",
                 body: &body,
+                cut: false,
             },
             Registry::builtin(),
             &Options::default(),
@@ -884,10 +895,37 @@ mod tests {
         assert_eq!((v.action, v.kind), (Action::Warn, Kind::SuspiciousText));
         assert!(v.reasons.iter().any(|r| r.code == ReasonCode::Truncated));
     }
+    /// A body an importer cut (shorter than the classifier's own limit) is judged as cut: a
+    /// warning that says how much was read, never clean.
+    #[test]
+    fn a_body_cut_before_it_came_is_never_clean() {
+        let body = "お元気ですか。".repeat(100);
+        let v = classify(
+            &Message {
+                sender: "09011112222",
+                body: &body,
+                cut: true,
+            },
+            Registry::builtin(),
+            &Options::default(),
+        );
+        assert_eq!((v.action, v.kind), (Action::Warn, Kind::SuspiciousText));
+        let r = v
+            .reasons
+            .iter()
+            .find(|r| r.code == ReasonCode::Truncated)
+            .expect("a truncated reason");
+        assert!(r.en.contains("first 700 characters"), "{}", r.en);
+        assert_eq!(run("09011112222", &body).action, Action::Deliver);
+    }
 
     fn run(sender: &str, body: &str) -> Verdict {
         classify(
-            &Message { sender, body },
+            &Message {
+                sender,
+                body,
+                cut: false,
+            },
             Registry::builtin(),
             &Options::default(),
         )
@@ -1024,6 +1062,7 @@ mod tests {
             &Message {
                 sender: "09011112222",
                 body: "こんにちは",
+                cut: false,
             },
             &reg,
             &Options::default(),

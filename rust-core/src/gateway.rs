@@ -72,6 +72,9 @@ pub struct Sms {
     pub body: String,
     /// When it was received (epoch ms), if the platform says.
     pub received_at: Option<i64>,
+    /// The body is the beginning of a longer one (an importer keeps a bounded prefix): it is
+    /// never judged clean, as what was cut off was not checked.
+    pub cut: bool,
 }
 
 /// What the gateway decided for one message.
@@ -217,6 +220,7 @@ impl Gateway {
             &Message {
                 sender: &sms.sender,
                 body: &sms.body,
+                cut: sms.cut,
             },
             &self.registry(),
             &Options::default(),
@@ -239,6 +243,7 @@ impl Gateway {
                     &Message {
                         sender: &sms.sender,
                         body: &sms.body,
+                        cut: sms.cut,
                     },
                     &reg,
                     &opts,
@@ -989,6 +994,7 @@ mod tests {
             sender: format!("+1555000{i:04}"),
             body: format!("USPS: your parcel is held, pay the fee at https://usps-fee-{i}.top/p"),
             received_at: Some(at),
+            cut: false,
         }
     }
 

@@ -84,7 +84,8 @@ pub struct ImportItem {
     /// The message.
     pub sms: Sms,
     /// The body was longer than the importer keeps ([`BODY_CAP`]): `sms.body` is its
-    /// beginning, cut at a character boundary.
+    /// beginning, cut at a character boundary (the same as `sms.cut`, which the gateway
+    /// passes on to the classifier).
     pub cut: bool,
 }
 
@@ -341,6 +342,7 @@ impl<R: BufRead> Iterator for JsonLinesReader<R> {
                     return Some(match parse_json_record(&self.buf).sms {
                         Ok(mut sms) => {
                             let cut = cut_to(&mut sms.body, BODY_CAP);
+                            sms.cut = cut;
                             Ok(ImportItem { position, sms, cut })
                         }
                         Err(message) => {
@@ -496,6 +498,7 @@ fn parse_json_fields<'a>(raw: &'a [u8], id_out: &mut Option<&'a RawValue>) -> Re
         sender,
         body,
         received_at,
+        cut: false,
     })
 }
 
@@ -1398,7 +1401,10 @@ impl<R: BufRead> Iterator for SmsBackupReader<R> {
                     self.sms_seen += 1;
                     let position = format!("sms #{} (byte {at})", self.sms_seen);
                     match parsed {
-                        Ok(Some((sms, cut))) => return Some(Ok(ImportItem { position, sms, cut })),
+                        Ok(Some((mut sms, cut))) => {
+                            sms.cut = cut;
+                            return Some(Ok(ImportItem { position, sms, cut }));
+                        }
                         Ok(None) => self.skipped.not_received += 1,
                         Err(message) => {
                             return Some(Err(ImportError::new(
@@ -1479,6 +1485,7 @@ fn parse_sms(e: &BytesStart<'_>, cuts: Cuts) -> Result<Option<(Sms, bool)>, Stri
             sender: address,
             body,
             received_at,
+            cut: false,
         },
         cuts.body || body_cut,
     )))
@@ -1605,6 +1612,7 @@ mod tests {
             sender: sender.into(),
             body: body.into(),
             received_at: at,
+            cut: false,
         }
     }
 

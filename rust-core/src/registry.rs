@@ -1571,7 +1571,15 @@ mod tests {
             let t = Instant::now();
             for _ in 0..5 {
                 for (s, b) in &msgs {
-                    classify(&Message { sender: s, body: b }, reg, &Options::default());
+                    classify(
+                        &Message {
+                            sender: s,
+                            body: b,
+                            cut: false,
+                        },
+                        reg,
+                        &Options::default(),
+                    );
                 }
             }
             t.elapsed()
@@ -1591,7 +1599,17 @@ mod tests {
         // And the registry works: the service is known by sender, name and look-alikes.
         let verdicts: Vec<_> = msgs
             .iter()
-            .map(|(s, b)| classify(&Message { sender: s, body: b }, &reg, &Options::default()))
+            .map(|(s, b)| {
+                classify(
+                    &Message {
+                        sender: s,
+                        body: b,
+                        cut: false,
+                    },
+                    &reg,
+                    &Options::default(),
+                )
+            })
             .collect();
         assert_eq!(
             reg.service(reg.index_of("svc-12345").unwrap()).name,

@@ -8,6 +8,7 @@ fn sms(sender: &str, body: &str, at: i64) -> Sms {
         sender: sender.into(),
         body: body.into(),
         received_at: Some(at),
+        cut: false,
     }
 }
 

@@ -40,13 +40,13 @@ proptest! {
 
     #[test]
     fn any_message_classifies(sender in any::<String>(), body in tricky()) {
-        let v = classify(&Message { sender: &sender, body: &body }, Registry::builtin(), &Options::default());
+        let v = classify(&Message { sender: &sender, body: &body, cut: false }, Registry::builtin(), &Options::default());
         prop_assert!(!v.reasons.is_empty());
     }
 
     #[test]
     fn any_unicode_classifies(sender in "\\PC{0,30}", body in "\\PC{0,400}") {
-        let v = classify(&Message { sender: &sender, body: &body }, Registry::builtin(), &Options::default());
+        let v = classify(&Message { sender: &sender, body: &body, cut: false }, Registry::builtin(), &Options::default());
         prop_assert!(!v.reasons.is_empty());
     }
 }
@@ -69,7 +69,15 @@ fn long_adversarial_bodies_are_bounded() {
     ];
     for body in &samples {
         let start = Instant::now();
-        let v = classify(&Message { sender: "x", body }, reg, &Options::default());
+        let v = classify(
+            &Message {
+                sender: "x",
+                body,
+                cut: false,
+            },
+            reg,
+            &Options::default(),
+        );
         let took = start.elapsed();
         assert!(
             took < Duration::from_secs(2),

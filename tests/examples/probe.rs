@@ -10,6 +10,7 @@ fn main() {
             &Message {
                 sender: "",
                 body: &r.body,
+                cut: false,
             },
             Registry::builtin(),
             &Options::default(),

@@ -12,6 +12,7 @@ fn main() {
             sender: format!("+8190{:08}", i),
             body: b.into(),
             received_at: Some(1_790_000_000_000 + i),
+            cut: false,
         })
         .collect();
     let t = std::time::Instant::now();

@@ -85,6 +85,7 @@ pub fn score(data: &Path, reg: &Registry) -> Score {
                 &Message {
                     sender: r.sender.as_deref().unwrap_or(""),
                     body: &r.body,
+                    cut: false,
                 },
                 reg,
                 &opts,

@@ -34,6 +34,7 @@ fn lure(i: usize) -> Sms {
             "USPS: your parcel is held, pay the fee at https://usps-redeliver-{i}.top/p/{i}"
         ),
         received_at: Some(1_760_000_000_000 + i as i64 * 60_000),
+        cut: false,
     }
 }
 

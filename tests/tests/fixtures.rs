@@ -15,6 +15,7 @@ fn fixture_table() {
                 &Message {
                     sender: &f.sender,
                     body: &f.body,
+                    cut: false,
                 },
                 reg,
                 &Options::default(),

@@ -46,6 +46,7 @@ fn real_ham_is_never_quarantined() {
             &Message {
                 sender: &r.sender,
                 body: &r.body,
+                cut: false,
             },
             Registry::builtin(),
             &Options::default(),

@@ -13,6 +13,7 @@ fn message(i: u64) -> Sms {
             "【SBI証券】お取引制限のお知らせ。至急ご確認ください https://sbisec-co-jp.xyz/k/{i}"
         ),
         received_at: Some(1_790_000_000_000 + i as i64 * 1000),
+        cut: false,
     }
 }
 

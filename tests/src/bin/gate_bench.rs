@@ -47,7 +47,11 @@ fn main() {
         msgs.iter()
             .filter(|(s, b)| {
                 smishgate_core::classify(
-                    &smishgate_core::Message { sender: s, body: b },
+                    &smishgate_core::Message {
+                        sender: s,
+                        body: b,
+                        cut: false,
+                    },
                     reg,
                     &Default::default(),
                 )
@@ -67,6 +71,7 @@ fn main() {
                 sender: s.clone(),
                 body: b.clone(),
                 received_at: Some(base + i as i64),
+                cut: false,
             }
         })
         .collect();
@@ -97,6 +102,7 @@ fn main() {
             sender: s.clone(),
             body: b.clone(),
             received_at: Some(base + i as i64),
+            cut: false,
         };
         let t = Instant::now();
         let d = g.ingest(&sms).expect("ingest");
@@ -122,6 +128,7 @@ fn main() {
                     sender: s.clone(),
                     body: b.clone(),
                     received_at: Some(base + i as i64 * 1000),
+                    cut: false,
                 }
             })
             .collect();
