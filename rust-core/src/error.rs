@@ -44,7 +44,12 @@ pub enum Error {
     /// The disk (or the app's quota) is full: nothing of the failed write was acknowledged.
     #[error("storage full: free some space on the device (deleting or purging held messages also helps), then try again; nothing already stored was lost")]
     Full,
-    /// The storage engine failed (permissions, I/O).
+    /// The database cannot be written: read-only storage, or no permission. The storage
+    /// engine writes when it opens a database, so it cannot be opened; salvage, which only
+    /// reads, can copy it somewhere writable.
+    #[error("the database {0} cannot be written (read-only storage or no permission); smishgate writes to its database when it opens it. `smishgate db salvage --to DIR` copies what it holds to a writable place")]
+    ReadOnly(String),
+    /// The storage engine failed (I/O).
     #[error("storage error: {0}")]
     Store(String),
     /// No quarantined message has this id.

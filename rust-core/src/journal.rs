@@ -255,6 +255,8 @@ fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
 fn io_error(path: &Path, e: std::io::Error) -> Error {
     if crate::store::is_full(&e) {
         Error::Full
+    } else if crate::store::is_read_only(&e) {
+        Error::ReadOnly(path.display().to_string())
     } else {
         Error::Store(format!("{}: {}", path.display(), e.kind()))
     }

@@ -171,7 +171,8 @@ fn lock(dir: &Path) -> Result<Option<std::fs::File>> {
     }
 }
 
-/// A scratch directory beside the damaged database, removed when dropped.
+/// A scratch directory for a copy, removed when dropped: beside the damaged database, else
+/// (read-only storage) in the system's temporary directory.
 struct Scratch(PathBuf);
 
 impl Scratch {
@@ -180,11 +181,17 @@ impl Scratch {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "db".into());
-        let parent = from.parent().unwrap_or(Path::new("."));
-        let dir = parent.join(format!(".{name}.{what}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
-        Ok(Scratch(dir))
+        let beside = from.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let mut last = Error::Store("no place for a scratch copy".into());
+        for parent in [beside, std::env::temp_dir()] {
+            let dir = parent.join(format!(".{name}.{what}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            match std::fs::create_dir_all(&dir) {
+                Ok(()) => return Ok(Scratch(dir)),
+                Err(e) => last = io(&dir, e),
+            }
+        }
+        Err(last)
     }
 }
 
@@ -212,6 +219,8 @@ fn copy_files(from: &Path, to: &Path) -> Result<()> {
 fn io(path: &Path, e: std::io::Error) -> Error {
     if store::is_full(&e) {
         Error::Full
+    } else if store::is_read_only(&e) {
+        Error::ReadOnly(path.display().to_string())
     } else {
         Error::Store(format!("{}: {}", path.display(), e.kind()))
     }

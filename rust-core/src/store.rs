@@ -780,7 +780,7 @@ fn prepare_dir(path: &Path) -> Result<()> {
                 path.display()
             )))
         }
-        Err(e) => return Err(Error::Store(format!("{}: {e}", path.display()))),
+        Err(e) => return Err(io_error(path, e)),
     };
     let mut foreign = None;
     for entry in entries.flatten() {
@@ -859,7 +859,7 @@ fn open_engine(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
             log::warn!("store: the disk is full; opening on the reserved space");
             open_sled(path, cache_bytes)
         }
-        Err(first @ (Error::InUse(_) | Error::Full)) => Err(first),
+        Err(first @ (Error::InUse(_) | Error::Full | Error::ReadOnly(_))) => Err(first),
         Err(first) => {
             // A snapshot sled cannot read makes the whole database unopenable although the
             // log holds everything; so does a damaged `conf` (sled's record of the options
@@ -915,6 +915,8 @@ fn open_sled(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
 fn io_error(path: &Path, e: std::io::Error) -> Error {
     if is_full(&e) {
         Error::Full
+    } else if is_read_only(&e) {
+        Error::ReadOnly(path.display().to_string())
     } else {
         Error::Store(format!("{}: {}", path.display(), e.kind()))
     }
@@ -924,6 +926,15 @@ fn io_error(path: &Path, e: std::io::Error) -> Error {
 pub(crate) fn is_full(e: &std::io::Error) -> bool {
     matches!(e.raw_os_error(), Some(28) | Some(122) | Some(27))
         || e.kind() == std::io::ErrorKind::StorageFull
+}
+
+/// Is this I/O error read-only storage or a missing permission?
+pub(crate) fn is_read_only(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(30))
+        || matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        )
 }
 
 /// Record key suffix: received time first so that keys sort by time, id to break ties.
@@ -955,6 +966,9 @@ fn store_err(e: sled::Error) -> Error {
     match e {
         sled::Error::Corruption { .. } => Error::Corrupt(e.to_string()),
         sled::Error::Io(io) if is_full(&io) => Error::Full,
+        sled::Error::Io(io) if is_read_only(&io) => {
+            Error::ReadOnly("(it became read-only while open)".into())
+        }
         other => Error::Store(other.to_string()),
     }
 }
@@ -968,6 +982,7 @@ fn open_error(path: &Path, e: sled::Error) -> Error {
         }
         sled::Error::Corruption { .. } => Error::Corrupt(format!("{}: {e}", path.display())),
         sled::Error::Io(io) if is_full(io) => Error::Full,
+        sled::Error::Io(io) if is_read_only(io) => Error::ReadOnly(path.display().to_string()),
         _ => {
             let text = e.to_string();
             if text.contains("lock") || text.contains("Resource temporarily unavailable") {

@@ -9,6 +9,10 @@
 //! to mount one, as CI has) and checks that every failed write says "storage full", that the
 //! database still opens on the full disk, and that nothing acknowledged is lost.
 //!
+//! A third part makes the database read-only (a read-only mount as root, else the files'
+//! permissions): opening says so in one line, nothing is changed, and a salvage to writable
+//! storage gives back every message.
+//!
 //! The seed is printed (`FAULT_SEED=…` replays a run); the tallies are printed for the README.
 
 use smishgate_core::{Error, Gateway, GatewayOptions, ListQuery, Sms};
@@ -351,4 +355,79 @@ fn a_full_disk_says_so_and_loses_nothing() {
     for (k, n) in &tally {
         println!("  {k:<40} {n}");
     }
+}
+
+/// Whether this process runs as root (mounting a tmpfs needs it; permissions do not bind it).
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+#[test]
+fn a_read_only_database_says_so_and_salvages() {
+    let base = tempfile::tempdir().unwrap();
+    let root = is_root();
+    let mnt = base.path().join("ro");
+    let db = if root {
+        assert!(mount_tmpfs(&mnt, 16 << 20), "root could not mount a tmpfs");
+        mnt.join("db")
+    } else {
+        base.path().join("db")
+    };
+    let acked = build(&db, 120);
+    drop(reopen(&db).expect("reopen"));
+    let make_read_only = |on: bool| {
+        if root {
+            let opts = if on { "remount,ro" } else { "remount,rw" };
+            let ok = std::process::Command::new("mount")
+                .args(["-o", opts])
+                .arg(&mnt)
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "mount -o {opts}");
+        } else {
+            use std::os::unix::fs::PermissionsExt;
+            for f in files(&db).into_iter().chain([db.clone()]) {
+                let mode = if on { 0o555 } else { 0o755 };
+                std::fs::set_permissions(&f, std::fs::Permissions::from_mode(mode)).unwrap();
+            }
+        }
+    };
+    let before: Vec<(PathBuf, Vec<u8>)> = files(&db)
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(&f).unwrap()))
+        .collect();
+    make_read_only(true);
+    match Gateway::open(&db) {
+        Err(Error::ReadOnly(what)) => assert!(what.contains("db"), "{what}"),
+        other => panic!("opening a read-only database: {:?}", other.map(|_| ())),
+    }
+    let check = Gateway::check(&db, &GatewayOptions::default()).expect("check reads it");
+    assert_eq!(check.recoverable as usize, acked.len(), "{check:?}");
+    let to = base.path().join("salvaged");
+    let s = Gateway::salvage(&db, &to, GatewayOptions::default()).expect("salvage reads it");
+    assert_eq!(s.records as usize, acked.len());
+    let got = read_all(&reopen(&to).unwrap()).unwrap();
+    assert_eq!(got, acked);
+    for (f, bytes) in &before {
+        assert_eq!(&std::fs::read(f).unwrap(), bytes, "{} changed", f.display());
+    }
+    make_read_only(false);
+    let g = reopen(&db).expect("writable again, it opens");
+    assert_eq!(read_all(&g).unwrap(), acked);
+    drop(g);
+    if root {
+        umount(&mnt);
+    }
+    println!(
+        "read-only database ({}): open refused as read-only, all {} salvaged",
+        if root {
+            "read-only mount"
+        } else {
+            "permissions"
+        },
+        acked.len()
+    );
 }

@@ -1,7 +1,9 @@
 //! Child process of the crash test: ingests 10,000 quarantine-worthy messages, numbered from
 //! the second argument on, into the database given as the first argument, printing each message's index on stdout only after its ingest
 //! has returned (so the parent knows what was acknowledged when it kills this process).
-//! Every seventh step uses `ingest_batch` of ten messages.
+//! Every seventh step uses `ingest_batch` of ten messages. With `open` as the second argument
+//! it opens the database and lets it go, over and over, printing `opened` each time (the
+//! parent kills it in the middle of an open).
 
 use smishgate_core::{Gateway, Sms};
 use std::io::Write;
@@ -19,6 +21,9 @@ fn message(i: u64) -> Sms {
 
 fn main() {
     let path = std::env::args().nth(1).expect("database path");
+    if std::env::args().nth(2).as_deref() == Some("open") {
+        open_forever(&path);
+    }
     let first: u64 = std::env::args()
         .nth(2)
         .and_then(|s| s.parse().ok())
@@ -47,5 +52,27 @@ fn main() {
             i += 1;
         }
         out.flush().expect("flush");
+    }
+}
+
+fn open_forever(path: &str) -> ! {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    loop {
+        match Gateway::open(path) {
+            Ok(g) => {
+                drop(g);
+                writeln!(out, "opened").expect("stdout");
+                out.flush().expect("flush");
+            }
+            // The last handle's lock can trail the drop by a moment.
+            Err(smishgate_core::Error::InUse(_)) => {
+                std::thread::sleep(std::time::Duration::from_millis(2))
+            }
+            Err(e) => {
+                eprintln!("open: {e}");
+                std::process::exit(3)
+            }
+        }
     }
 }
