@@ -284,6 +284,13 @@ pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
 struct PageOut<'a> {
     records: &'a [Record],
     next_cursor: Option<&'a str>,
+    /// Undecodable records skipped (present only when there were some).
+    #[serde(skip_serializing_if = "is_zero")]
+    skipped: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn list(db: &Db, a: ListArgs, g: &Globals, out: &mut String) -> CmdResult {
@@ -295,12 +302,22 @@ fn list(db: &Db, a: ListArgs, g: &Globals, out: &mut String) -> CmdResult {
         cursor: a.cursor,
     };
     let page = db.gw.list(&q)?;
+    if page.skipped > 0 {
+        // Said on stderr in every output form: the listing is not the whole story.
+        errln!(
+            "smishgate: {} held {} could not be read and {} skipped (damage); `smishgate db check` tells more, `smishgate quarantine delete ID` still removes one",
+            page.skipped,
+            if page.skipped == 1 { "message" } else { "messages" },
+            if page.skipped == 1 { "was" } else { "were" }
+        );
+    }
     if g.json {
         return json(
             out,
             &PageOut {
                 records: &page.records,
                 next_cursor: page.next_cursor.as_deref(),
+                skipped: page.skipped,
             },
         );
     }
