@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Every test of the project: formatting, lints, then the whole workspace's tests (unit tests,
-# fixture tables, corpus targets on ../shared/data, property tests, CLI contract tests).
-# `.ci/run` runs exactly this.
+# fixture tables, corpus targets on ../shared/data, property tests, CLI contract tests, the
+# storage fault trials, the FFI crate's property tests), then the Kotlin API's tests on the JVM
+# (scripts/kotlin-tests.sh: Maven fetches the Kotlin compiler, JNA and JUnit). `.ci/run` runs
+# exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "cargo is required (rustup)"; exit 2; }
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -q -- -D warnings
 cargo test --workspace --release
+scripts/kotlin-tests.sh

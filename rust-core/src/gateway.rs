@@ -341,6 +341,9 @@ impl Gateway {
         opts: GatewayOptions,
     ) -> Result<Salvaged> {
         let (from, to) = (from.as_ref(), to.as_ref());
+        if to.as_os_str().is_empty() {
+            return Err(Error::Invalid("the new database's path is empty".into()));
+        }
         let same = match (from.canonicalize(), to.canonicalize()) {
             (Ok(a), Ok(b)) => a == b,
             _ => from == to,
@@ -897,6 +900,19 @@ fn new_record(id: u64, sms: &Sms, v: &Verdict, now: i64) -> Record {
             .iter()
             .map(|l| l.link.effective().host.clone())
             .collect(),
+        links: v
+            .links
+            .iter()
+            .map(|l| {
+                let judged = l.link.effective();
+                store::StoredLink {
+                    url: l.link.text.clone(),
+                    host: judged.host.clone(),
+                    domain: judged.domain.clone(),
+                    official_for: l.official_for.clone(),
+                }
+            })
+            .collect(),
         reasons: v
             .reasons
             .iter()
@@ -968,7 +984,8 @@ fn encode_cursor(key: &[u8]) -> String {
 }
 
 fn decode_cursor(c: &str) -> Result<Vec<u8>> {
-    let bad = || Error::Invalid(format!("{c:?} is not a cursor returned by list"));
+    // The cursor is not repeated: it came from the caller, and errors can reach logs.
+    let bad = || Error::Invalid("not a cursor returned by list".to_string());
     if c.len() != 32 || !c.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(bad());
     }

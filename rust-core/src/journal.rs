@@ -395,6 +395,7 @@ mod tests {
             service: None,
             otp: None,
             hosts: vec![],
+            links: vec![],
             reasons: vec![],
         }
     }

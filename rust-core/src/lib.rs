@@ -35,5 +35,5 @@ pub use error::{Error, Result};
 pub use gateway::{Decision, Gateway, GatewayOptions, ListQuery, Page, Sms, Stats};
 pub use registry::{LinkPolicy, Registry, RegistryFile, ServiceSpec};
 pub use salvage::{Check, Salvaged};
-pub use store::{Record, Status, StoredReason};
+pub use store::{Record, Status, StoredLink, StoredReason};
 pub use verdict::{Action, Kind, Reason, ReasonCode, Verdict};

@@ -83,6 +83,9 @@ pub(crate) struct Gathered {
 
 /// Read what can be read of the database at `from`, without changing it.
 pub(crate) fn gather(from: &Path, cache_bytes: u64) -> Result<Gathered> {
+    if from.as_os_str().is_empty() {
+        return Err(Error::Invalid("the database path is empty".into()));
+    }
     let looks_like_db = ["db", "conf", store::LEDGER, journal::JOURNAL]
         .iter()
         .any(|f| from.join(f).exists());

@@ -99,6 +99,21 @@ pub struct StoredReason {
     pub imitates: Option<String>,
 }
 
+/// A link as stored with a record, for a review screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredLink {
+    /// The link as written in the message.
+    pub url: String,
+    /// The judged host (a redirect's target, not the redirector).
+    pub host: String,
+    /// Its registrable domain.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// The service whose official domain it is on, if any.
+    #[serde(default)]
+    pub official_for: Option<String>,
+}
+
 /// A quarantined message with its verdict and review status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
@@ -112,7 +127,7 @@ pub struct Record {
     pub body: String,
     /// When the message was received (epoch ms); the ingest time when the platform gave none.
     pub received_at: i64,
-    /// The platform's own timestamp was absent.
+    /// The platform gave the time (when false, `received_at` is the ingest time).
     #[serde(default)]
     pub received_at_given: bool,
     /// When it was ingested (epoch ms).
@@ -133,6 +148,10 @@ pub struct Record {
     /// Hosts of the links (judged targets).
     #[serde(default)]
     pub hosts: Vec<String>,
+    /// The links as written, with what was judged of each (empty in records written before
+    /// links were kept: `hosts` has their judged hosts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<StoredLink>,
     /// Verdict: reasons.
     #[serde(default)]
     pub reasons: Vec<StoredReason>,
@@ -287,6 +306,11 @@ fn ensure_reserve(path: &Path) {
 impl Store {
     /// Open or create the database at `path`.
     pub fn open(path: &Path, cache_bytes: u64) -> Result<Store> {
+        // An empty path would be the working directory to sled (files written into whatever
+        // folder the process runs in), while the folder check below would not see it.
+        if path.as_os_str().is_empty() {
+            return Err(Error::Invalid("the database path is empty".into()));
+        }
         let ledger_path = path.join(LEDGER);
         let (ledger, ledger_key) = read_ledger(&ledger_path);
         prepare_dir(path)?;

@@ -1,0 +1,411 @@
+//! The records and enums of the Kotlin API: the FFI's own types, converted from the core's
+//! with `From`, so that the core knows nothing of UniFFI and the API can stay still while the
+//! core changes. Ids cross as decimal strings (Kotlin has no unsigned 64-bit id type an app
+//! would want in an intent extra); times as epoch milliseconds.
+
+use smishgate_core as sg;
+use std::collections::HashMap;
+
+/// An SMS as the phone received it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Sms {
+    /// The sender as the platform reports it (number, short code or alphanumeric ID).
+    pub sender: String,
+    /// The body (the parts of a multipart SMS joined).
+    pub body: String,
+    /// When it was received (epoch ms), if the platform says.
+    pub received_at_ms: Option<i64>,
+}
+
+impl From<&Sms> for sg::Sms {
+    fn from(s: &Sms) -> sg::Sms {
+        sg::Sms {
+            sender: s.sender.clone(),
+            body: s.body.clone(),
+            received_at: s.received_at_ms,
+            cut: false,
+        }
+    }
+}
+
+/// What to do with a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Action {
+    /// Show it normally.
+    Deliver,
+    /// Show it with a warning.
+    Warn,
+    /// Keep it out of the inbox for review: it was stored in the quarantine.
+    Quarantine,
+}
+
+impl From<sg::Action> for Action {
+    fn from(a: sg::Action) -> Action {
+        match a {
+            sg::Action::Deliver => Action::Deliver,
+            sg::Action::Warn => Action::Warn,
+            sg::Action::Quarantine => Action::Quarantine,
+        }
+    }
+}
+
+/// One link of a message and what was judged of it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Link {
+    /// The link as written in the message.
+    pub url: String,
+    /// The host judged: a redirector's target, not the redirector.
+    pub host: String,
+    /// Its registrable domain (the host itself when it has none).
+    pub domain: String,
+    /// It is on the official domain of a registered service.
+    pub official: bool,
+    /// That service's id.
+    pub official_for: Option<String>,
+    /// The official domain it imitates, when it is a look-alike.
+    pub imitates: Option<String>,
+}
+
+impl From<&sg::verdict::LinkReport> for Link {
+    fn from(l: &sg::verdict::LinkReport) -> Link {
+        let judged = l.link.effective();
+        Link {
+            url: l.link.text.clone(),
+            host: judged.host.clone(),
+            domain: judged.domain.clone().unwrap_or_else(|| judged.host.clone()),
+            official: l.official_for.is_some(),
+            official_for: l.official_for.clone(),
+            imitates: l.lookalike.as_ref().map(|x| x.imitates.clone()),
+        }
+    }
+}
+
+impl From<&sg::StoredLink> for Link {
+    fn from(l: &sg::StoredLink) -> Link {
+        Link {
+            url: l.url.clone(),
+            host: l.host.clone(),
+            domain: l.domain.clone().unwrap_or_else(|| l.host.clone()),
+            official: l.official_for.is_some(),
+            official_for: l.official_for.clone(),
+            imitates: None,
+        }
+    }
+}
+
+/// One reason for a verdict: a stable code for the app, a sentence for the user in each
+/// language (they name the service, domain or rule: the evidence).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Reason {
+    /// Stable code (`lookalike-domain`, `link-outside-service`, …).
+    pub code: String,
+    /// One sentence in English.
+    pub en: String,
+    /// One sentence in Japanese.
+    pub ja: String,
+}
+
+impl From<&sg::Reason> for Reason {
+    fn from(r: &sg::Reason) -> Reason {
+        Reason {
+            code: reason_code(r.code),
+            en: r.en.clone(),
+            ja: r.ja.clone(),
+        }
+    }
+}
+
+impl From<&sg::StoredReason> for Reason {
+    fn from(r: &sg::StoredReason) -> Reason {
+        Reason {
+            code: r.code.clone(),
+            en: r.en.clone(),
+            ja: r.ja.clone(),
+        }
+    }
+}
+
+/// The kebab-case name of a reason code, as JSON and the stored records write it.
+fn reason_code(c: sg::ReasonCode) -> String {
+    serde_json::to_value(c)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| format!("{c:?}"))
+}
+
+/// The classifier's answer for one message.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Verdict {
+    /// What to do.
+    pub action: Action,
+    /// Why, in one word (`trusted`, `otp`, `impersonation`, `lookalike-domain`, …).
+    pub kind: String,
+    /// The service the message claims to be (id), if any.
+    pub service: Option<String>,
+    /// The one-time code, if any.
+    pub otp: Option<String>,
+    /// Every link with what was judged of it.
+    pub links: Vec<Link>,
+    /// Reasons, most important first (never empty).
+    pub reasons: Vec<Reason>,
+}
+
+impl From<&sg::Verdict> for Verdict {
+    fn from(v: &sg::Verdict) -> Verdict {
+        Verdict {
+            action: v.action.into(),
+            kind: v.kind.as_str().to_string(),
+            service: v.service.clone(),
+            otp: v.otp.clone(),
+            links: v.links.iter().map(Link::from).collect(),
+            reasons: v.reasons.iter().map(Reason::from).collect(),
+        }
+    }
+}
+
+/// What `ingest` decided: the verdict, and the quarantine id when the message was kept.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Decision {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The quarantined message's id (also when it was kept before: the same SMS delivered
+    /// twice is stored once).
+    pub quarantine_id: Option<String>,
+}
+
+impl From<&sg::Decision> for Decision {
+    fn from(d: &sg::Decision) -> Decision {
+        Decision {
+            verdict: (&d.verdict).into(),
+            quarantine_id: d.record_id.map(|id| id.to_string()),
+        }
+    }
+}
+
+/// Review status of a quarantined message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Status {
+    /// Held, not reviewed yet.
+    Quarantined,
+    /// The user let it through.
+    Released,
+    /// The user confirmed it as smishing.
+    Confirmed,
+}
+
+impl From<sg::Status> for Status {
+    fn from(s: sg::Status) -> Status {
+        match s {
+            sg::Status::Quarantined => Status::Quarantined,
+            sg::Status::Released => Status::Released,
+            sg::Status::Confirmed => Status::Confirmed,
+        }
+    }
+}
+
+impl From<Status> for sg::Status {
+    fn from(s: Status) -> sg::Status {
+        match s {
+            Status::Quarantined => sg::Status::Quarantined,
+            Status::Released => sg::Status::Released,
+            Status::Confirmed => sg::Status::Confirmed,
+        }
+    }
+}
+
+/// A message in the quarantine, with the verdict it was held for and its review status.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct QuarantinedMessage {
+    /// Its id (pass it to `release`, `confirm`, `delete`).
+    pub id: String,
+    /// The sender as received.
+    pub sender: String,
+    /// The body as received.
+    pub body: String,
+    /// When it was received (epoch ms), if the platform said.
+    pub received_at_ms: Option<i64>,
+    /// Review status.
+    pub status: Status,
+    /// The verdict it was held for.
+    pub verdict: Verdict,
+}
+
+impl From<&sg::Record> for QuarantinedMessage {
+    fn from(r: &sg::Record) -> QuarantinedMessage {
+        let links: Vec<Link> = if r.links.is_empty() {
+            // Records kept before links were stored know only the judged hosts.
+            r.hosts
+                .iter()
+                .map(|h| Link {
+                    url: h.clone(),
+                    host: h.clone(),
+                    domain: h.clone(),
+                    official: false,
+                    official_for: None,
+                    imitates: None,
+                })
+                .collect()
+        } else {
+            r.links.iter().map(Link::from).collect()
+        };
+        let links =
+            links
+                .into_iter()
+                .map(|mut l: Link| {
+                    // The look-alike reason names the host and what it imitates.
+                    if let Some(reason) = r.reasons.iter().find(|x| {
+                        x.imitates.is_some() && x.host.as_deref() == Some(l.host.as_str())
+                    }) {
+                        l.imitates = reason.imitates.clone();
+                    }
+                    l
+                })
+                .collect();
+        QuarantinedMessage {
+            id: r.id.to_string(),
+            sender: r.sender.clone(),
+            body: r.body.clone(),
+            received_at_ms: r.received_at_given.then_some(r.received_at),
+            status: r.status.into(),
+            verdict: Verdict {
+                action: Action::Quarantine,
+                kind: r.kind.clone(),
+                service: r.service.clone(),
+                otp: r.otp.clone(),
+                links,
+                reasons: r.reasons.iter().map(Reason::from).collect(),
+            },
+        }
+    }
+}
+
+/// One page of the quarantine, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct QuarantinePage {
+    /// The messages.
+    pub items: Vec<QuarantinedMessage>,
+    /// Pass it back for the next page; `null` at the end.
+    pub next_cursor: Option<String>,
+}
+
+impl From<&sg::Page> for QuarantinePage {
+    fn from(p: &sg::Page) -> QuarantinePage {
+        QuarantinePage {
+            items: p.records.iter().map(QuarantinedMessage::from).collect(),
+            next_cursor: p.next_cursor.clone(),
+        }
+    }
+}
+
+/// A filter of the quarantine; every field left `null` matches everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct QuarantineQuery {
+    /// Only messages claiming this service (id); `"-"` for those claiming none.
+    pub service: Option<String>,
+    /// Only this kind (`impersonation`, `lookalike-domain`, …).
+    pub kind: Option<String>,
+    /// Only this review status.
+    pub status: Option<Status>,
+}
+
+/// What links a service's SMS may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum LinkPolicy {
+    /// Never any link: codes and notices only (brokerages, banks).
+    Never,
+    /// Links only to its own domains.
+    Official,
+}
+
+impl From<sg::LinkPolicy> for LinkPolicy {
+    fn from(p: sg::LinkPolicy) -> LinkPolicy {
+        match p {
+            sg::LinkPolicy::Never => LinkPolicy::Never,
+            sg::LinkPolicy::Official => LinkPolicy::Official,
+        }
+    }
+}
+
+impl From<LinkPolicy> for sg::LinkPolicy {
+    fn from(p: LinkPolicy) -> sg::LinkPolicy {
+        match p {
+            LinkPolicy::Never => sg::LinkPolicy::Never,
+            LinkPolicy::Official => sg::LinkPolicy::Official,
+        }
+    }
+}
+
+/// A service that texts the user: how its messages are told apart from impersonations.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Service {
+    /// Stable id: lowercase ASCII letters, digits, `-` and `_`.
+    pub id: String,
+    /// The name shown to the user.
+    pub name: String,
+    /// Names a message uses for it.
+    pub aliases: Vec<String>,
+    /// Sender IDs, short codes and numbers it texts from.
+    pub senders: Vec<String>,
+    /// Its official domains (their subdomains count).
+    pub domains: Vec<String>,
+    /// What links its SMS may carry.
+    pub links: LinkPolicy,
+}
+
+impl From<&sg::ServiceSpec> for Service {
+    fn from(s: &sg::ServiceSpec) -> Service {
+        Service {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            aliases: s.aliases.clone(),
+            senders: s.senders.clone(),
+            domains: s.domains.clone(),
+            // The registry's default for an entry that does not say.
+            links: s.links.unwrap_or(sg::LinkPolicy::Official).into(),
+        }
+    }
+}
+
+impl From<Service> for sg::ServiceSpec {
+    fn from(s: Service) -> sg::ServiceSpec {
+        sg::ServiceSpec {
+            id: s.id,
+            name: s.name,
+            aliases: s.aliases,
+            senders: s.senders,
+            domains: s.domains,
+            links: Some(s.links.into()),
+            category: None,
+            region: None,
+            sources: Vec::new(),
+            note: None,
+        }
+    }
+}
+
+/// Counts of the quarantine.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Stats {
+    /// Messages held, any status.
+    pub total: u64,
+    /// By review status (`quarantined`, `released`, `confirmed`).
+    pub by_status: HashMap<String, u64>,
+    /// By kind.
+    pub by_kind: HashMap<String, u64>,
+    /// By claimed service (`-` for none).
+    pub by_service: HashMap<String, u64>,
+    /// By day of reception (`YYYY-MM-DD` in the gate's time zone).
+    pub by_day: HashMap<String, u64>,
+}
+
+impl From<sg::Stats> for Stats {
+    fn from(s: sg::Stats) -> Stats {
+        Stats {
+            total: s.total,
+            by_status: s.by_status.into_iter().collect(),
+            by_kind: s.by_kind.into_iter().collect(),
+            by_service: s.by_service.into_iter().collect(),
+            by_day: s.by_day.into_iter().collect(),
+        }
+    }
+}
