@@ -31,11 +31,18 @@ class BenchTest {
         try {
             SmishGate(File(dir, "db").path).use { g ->
                 val clean = Sms("+819012345678", "明日の打ち合わせは10時からでお願いします。", 1_790_000_000_000L)
-                repeat(1000) { g.ingest(clean) }
+                repeat(20_000) { g.ingest(clean) }
                 val n = 10_000
                 var t = System.nanoTime()
                 repeat(n) { g.ingest(clean) }
                 val per = (System.nanoTime() - t) / 1e3 / n
+                repeat(5_000) { g.exportRegistry().length }
+                t = System.nanoTime()
+                repeat(n) { g.quarantineGet("1") }
+                println("kotlin: quarantineGet of a missing id (a tiny call), $n calls: ${"%.2f".format((System.nanoTime() - t) / 1e3 / n)} µs/call")
+                t = System.nanoTime()
+                repeat(n) { g.classify(clean) }
+                println("kotlin: classify, $n calls: ${"%.2f".format((System.nanoTime() - t) / 1e3 / n)} µs/call")
                 println("kotlin: ingest (a delivered message, nothing stored), $n calls: ${"%.2f".format(per)} µs/call")
 
                 val all = messages()
