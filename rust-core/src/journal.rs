@@ -19,8 +19,8 @@
 //! number of this journal, kept in its header and in the ledger, which no message can know. The journal is appended before the engine applies the same write and synced with
 //! it; when it has grown well past what it describes it is rewritten from the database.
 
-use crate::error::{Error, Result};
-use crate::store::Record;
+use crate::error::Result;
+use crate::store::{io_error, Record};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -250,16 +250,6 @@ fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
         io_error(path, e)
     })
-}
-
-fn io_error(path: &Path, e: std::io::Error) -> Error {
-    if crate::store::is_full(&e) {
-        Error::Full
-    } else if crate::store::is_read_only(&e) {
-        Error::ReadOnly(path.display().to_string())
-    } else {
-        Error::Store(format!("{}: {}", path.display(), e.kind()))
-    }
 }
 
 /// What a journal holds, read past its damage.

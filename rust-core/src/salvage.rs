@@ -8,7 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::journal;
-use crate::store::{self, Record};
+use crate::store::{self, io_error, Record};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -191,7 +191,7 @@ impl Scratch {
             let _ = std::fs::remove_dir_all(&dir);
             match std::fs::create_dir_all(&dir) {
                 Ok(()) => return Ok(Scratch(dir)),
-                Err(e) => last = io(&dir, e),
+                Err(e) => last = io_error(&dir, e),
             }
         }
         Err(last)
@@ -206,25 +206,13 @@ impl Drop for Scratch {
 
 /// Copy the engine's files (not the reserve, not what was set aside) for reading.
 fn copy_files(from: &Path, to: &Path) -> Result<()> {
-    let entries = std::fs::read_dir(from).map_err(|e| io(from, e))?;
+    let entries = std::fs::read_dir(from).map_err(|e| io_error(from, e))?;
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let wanted = matches!(name.as_str(), "db" | "conf" | "blobs" | store::LEDGER)
-            || name.starts_with("snap.");
-        if !wanted || !e.file_type().is_ok_and(|t| t.is_file()) {
+        if !store::is_engine_file(&name) || !e.file_type().is_ok_and(|t| t.is_file()) {
             continue;
         }
-        std::fs::copy(e.path(), to.join(&name)).map_err(|err| io(&e.path(), err))?;
+        std::fs::copy(e.path(), to.join(&name)).map_err(|err| io_error(&e.path(), err))?;
     }
     Ok(())
-}
-
-fn io(path: &Path, e: std::io::Error) -> Error {
-    if store::is_full(&e) {
-        Error::Full
-    } else if store::is_read_only(&e) {
-        Error::ReadOnly(path.display().to_string())
-    } else {
-        Error::Store(format!("{}: {}", path.display(), e.kind()))
-    }
 }

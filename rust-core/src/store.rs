@@ -274,11 +274,15 @@ const RESERVE_BYTES: usize = 2 << 20;
 
 /// Files a database directory holds (sled's, the ledger, the reserve).
 fn is_database_file(name: &str) -> bool {
-    matches!(
-        name,
-        "conf" | "db" | "blobs" | LEDGER | RESERVE | journal::JOURNAL
-    ) || name.starts_with("snap.")
+    is_engine_file(name)
+        || matches!(name, RESERVE | journal::JOURNAL)
         || name.starts_with("smishgate.journal.")
+}
+
+/// The files the engine reads when it opens a database, with the ledger that vouches for them
+/// (what salvage copies to read past damage).
+pub(crate) fn is_engine_file(name: &str) -> bool {
+    matches!(name, "conf" | "db" | "blobs" | LEDGER) || name.starts_with("snap.")
 }
 
 /// Delete the reserve; true if there was one.
@@ -316,25 +320,8 @@ impl Store {
         prepare_dir(path)?;
         let db = open_engine(path, cache_bytes)?;
         let tree = db.open_tree(TREE).map_err(|e| open_error(path, e))?;
-        let generation = match tree.get(b"m/gen").map_err(store_err)? {
-            Some(v) => <[u8; 8]>::try_from(v.as_ref())
-                .map(u64::from_be_bytes)
-                .map_err(|_| {
-                    Error::Corrupt(format!(
-                        "{}: the generation marker is damaged",
-                        path.display()
-                    ))
-                })?,
-            None => 0,
-        };
-        let id_base = match tree.get(b"m/idbase").map_err(store_err)? {
-            Some(v) => <[u8; 8]>::try_from(v.as_ref())
-                .map(u64::from_be_bytes)
-                .map_err(|_| {
-                    Error::Corrupt(format!("{}: the id marker is damaged", path.display()))
-                })?,
-            None => 0,
-        };
+        let generation = u64_marker(&tree, b"m/gen", path, "generation")?;
+        let id_base = u64_marker(&tree, b"m/idbase", path, "id")?;
         check_format(&tree, path, ledger)?;
         if let Some(want) = ledger {
             if generation < want {
@@ -617,6 +604,18 @@ impl Store {
     pub fn size_on_disk(&self) -> Result<u64> {
         let engine_bytes = engine(|| self.db.size_on_disk())?.map_err(store_err)?;
         Ok(engine_bytes + self.journal.len())
+    }
+}
+
+/// A u64 marker (`m/gen`, `m/idbase`); 0 when absent, "damaged" when it is not 8 bytes.
+fn u64_marker(tree: &sled::Tree, key: &[u8], path: &Path, what: &str) -> Result<u64> {
+    match tree.get(key).map_err(store_err)? {
+        Some(v) => <[u8; 8]>::try_from(v.as_ref())
+            .map(u64::from_be_bytes)
+            .map_err(|_| {
+                Error::Corrupt(format!("{}: the {what} marker is damaged", path.display()))
+            }),
+        None => Ok(0),
     }
 }
 
@@ -936,7 +935,9 @@ fn open_sled(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
     }
 }
 
-fn io_error(path: &Path, e: std::io::Error) -> Error {
+/// An I/O error on `path` as the core reports it: a full disk and read-only storage by name,
+/// anything else with the kind of failure (shared by the journal and salvage).
+pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Error {
     if is_full(&e) {
         Error::Full
     } else if is_read_only(&e) {
