@@ -117,10 +117,17 @@ struct Inner {
 }
 
 impl Journal {
-    /// Open the journal of the database at `dir`, creating it (header only) if it is missing
-    /// or its header cannot be read (`ledger_key`, the key the ledger keeps, is used when
-    /// the header is damaged). Returns the journal and whether it was usable as found.
-    pub fn open(dir: &Path, ledger_key: Option<u64>) -> Result<(Journal, bool)> {
+    /// Open the journal of the database at `dir`, creating it if it is missing or its header
+    /// cannot be read (`ledger_key`, the key the ledger keeps, is used when the header is
+    /// damaged). A new journal holds the header and `initial()` (what the database holds),
+    /// written in one rename: a journal that exists is complete, even if the process died while
+    /// making it (a header written first and filled later would, after a kill between the two,
+    /// pass for a whole journal of nothing). Returns the journal and whether it was found.
+    pub fn open(
+        dir: &Path,
+        ledger_key: Option<u64>,
+        initial: impl FnOnce() -> Vec<Entry>,
+    ) -> Result<(Journal, bool)> {
         let path = dir.join(JOURNAL);
         let mut head = [0u8; HEADER_LEN];
         let found = std::fs::File::open(&path)
@@ -136,7 +143,11 @@ impl Journal {
                     let _ = std::fs::rename(&path, aside);
                 }
                 let k = ledger_key.unwrap_or_else(new_key);
-                write_whole(&path, &header(k))?;
+                let mut bytes = header(k);
+                for e in initial() {
+                    frame(k, &e, &mut bytes);
+                }
+                write_whole(&path, &bytes)?;
                 (k, false)
             }
         };
@@ -471,10 +482,30 @@ mod tests {
         }
     }
 
+    /// A process that dies while a new journal is being made leaves no journal, never a
+    /// header that would pass for a journal of nothing (`tests/tests/crash.rs` found it).
+    #[test]
+    fn a_new_journal_appears_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let died = std::panic::catch_unwind(|| {
+            Journal::open(dir.path(), None, || {
+                panic!("killed while reading the database")
+            })
+        });
+        assert!(died.is_err());
+        assert!(!dir.path().join(JOURNAL).exists());
+        let put = Entry::Put(encode(&record(1, Status::Quarantined)).unwrap());
+        let (_, existed) = Journal::open(dir.path(), None, || vec![put]).unwrap();
+        assert!(!existed);
+        assert_eq!(replay(dir.path(), None).unwrap().records.len(), 1);
+        let (_, existed) = Journal::open(dir.path(), None, || unreachable!()).unwrap();
+        assert!(existed);
+    }
+
     #[test]
     fn appends_survive_a_torn_tail_and_a_rewrite() {
         let dir = tempfile::tempdir().unwrap();
-        let (j, existed) = Journal::open(dir.path(), None).unwrap();
+        let (j, existed) = Journal::open(dir.path(), None, Vec::new).unwrap();
         assert!(!existed);
         let k = j.key();
         let mut f = Vec::new();

@@ -333,7 +333,9 @@ impl Store {
         }
         // Only once the database is known to be whole: the journal of a damaged one is what
         // salvage reads, and is left exactly as it is.
-        let (journal, journal_found) = Journal::open(path, ledger_key)?;
+        // A database from before the journal, or whose journal header was damaged: the journal
+        // starts as a copy of what the database holds.
+        let (journal, _) = Journal::open(path, ledger_key, || journal_entries(&tree))?;
         let store = Store {
             db,
             tree,
@@ -342,11 +344,6 @@ impl Store {
             journal,
             id_base: std::sync::atomic::AtomicU64::new(id_base),
         };
-        if !journal_found {
-            // A database from before the journal, or whose journal header was damaged: the
-            // journal starts as a copy of what the database holds.
-            store.rewrite_journal();
-        }
         if ledger != Some(generation) || ledger_key != Some(store.journal.key()) {
             store.write_ledger();
         }
@@ -432,21 +429,9 @@ impl Store {
     /// Rewrite the journal from the database. Best effort: when a record cannot be read the
     /// journal is kept as it is (it may hold the only good copy), and a failure is logged.
     fn rewrite_journal(&self) {
-        let mut entries = Vec::new();
-        for kv in Guarded(self.tree.scan_prefix(b"r/")) {
-            match kv {
-                Ok((_, v)) if decode::<Record>(&v).is_ok() => entries.push(Entry::Put(v.to_vec())),
-                _ => {
-                    log::warn!("store: a record cannot be read; the journal is kept as it is");
-                    return;
-                }
-            }
-        }
-        match self.overlay() {
-            Ok(Some(o)) => entries.push(Entry::Overlay(o)),
-            Ok(None) => {}
-            Err(_) => return,
-        }
+        let Some(entries) = database_entries(&self.tree) else {
+            return;
+        };
         let n = entries.len();
         match self.journal.rewrite(entries.into_iter()) {
             Ok(()) => log::debug!("store: journal rewritten ({n} entries)"),
@@ -664,6 +649,33 @@ fn check_format(tree: &sled::Tree, path: &Path, ledger: Option<u64>) -> Result<(
     }
 }
 
+/// Every record and the registry overlay as journal entries; `None` (logged) when one cannot
+/// be read.
+fn database_entries(tree: &sled::Tree) -> Option<Vec<Entry>> {
+    let mut entries = Vec::new();
+    for kv in Guarded(tree.scan_prefix(b"r/")) {
+        match kv {
+            Ok((_, v)) if decode::<Record>(&v).is_ok() => entries.push(Entry::Put(v.to_vec())),
+            _ => {
+                log::warn!("store: a record cannot be read; the journal is kept as it is");
+                return None;
+            }
+        }
+    }
+    match engine(|| tree.get(b"g/overlay")) {
+        Ok(Ok(Some(o))) => entries.push(Entry::Overlay(o.to_vec())),
+        Ok(Ok(None)) => {}
+        _ => return None,
+    }
+    Some(entries)
+}
+
+/// What a new journal starts with: the database's contents, or, when a record cannot be read,
+/// nothing (the first rewrite that can read everything fills it).
+fn journal_entries(tree: &sled::Tree) -> Vec<Entry> {
+    database_entries(tree).unwrap_or_default()
+}
+
 /// What could be read of a database's own files, however damaged (see [`read_damaged`]).
 #[derive(Debug, Default)]
 pub(crate) struct DamagedRead {
@@ -873,7 +885,7 @@ fn set_aside(path: &Path, what: SetAside) -> Result<usize> {
 /// Open sled's files at `path`, making up for what sled 0.34 cannot: a full disk (the reserve
 /// is given up), a snapshot or `conf` it cannot read (moved aside, rebuilt from the log).
 fn open_engine(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
-    match open_sled(path, cache_bytes) {
+    match open_sled_waiting(path, cache_bytes) {
         Ok(db) => Ok(db),
         // sled writes on open (the log's tail, a snapshot): on a full disk, give it the
         // reserve kept for this moment, so that the database opens to be read and to have
@@ -913,6 +925,23 @@ fn open_engine(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
                     ))),
                 },
             }
+        }
+    }
+}
+
+/// [`open_sled`], waiting a moment while the database is in use: a handle dropped a moment
+/// ago (`.use {}` ending, a test reopening) may still be held by one of sled's I/O threads
+/// finishing its write, and that is not another owner. Another owner still gets
+/// [`Error::InUse`], after about 130 ms.
+fn open_sled_waiting(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
+    let mut wait = std::time::Duration::from_millis(2);
+    loop {
+        match open_sled(path, cache_bytes) {
+            Err(Error::InUse(_)) if wait.as_millis() <= 64 => {
+                std::thread::sleep(wait);
+                wait *= 2;
+            }
+            other => return other,
         }
     }
 }
