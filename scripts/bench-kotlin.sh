@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The FFI figures of the README: the stripped size of the release library, one call through
-# Kotlin against the same call in Rust, classifyBatch throughput in both, and the cold start of
-# a fresh JVM. Builds what scripts/kotlin-tests.sh builds; run that once first (it generates
+# The FFI figures of the README: the stripped size of the library (scripts/lib-size.sh), one
+# call through Kotlin against the same call in Rust, classifyBatch throughput in both, and the
+# cold start of a fresh JVM. Builds what scripts/kotlin-tests.sh builds; run that once first (it generates
 # the bindings and fills ~/.m2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,12 +10,7 @@ cargo build --release -q -p smishgate-ffi
 # The generator only reads the library: the dev profile builds it in a fraction of the time.
 cargo build -q -p uniffi-bindgen
 lib=target/release/libsmishgate_ffi.so
-cp "$lib" target/libsmishgate_ffi.stripped.so
-strip target/libsmishgate_ffi.stripped.so
-printf 'stripped release library: %s bytes (%.2f MB)\n' \
-  "$(stat -c %s target/libsmishgate_ffi.stripped.so)" \
-  "$(awk -v b="$(stat -c %s target/libsmishgate_ffi.stripped.so)" 'BEGIN { print b / 1048576 }')"
-rm target/libsmishgate_ffi.stripped.so
+scripts/lib-size.sh
 cargo run --release -q -p smishgate-ffi --example ffi_bench -- tests/fixtures
 gen=target/kotlin-bindings
 rm -rf "$gen"

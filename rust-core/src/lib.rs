@@ -27,6 +27,7 @@ pub mod registry;
 pub mod salvage;
 pub mod sender;
 pub mod store;
+pub mod suffix;
 pub mod timestamp;
 pub mod verdict;
 

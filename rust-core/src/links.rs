@@ -9,7 +9,7 @@
 //!
 //! A scheme-less host is a link only when it looks like one: chat glues words with a dot
 //! (`wife.how`, `u.call`) and those end in real top-level domains too. The public-suffix list is
-//! compiled in (crate `psl`), so no lookup ever leaves the phone.
+//! compiled in ([`crate::suffix`]), so no lookup ever leaves the phone.
 
 use crate::normalize::Normalized;
 use regex::Regex;
@@ -706,11 +706,7 @@ fn join_split_host(folded: &str, s: usize, e: usize) -> Option<usize> {
     if rest.is_empty() || rest.contains(['/', '?', '#', '@']) {
         return None;
     }
-    let known = |h: &str| {
-        h.contains('.')
-            && !h.ends_with('.')
-            && psl::suffix(h.as_bytes()).is_some_and(|x| x.is_known())
-    };
+    let known = |h: &str| h.contains('.') && !h.ends_with('.') && crate::suffix::known(h);
     if known(rest) {
         return None;
     }
@@ -854,10 +850,10 @@ fn parse_absolute(folded: &str, clean: &str, depth: u8) -> Option<Link> {
     let domain = if ip {
         None
     } else {
-        psl::domain_str(&host).map(str::to_string)
+        crate::suffix::domain(&host).map(str::to_string)
     };
     if !ip {
-        let known = psl::suffix(host.as_bytes()).is_some_and(|s| s.is_known());
+        let known = crate::suffix::known(&host);
         if !known {
             return None;
         }

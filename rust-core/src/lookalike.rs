@@ -105,7 +105,7 @@ pub fn skeleton(label: &str) -> String {
 fn general_skeleton(label: &str) -> String {
     let lower = label.to_lowercase();
     let sk: String = tr39_ascii(&lower)
-        .unwrap_or_else(|| unicode_security::skeleton(&lower).collect::<String>())
+        .unwrap_or_else(|| tr39_skeleton(&lower))
         .to_lowercase();
     // TR39 maps `m` to `rn`, `w` to `vv`, `0` to `O`, `1`/`I` to `l` already; a few swaps it
     // does not treat as confusable are common in phishing domains.
@@ -127,6 +127,26 @@ fn general_skeleton(label: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+include!(concat!(env!("OUT_DIR"), "/confusables.rs"));
+
+/// The TR39 skeleton (Unicode's confusables): decompose, replace each character by its
+/// prototype, decompose again. Exactly `unicode_security::skeleton`, from the compact table the
+/// build script writes (see `build.rs`; the tests compare the two over every character).
+fn tr39_skeleton(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut mapped = String::with_capacity(s.len());
+    for c in s.chars().nfd() {
+        match CONFUSABLE_KEYS.binary_search(&u32::from(c)) {
+            Ok(i) => {
+                let v = CONFUSABLE_VALUES[i] as usize;
+                mapped.push_str(&CONFUSABLE_TEXT[v >> 8..][..v & 0xFF]);
+            }
+            Err(_) => mapped.push(c),
+        }
+    }
+    mapped.nfd().collect()
 }
 
 /// What [`skeleton`] makes of an ASCII label, in one pass over a table and one allocation:
@@ -174,7 +194,7 @@ fn tr39_table() -> &'static [Option<String>] {
     TABLE.get_or_init(|| {
         (0u8..128)
             .map(|b| {
-                let p: String = unicode_security::skeleton(&char::from(b).to_string()).collect();
+                let p = tr39_skeleton(&char::from(b).to_string());
                 p.is_ascii().then_some(p)
             })
             .collect()
@@ -640,6 +660,42 @@ mod tests {
         let links = extract(&normalize(body));
         let l = links.first()?;
         check(l, reg, &[]).map(|x| (reg.service(x.service).id.clone(), x.technique))
+    }
+
+    /// The compact table gives what `unicode_security` gives: every character alone, and
+    /// strings where decomposition reorders marks or a prototype decomposes further.
+    #[test]
+    fn tr39_table_agrees_with_unicode_security() {
+        for cp in 0..=0x10FFFFu32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let one = c.to_string();
+            let want: String = unicode_security::skeleton(&one).collect();
+            assert_eq!(tr39_skeleton(&one), want, "U+{cp:04X}");
+        }
+        for s in [
+            "a\u{301}\u{316}",
+            "е\u{308}",
+            "ǆ",
+            "ﬁ",
+            "x\u{200B}y",
+            "ｐａｙ",
+            "Ⅻ",
+            "㍿",
+            "",
+        ] {
+            let want: String = unicode_security::skeleton(s).collect();
+            assert_eq!(tr39_skeleton(s), want, "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tr39_skeleton_matches_on_any_string(s in "\\PC{0,12}") {
+            let want: String = unicode_security::skeleton(&s).collect();
+            proptest::prop_assert_eq!(tr39_skeleton(&s), want);
+        }
     }
 
     #[test]

@@ -634,11 +634,11 @@ pub fn normalize_domain(d: &str) -> Result<String, String> {
     if !ascii.contains('.') {
         return Err(format!("{d:?} has no top-level domain"));
     }
-    let suffix_known = psl::suffix(ascii.as_bytes()).is_some_and(|s| s.is_known());
+    let suffix_known = crate::suffix::known(&ascii);
     if !suffix_known {
         return Err(format!("{d:?} does not end in a known public suffix"));
     }
-    if psl::domain(ascii.as_bytes()).is_none() && !GOVERNMENT_SUFFIXES.contains(&ascii.as_str()) {
+    if crate::suffix::domain(&ascii).is_none() && !GOVERNMENT_SUFFIXES.contains(&ascii.as_str()) {
         return Err(format!(
             "{d:?} is a public suffix shared by many owners, not a service's domain"
         ));
@@ -1133,9 +1133,11 @@ impl Registry {
 
 /// The label left of the public suffix: `sbisec` for `www.sbisec.co.jp`.
 pub fn registrable_label(host: &str) -> Option<String> {
-    let domain = psl::domain_str(host)?;
-    let suffix = psl::suffix_str(host)?;
-    let label = domain.strip_suffix(suffix)?.trim_end_matches('.');
+    let split = crate::suffix::split(host)?;
+    let label = split
+        .domain?
+        .strip_suffix(split.suffix)?
+        .trim_end_matches('.');
     (!label.is_empty()).then(|| label.to_string())
 }
 
