@@ -171,6 +171,10 @@ pub struct Decision {
     /// The quarantined message's id (also when it was kept before: the same SMS delivered
     /// twice is stored once).
     pub quarantine_id: Option<String>,
+    /// The same message (sender, body, time) was kept before and nothing new was stored: a
+    /// broadcast delivered again, an export scanned twice. The app announced it the first time.
+    #[uniffi(default = false)]
+    pub duplicate: bool,
 }
 
 impl From<&sg::Decision> for Decision {
@@ -178,6 +182,7 @@ impl From<&sg::Decision> for Decision {
         Decision {
             verdict: (&d.verdict).into(),
             quarantine_id: d.record_id.map(|id| id.to_string()),
+            duplicate: d.duplicate,
         }
     }
 }

@@ -151,6 +151,11 @@ class SmishGateTest {
         SmishGate(tempDb()).use { gate ->
             val ids = gate.ingestBatch((0 until 5).map { phish(it) }).map { it.quarantineId!! }
             val old = gate.ingest(phish(99, now - 100L * 86_400_000L)).quarantineId!!
+            // The same SMS again (a broadcast redelivered): stored once, and said so.
+            val again = gate.ingest(phish(0))
+            assertTrue(again.duplicate)
+            assertEquals(ids[0], again.quarantineId)
+            assertFalse(gate.ingestBatch(listOf(phish(7))).single().duplicate)
 
             // Trusting the sender of an attack without force: refused, nothing changed.
             val e = assertThrows<SmishGateException.InvalidInput> { gate.release(ids[0], "sbi-sec") }
