@@ -1,0 +1,47 @@
+// The texts the app shows a person, one catalog per language (CatalogEn.kt, CatalogJa.kt).
+//
+// The reasons themselves come from the core, in both languages; these are the words around
+// them: notification titles, action labels, kind names and the messages of refused input.
+package app.smishgate.gateway
+
+/** Every text of the app in one language. Implemented once per [Lang]. */
+interface Catalog {
+    /** "Smishing held: SBI Securities — It links to a site that is not SBI's." */
+    fun heldTitle(service: String?, reason: String): String
+
+    /** A held message, on the lock screen: no service, body or reason. */
+    val heldPublic: String
+
+    /** A warning: what the message claims to be, if anything. */
+    fun warningTitle(service: String?): String
+
+    /** A warning on the lock screen. */
+    val warningPublic: String
+
+    /** Title of a trusted one-time-code message. */
+    fun codeTitle(service: String): String
+
+    /** A code message on the lock screen: never the code. */
+    fun codePublic(service: String): String
+
+    /** Said when a message judged an attack could not be kept (storage full or damaged). */
+    val notKept: String
+
+    /** Action labels. */
+    val review: String
+    val release: String
+    val copyCode: String
+
+    /** Notification channel names and descriptions (Settings › Notifications). */
+    fun channelName(channel: Channel): String
+    fun channelDescription(channel: Channel): String
+
+    /** A verdict kind (`lookalike-domain`…) as a person reads it. */
+    fun kind(kind: String): String
+
+    /** Why a field of a service was refused. */
+    fun fieldProblem(problem: FieldProblem): String
+
+    /** What went wrong with a request to the gate, in a sentence. */
+    fun problem(problem: Problem): String
+}

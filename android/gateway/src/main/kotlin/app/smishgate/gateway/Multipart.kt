@@ -1,0 +1,50 @@
+// The parts of a concatenated SMS, joined into the one message the gate judges.
+//
+// A long SMS travels as several PDUs, each with its own header: the sender, the service
+// centre's timestamp, and (in the user-data header) a reference shared by the parts of one
+// message, the part's number and the count. Android hands a receiver every PDU of a broadcast at
+// once, usually one message's parts in order, but a broadcast can carry parts of two messages
+// and nothing promises the order. Judging parts one by one would cut a link at a part boundary
+// and miss a lure whose pressure is in part 1 and whose link is in part 2.
+package app.smishgate.gateway
+
+import app.smishgate.core.Sms
+
+/**
+ * One received PDU, as the shell reads it from `SmsMessage`: the originating address, the
+ * text of this part, the service-centre timestamp (epoch ms), and the concatenation header
+ * when there is one (`reference`, `index` from 1, `count`).
+ */
+data class SmsPart(
+    val sender: String,
+    val body: String,
+    val timestampMs: Long,
+    val reference: Int? = null,
+    val index: Int? = null,
+    val count: Int? = null,
+)
+
+/**
+ * Join parts into messages: parts with the same sender and reference are one message, in the
+ * order of their index (arrival order when they have none, or for equal indexes); parts with
+ * no reference from one sender in one broadcast are taken as one message in arrival order,
+ * which is how Android delivers a concatenated SMS whose header it has already read. A message
+ * gets its earliest part's timestamp. Messages come out in the order their first part arrived.
+ */
+fun joinParts(parts: List<SmsPart>): List<Sms> {
+    data class Key(val sender: String, val reference: Int?)
+    val groups = LinkedHashMap<Key, MutableList<IndexedValue<SmsPart>>>()
+    for (p in parts.withIndex()) {
+        groups.getOrPut(Key(p.value.sender, p.value.reference)) { mutableListOf() }.add(p)
+    }
+    return groups.map { (key, members) ->
+        val ordered = members.sortedWith(
+            compareBy<IndexedValue<SmsPart>> { it.value.index ?: Int.MAX_VALUE }.thenBy { it.index },
+        )
+        Sms(
+            sender = key.sender,
+            body = ordered.joinToString("") { it.value.body },
+            receivedAtMs = members.minOf { it.value.timestampMs }.takeIf { it > 0 },
+        )
+    }
+}

@@ -1,0 +1,128 @@
+package app.smishgate.gateway
+
+import app.smishgate.core.Action
+import app.smishgate.core.Decision
+import app.smishgate.core.LinkPolicy
+import app.smishgate.core.Reason
+import app.smishgate.core.Service
+import app.smishgate.core.Verdict
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+/** Which notification each verdict raises, with what words, on the lock screen and off it. */
+class NoticeTest {
+    private val gates = Gates()
+
+    @AfterEach
+    fun cleanUp() = gates.close()
+
+    private val names = ServiceNames(mapOf("sbi-sec" to "SBI証券", "exbank" to "Example Bank"))
+    private val reason = Reason("lookalike", "It links to sbisec-co-jp.xyz, not SBI's site.", "SBI証券のものではない sbisec-co-jp.xyz へのリンクです。")
+
+    private fun verdict(action: Action, kind: String, service: String? = null, otp: String? = null) =
+        Verdict(action, kind, service, otp, emptyList(), listOf(reason))
+
+    /** (action, kind, service, code) → the channel it notifies on, or null for none. */
+    private val table: List<Pair<Verdict, Channel?>> = listOf(
+        verdict(Action.QUARANTINE, "lookalike-domain", "sbi-sec") to Channel.HELD,
+        verdict(Action.QUARANTINE, "impersonation", "sbi-sec") to Channel.HELD,
+        verdict(Action.QUARANTINE, "spoofed-sender", "sbi-sec") to Channel.HELD,
+        verdict(Action.QUARANTINE, "otp-phishing", "sbi-sec", "123456") to Channel.HELD,
+        verdict(Action.QUARANTINE, "blocked") to Channel.HELD,
+        verdict(Action.QUARANTINE, "suspicious-link") to Channel.HELD,
+        verdict(Action.WARN, "suspicious-link") to Channel.WARNING,
+        verdict(Action.WARN, "unverified-claim", "sbi-sec") to Channel.WARNING,
+        verdict(Action.WARN, "callback-lure") to Channel.WARNING,
+        verdict(Action.WARN, "suspicious-text") to Channel.WARNING,
+        verdict(Action.WARN, "off-policy", "exbank") to Channel.WARNING,
+        verdict(Action.DELIVER, "trusted", "exbank", "482913") to Channel.CODE,
+        verdict(Action.DELIVER, "trusted", "exbank") to null,
+        verdict(Action.DELIVER, "otp", "sbi-sec", "482913") to null,
+        verdict(Action.DELIVER, "otp", null, "482913") to null,
+        verdict(Action.DELIVER, "clean") to null,
+        verdict(Action.DELIVER, "off-policy", "exbank") to null,
+    )
+
+    @Test
+    fun `every action and kind notifies on its channel or not at all`() {
+        val kinds = table.map { it.first.kind }.toSet()
+        for (k in listOf("trusted", "otp", "clean", "off-policy", "unverified-claim", "suspicious-link", "callback-lure",
+            "suspicious-text", "impersonation", "spoofed-sender", "lookalike-domain", "otp-phishing", "blocked")) {
+            assertTrue(k in kinds, "table misses kind $k")
+        }
+        for (lang in Lang.entries) {
+            for ((v, channel) in table) {
+                val n = planNotice(Decision(v, "17".takeIf { v.action == Action.QUARANTINE }), Settings(), lang, names)
+                assertEquals(channel, n?.channel, "$lang ${v.action} ${v.kind}")
+                if (n == null) continue
+                // The lock screen shows no code, no reason, no service name.
+                for (secret in listOfNotNull(v.otp, reason.en, reason.ja, names.of(v.service))) {
+                    assertFalse(n.publicTitle.contains(secret) && channel != Channel.CODE, "$lang ${v.kind}: public shows $secret")
+                }
+                v.otp?.let { assertFalse(n.publicTitle.contains(it), "$lang: public shows the code") }
+                when (channel) {
+                    Channel.HELD -> {
+                        assertEquals(listOf(NoticeAction.REVIEW, NoticeAction.RELEASE), n.actions)
+                        assertEquals("17", n.quarantineId)
+                        assertTrue(n.title.contains(reason.text(lang)), n.title)
+                        names.of(v.service)?.let { assertTrue(n.title.contains(it), n.title) }
+                    }
+                    Channel.WARNING -> assertEquals(reason.text(lang), n.text)
+                    Channel.CODE -> {
+                        assertEquals(listOf(NoticeAction.COPY_CODE), n.actions)
+                        assertEquals(v.otp, n.code)
+                        assertTrue(n.title.contains("Example Bank"))
+                    }
+                    null -> {}
+                }
+            }
+        }
+    }
+
+    @Test
+    fun `warnings notify only when the person wants them, held messages always`() {
+        val quiet = Settings(notifyWarnings = false)
+        assertNull(planNotice(Decision(verdict(Action.WARN, "suspicious-link"), null), quiet, Lang.EN, names))
+        assertNotNull(planNotice(Decision(verdict(Action.QUARANTINE, "blocked"), "3"), quiet, Lang.EN, names))
+    }
+
+    @Test
+    fun `a duplicate was announced the first time, and a message not kept says so without actions`() {
+        assertNull(planNotice(Decision(verdict(Action.QUARANTINE, "blocked"), "3", duplicate = true), Settings(), Lang.EN, names))
+        val n = planNotice(verdict(Action.QUARANTINE, "lookalike-domain", "sbi-sec"), null, kept = false, Settings(), Lang.JA, names)!!
+        assertEquals(Channel.HELD, n.channel)
+        assertEquals(emptyList<NoticeAction>(), n.actions)
+        assertTrue(n.text.endsWith(CatalogJa.notKept))
+    }
+
+    @Test
+    fun `real messages through the gate - held lure, trusted code, a duplicate broadcast`() {
+        val gate = gates.open()
+        gate.upsertService(Service("exbank", "Example Bank", emptyList(), listOf("EXBANK"), listOf("example-bank.co.jp"), LinkPolicy.NEVER))
+        val intake = Intake(gate)
+        val t = System.currentTimeMillis()
+        val lure = listOf(
+            SmsPart("+819012345678", "【SBI証券】お取引制限のお知らせ。至急ご確認ください ", t, 40, 1, 2),
+            SmsPart("+819012345678", "https://sbisec-co-jp.xyz/k/1", t, 40, 2, 2),
+        )
+        val held = intake.receive(lure, Settings(), Lang.JA).single()
+        assertEquals(Channel.HELD, held.channel)
+        val id = held.quarantineId ?: error("held without an id")
+        assertEquals("sbisec-co-jp.xyz", gate.quarantineGet(id)!!.verdict.links.single().host)
+        assertTrue(held.title.startsWith("フィッシングSMSを隔離"), held.title)
+        // Android may deliver a broadcast again after the process died: held once, told once.
+        assertEquals(emptyList<Notice>(), intake.receive(lure, Settings(), Lang.JA))
+        assertEquals(1, gate.quarantineList(null, 10u).items.size)
+
+        val code = intake.receive(listOf(SmsPart("EXBANK", "【Example Bank】認証コード: 482913 (10分間有効)。他人に教えないでください。", t)), Settings(), Lang.EN)
+        val n = code.single()
+        assertEquals(Channel.CODE, n.channel)
+        assertEquals("482913", n.code)
+        assertFalse(n.publicTitle.contains("482913"))
+    }
+}
