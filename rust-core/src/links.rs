@@ -850,14 +850,10 @@ fn parse_absolute(folded: &str, clean: &str, depth: u8) -> Option<Link> {
     let domain = if ip {
         None
     } else {
-        crate::suffix::domain(&host).map(str::to_string)
+        // One lookup for both answers: a host on no known suffix reaches no site.
+        let split = crate::suffix::split(&host).filter(|s| s.known)?;
+        split.domain.map(str::to_string)
     };
-    if !ip {
-        let known = crate::suffix::known(&host);
-        if !known {
-            return None;
-        }
-    }
     features.punycode = host.split('.').any(|l| l.starts_with("xn--"));
     if let Some(d) = &domain {
         let tld = d.rsplit('.').next().unwrap_or("");

@@ -634,11 +634,11 @@ pub fn normalize_domain(d: &str) -> Result<String, String> {
     if !ascii.contains('.') {
         return Err(format!("{d:?} has no top-level domain"));
     }
-    let suffix_known = crate::suffix::known(&ascii);
-    if !suffix_known {
+    let split = crate::suffix::split(&ascii).filter(|s| s.known);
+    let Some(split) = split else {
         return Err(format!("{d:?} does not end in a known public suffix"));
-    }
-    if crate::suffix::domain(&ascii).is_none() && !GOVERNMENT_SUFFIXES.contains(&ascii.as_str()) {
+    };
+    if split.domain.is_none() && !GOVERNMENT_SUFFIXES.contains(&ascii.as_str()) {
         return Err(format!(
             "{d:?} is a public suffix shared by many owners, not a service's domain"
         ));

@@ -54,11 +54,6 @@ pub fn split(host: &str) -> Option<Split<'_>> {
     })
 }
 
-/// The registrable domain of a host (see [`Split::domain`]).
-pub fn domain(host: &str) -> Option<&str> {
-    split(host)?.domain
-}
-
 /// Whether the host ends in a suffix some rule of the list names (see [`Split::known`]).
 pub fn known(host: &str) -> bool {
     split(host).is_some_and(|s| s.known)
