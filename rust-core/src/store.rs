@@ -342,7 +342,11 @@ impl Store {
         // salvage reads, and is left exactly as it is.
         // A database from before the journal, or whose journal header was damaged: the journal
         // starts as a copy of what the database holds.
-        let (journal, _) = Journal::open(path, ledger_key, || journal_entries(&tree))?;
+        // When a record cannot be read it starts empty, and the first rewrite that can read
+        // everything fills it.
+        let (journal, _) = Journal::open(path, ledger_key, || {
+            database_entries(&tree).unwrap_or_default()
+        })?;
         let store = Store {
             db,
             tree,
@@ -691,12 +695,6 @@ fn database_entries(tree: &sled::Tree) -> Option<Vec<Entry>> {
         _ => return None,
     }
     Some(entries)
-}
-
-/// What a new journal starts with: the database's contents, or, when a record cannot be read,
-/// nothing (the first rewrite that can read everything fills it).
-fn journal_entries(tree: &sled::Tree) -> Vec<Entry> {
-    database_entries(tree).unwrap_or_default()
 }
 
 /// The `n/` key of a record: its `r/` suffix with every bit inverted, so that a forward scan
