@@ -1,0 +1,163 @@
+// The Services screen: the registry of who may text the person and how, edited through the
+// gateway's checked form; the registry file imported and exported through the Storage Access
+// Framework (the person picks the file; the app needs no storage permission).
+package app.smishgate.app
+
+import app.smishgate.R
+import android.app.AlertDialog
+import android.content.Intent
+import android.net.Uri
+import android.view.View
+import android.widget.EditText
+import android.widget.LinearLayout
+import android.widget.RadioButton
+import android.widget.RadioGroup
+import android.widget.TextView
+import app.smishgate.core.LinkPolicy
+import app.smishgate.core.Service
+import app.smishgate.gateway.Field
+import app.smishgate.gateway.Outcome
+import app.smishgate.gateway.ServiceDraft
+
+/** Every service, with Add, Import, Export and Reset. */
+class ServicesScreen(private val a: MainActivity) : Screen {
+    private lateinit var list: LinearLayout
+    private lateinit var status: TextView
+
+    override fun view(): View = a.page {
+        heading(a.getString(R.string.services_title))
+        label(a.getString(R.string.services_hint), 13f)
+        button(a.getString(R.string.service_add), R.id.service_add) { a.show(ServiceFormScreen(a, null)) }
+        button(a.getString(R.string.service_import), R.id.service_import) {
+            @Suppress("DEPRECATION")
+            a.startActivityForResult(
+                Intent(Intent.ACTION_OPEN_DOCUMENT).addCategory(Intent.CATEGORY_OPENABLE).setType("application/json"),
+                MainActivity.REQUEST_IMPORT,
+            )
+        }
+        button(a.getString(R.string.service_export), R.id.service_export) {
+            @Suppress("DEPRECATION")
+            a.startActivityForResult(
+                Intent(Intent.ACTION_CREATE_DOCUMENT).addCategory(Intent.CATEGORY_OPENABLE).setType("application/json")
+                    .putExtra(Intent.EXTRA_TITLE, "smishgate-registry.json"),
+                MainActivity.REQUEST_EXPORT,
+            )
+        }
+        button(a.getString(R.string.service_reset), R.id.service_reset) {
+            AlertDialog.Builder(a)
+                .setMessage(R.string.confirm_reset)
+                .setPositiveButton(R.string.service_reset) { _, _ -> a.request({ a.app.registry.reset() }) { load() } }
+                .setNegativeButton(R.string.cancel, null)
+                .show()
+        }
+        status = label("", 13f, R.id.screen_status)
+        list = LinearLayout(a).apply {
+            id = R.id.services_list
+            orientation = LinearLayout.VERTICAL
+        }.also(::addView)
+        load()
+    }
+
+    private fun load() {
+        a.request({ a.app.registry.services() }) { services ->
+            list.removeAllViews()
+            for (s in services) {
+                val policy = a.getString(if (s.links == LinkPolicy.NEVER) R.string.links_never else R.string.links_official)
+                list.label("${s.name} (${s.id})\n$policy · ${s.domains.joinToString(", ")}").apply {
+                    tag = "svc:${s.id}"
+                    setTextIsSelectable(false)
+                    setOnClickListener { a.show(ServiceFormScreen(a, s)) }
+                }
+            }
+        }
+    }
+
+    /** Read the registry file the person picked; a bad file changes nothing and says why. */
+    fun importFrom(uri: Uri) {
+        val json = try {
+            a.contentResolver.openInputStream(uri)?.use { it.readBytes().toString(Charsets.UTF_8) }
+        } catch (e: java.io.IOException) {
+            null
+        } catch (e: SecurityException) {
+            null
+        }
+        if (json == null) {
+            status.text = a.getString(R.string.file_unreadable)
+            return
+        }
+        a.app.run({ a.app.registry.import(json) }) { o ->
+            status.text = when (o) {
+                is Outcome.Done -> a.getString(R.string.imported)
+                is Outcome.Refused -> o.message
+            }
+            load()
+        }
+    }
+
+    /** Write the registry (services and blocked senders, never a message) to the file the person made. */
+    fun exportTo(uri: Uri) {
+        a.request({ a.app.registry.export() }) { json ->
+            status.text = try {
+                a.contentResolver.openOutputStream(uri, "wt")?.use { it.write(json.toByteArray(Charsets.UTF_8)) }
+                a.getString(R.string.exported)
+            } catch (e: java.io.IOException) {
+                a.getString(R.string.file_unwritable)
+            }
+        }
+    }
+}
+
+/** Add or edit one service; every field problem is shown on its field and nothing is saved. */
+class ServiceFormScreen(private val a: MainActivity, private val editing: Service?) : Screen {
+    private val fields = mutableMapOf<Field, EditText>()
+    private lateinit var policy: RadioGroup
+    private lateinit var error: TextView
+
+    override fun view(): View = a.page {
+        val d = editing?.let(ServiceDraft::of) ?: ServiceDraft("", "")
+        heading(a.getString(if (editing == null) R.string.service_new else R.string.service_edit))
+        fields[Field.ID] = field(a.getString(R.string.form_id), R.id.form_id, d.id).apply { isEnabled = editing == null }
+        fields[Field.NAME] = field(a.getString(R.string.form_name), R.id.form_name, d.name)
+        fields[Field.ALIASES] = field(a.getString(R.string.form_aliases), R.id.form_aliases, d.aliases, lines = 2)
+        fields[Field.SENDERS] = field(a.getString(R.string.form_senders), R.id.form_senders, d.senders, lines = 2)
+        fields[Field.DOMAINS] = field(a.getString(R.string.form_domains), R.id.form_domains, d.domains, lines = 2)
+        label(a.getString(R.string.form_links), 13f)
+        policy = RadioGroup(a).apply {
+            addView(RadioButton(a).apply { id = R.id.form_links_never; text = a.getString(R.string.links_never) })
+            addView(RadioButton(a).apply { id = R.id.form_links_official; text = a.getString(R.string.links_official) })
+            check(if (d.links == LinkPolicy.NEVER) R.id.form_links_never else R.id.form_links_official)
+        }.also(::addView)
+        error = label("", 13f, R.id.form_error)
+        button(a.getString(R.string.save), R.id.form_save) { save() }
+        if (editing != null) {
+            button(a.getString(R.string.service_remove), R.id.form_remove) {
+                a.request({ a.app.registry.remove(editing.id) }) { a.show(ServicesScreen(a)) }
+            }
+        }
+        button(a.getString(R.string.cancel), R.id.action_back) { a.show(ServicesScreen(a)) }
+    }
+
+    /** The draft as typed. */
+    fun draft() = ServiceDraft(
+        id = fields.getValue(Field.ID).text.toString(),
+        name = fields.getValue(Field.NAME).text.toString(),
+        aliases = fields.getValue(Field.ALIASES).text.toString(),
+        senders = fields.getValue(Field.SENDERS).text.toString(),
+        domains = fields.getValue(Field.DOMAINS).text.toString(),
+        links = if (policy.checkedRadioButtonId == R.id.form_links_official) LinkPolicy.OFFICIAL else LinkPolicy.NEVER,
+    )
+
+    private fun save() {
+        fields.values.forEach { it.error = null }
+        val draft = draft()
+        a.app.run({ a.app.registry.save(draft) }, failed = a::problem) { (saved, errors) ->
+            if (saved != null) {
+                a.show(ServicesScreen(a))
+                return@run
+            }
+            // Each problem under its field; the first also in the line above Save.
+            for (e in errors) fields.getValue(e.field).error = e.message
+            error.text = errors.joinToString("\n") { it.message }
+        }
+    }
+}

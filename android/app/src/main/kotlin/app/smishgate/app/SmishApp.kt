@@ -1,0 +1,140 @@
+// The application: the one shared SmishGate, the worker thread every gate call runs on, the
+// person's settings and the notification channels. Everything else of the shell reaches the
+// gate through here.
+package app.smishgate.app
+
+import android.app.Application
+import android.app.NotificationChannel
+import android.app.NotificationManager
+import android.content.Context
+import android.os.Handler
+import android.os.Looper
+import android.telephony.TelephonyManager
+import android.util.Log
+import app.smishgate.core.SmishGate
+import app.smishgate.core.SmishGateException
+import app.smishgate.core.initLogging
+import app.smishgate.gateway.Channel
+import app.smishgate.gateway.Lang
+import app.smishgate.gateway.Quarantine
+import app.smishgate.gateway.Registry
+import java.io.File
+import java.util.Locale
+import java.util.concurrent.ExecutorService
+import java.util.concurrent.Executors
+
+/** The process's one gate and the thread that talks to it. */
+class SmishApp : Application() {
+    /**
+     * Every gate call runs here, off the main thread: sled writes and flushes before `ingest`
+     * returns, which is disk I/O no main thread should wait for. One thread keeps the order of
+     * what the person does (release, then list) without locks of the shell's own.
+     */
+    val work: ExecutorService = Executors.newSingleThreadExecutor { r ->
+        // A daemon: nothing of it must keep a process alive (every write is flushed already).
+        Thread(r, "smishgate-work").apply { isDaemon = true }
+    }
+
+    private val main = Handler(Looper.getMainLooper())
+
+    /** The settings the person chose. */
+    val prefs: Prefs by lazy { Prefs(this) }
+
+    @Volatile private var opened: SmishGate? = null
+
+    /**
+     * The gate, opened on first use from `noBackupFilesDir` (never backed up, never restored
+     * onto another phone). Call it from [work] only: opening reads the database.
+     */
+    val gate: SmishGate
+        get() = opened ?: synchronized(this) {
+            opened ?: SmishGate(File(noBackupFilesDir, "smishgate.db").path, region()).also { opened = it }
+        }
+
+    /** The language of the phone, Japanese or English. */
+    fun lang(): Lang = Lang.of(resources.configuration.locales[0].toLanguageTag())
+
+    val quarantine: Quarantine by lazy { Quarantine(gate, ::lang) }
+    val registry: Registry by lazy { Registry(gate, ::lang) }
+
+    override fun onCreate() {
+        super.onCreate()
+        try {
+            initLogging("info")
+        } catch (e: SmishGateException) {
+            Log.w(TAG, "logging not installed: ${e.javaClass.simpleName}")
+        }
+        createChannels()
+        // Open the gate (and warm the classifier) now, before the first SMS needs it, and
+        // delete held messages past the retention the person chose.
+        work.execute {
+            try {
+                quarantine.purge(prefs.settings())
+            } catch (e: SmishGateException) {
+                Log.w(TAG, "gate not opened at start: ${e.javaClass.simpleName}")
+            }
+        }
+    }
+
+    /**
+     * Run [request] on the worker thread and hand its result to [then] on the main thread. A
+     * gate that cannot open arrives as the exception's problem through [failed].
+     */
+    fun <T> run(request: () -> T, failed: (SmishGateException) -> Unit = {}, then: (T) -> Unit) {
+        work.execute {
+            val result = try {
+                Result.success(request())
+            } catch (e: SmishGateException) {
+                Result.failure(e)
+            }
+            main.post {
+                result.fold(then) { failed(it as SmishGateException) }
+            }
+        }
+    }
+
+    /** One channel per action, named in the phone's language. */
+    private fun createChannels() {
+        val nm = getSystemService(NotificationManager::class.java)
+        val t = lang().text
+        for (c in Channel.entries) {
+            val importance = when (c) {
+                Channel.HELD, Channel.CODE -> NotificationManager.IMPORTANCE_HIGH
+                Channel.WARNING -> NotificationManager.IMPORTANCE_DEFAULT
+            }
+            val channel = NotificationChannel(c.id, t.channelName(c), importance).apply {
+                description = t.channelDescription(c)
+                // Whatever the channel, the lock screen shows only the public version.
+                lockscreenVisibility = android.app.Notification.VISIBILITY_PRIVATE
+            }
+            nm.createNotificationChannel(channel)
+        }
+    }
+
+    /**
+     * How numbers without a country code are read: the SIM's country, else the phone's region,
+     * else Japan (the gate's default).
+     */
+    private fun region(): String {
+        val sim = (getSystemService(Context.TELEPHONY_SERVICE) as? TelephonyManager)?.simCountryIso.orEmpty()
+        val r = sim.ifEmpty { Locale.getDefault().country }.uppercase(Locale.ROOT)
+        return if (r.length == 2) r else "JP"
+    }
+
+    /**
+     * Emulated processes (Robolectric) end here; a phone never calls it, and needs nothing:
+     * every write is flushed before the call that made it returns.
+     */
+    override fun onTerminate() {
+        work.shutdown()
+        work.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)
+        opened?.close()
+        opened = null
+        super.onTerminate()
+    }
+
+    companion object {
+        /** The log tag; no line carries a body, a code or a number. */
+        const val TAG = "smishgate"
+    }
+}

@@ -1,0 +1,67 @@
+// SMS_RECEIVED in: the PDUs of the broadcast read on the main thread (cheap), then judged,
+// stored and announced on the worker thread while the broadcast is kept alive with goAsync().
+package app.smishgate.app
+
+import android.content.BroadcastReceiver
+import android.content.Context
+import android.content.Intent
+import android.provider.Telephony
+import android.telephony.SmsMessage
+import android.util.Log
+import app.smishgate.core.SmishGateException
+import app.smishgate.gateway.Intake
+import app.smishgate.gateway.SmsPart
+import app.smishgate.gateway.concatOf
+
+/**
+ * Receives every SMS (the manifest requires the sender to hold BROADCAST_SMS, which only the
+ * system does). It cannot remove the message from the inbox: it holds a copy in quarantine and
+ * notifies.
+ */
+class SmsReceiver : BroadcastReceiver() {
+    override fun onReceive(context: Context, intent: Intent) {
+        if (intent.action != Telephony.Sms.Intents.SMS_RECEIVED_ACTION) return
+        val parts = partsOf(intent)
+        if (parts.isEmpty()) return
+        val app = context.applicationContext as SmishApp
+        // Keeps the process alive until finish(), for at most about 10 s: far more than a
+        // batch takes (the gate judges and stores a message in well under a millisecond).
+        val pending = goAsync()
+        app.work.execute {
+            try {
+                val notices = Intake(app.gate).receive(parts, app.prefs.settings(), app.lang())
+                val notifier = Notifier(app)
+                notices.forEach(notifier::post)
+            } catch (e: SmishGateException) {
+                // The gate could not open (another process holds it, a newer format): the SMS
+                // is still in the inbox; nothing here may name its sender or text.
+                Log.e(SmishApp.TAG, "a received SMS was not judged: ${e.javaClass.simpleName}")
+            } finally {
+                pending?.finish()
+            }
+        }
+    }
+
+    companion object {
+        /**
+         * The parts of a broadcast. The sender and body are the display ones, so that a
+         * message from an e-mail-to-SMS gateway shows the e-mail address it came from; the
+         * concatenation header is read from the 3GPP PDU itself.
+         */
+        fun partsOf(intent: Intent): List<SmsPart> {
+            val format = intent.getStringExtra("format")
+            val messages: Array<SmsMessage?> = Telephony.Sms.Intents.getMessagesFromIntent(intent) ?: return emptyList()
+            return messages.filterNotNull().map { m ->
+                val concat = if (format == "3gpp2") null else m.pdu?.let(::concatOf)
+                SmsPart(
+                    sender = m.displayOriginatingAddress.orEmpty(),
+                    body = m.displayMessageBody.orEmpty(),
+                    timestampMs = m.timestampMillis,
+                    reference = concat?.reference,
+                    index = concat?.index,
+                    count = concat?.count,
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+// The screens driven as a person would: taps on the real views of MainActivity, the gate
+// underneath real.
+package app.smishgate.app
+
+import app.smishgate.R
+import android.app.AlertDialog
+import android.content.Intent
+import android.net.Uri
+import android.view.View
+import android.widget.EditText
+import android.widget.TextView
+import app.smishgate.core.Action
+import app.smishgate.core.LinkPolicy
+import app.smishgate.core.Sms
+import app.smishgate.core.Status
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertNull
+import org.junit.Assert.assertTrue
+import org.junit.Before
+import org.junit.Test
+import org.junit.runner.RunWith
+import org.robolectric.Robolectric
+import org.robolectric.RobolectricTestRunner
+import org.robolectric.annotation.Config
+import org.robolectric.shadows.ShadowAlertDialog
+import java.io.File
+
+@RunWith(RobolectricTestRunner::class)
+class ScreensTest : ShellTest() {
+    @Before
+    fun introduced() {
+        app.prefs.introduced = true
+    }
+
+    private fun launch(intent: Intent? = null): MainActivity {
+        val c = if (intent == null) Robolectric.buildActivity(MainActivity::class.java) else Robolectric.buildActivity(MainActivity::class.java, intent)
+        return c.setup().get().also { settle() }
+    }
+
+    private fun hold(body: String, sender: String = "+818012345678"): String {
+        val d = app.gate.ingest(Sms(sender, body, SENT.toInstant().toEpochMilli()))
+        assertEquals(Action.QUARANTINE, d.verdict.action)
+        return d.quarantineId!!
+    }
+
+    private fun MainActivity.tap(id: Int) {
+        val v = findViewById<View>(id) ?: error("no view ${resources.getResourceEntryName(id)} on ${screen?.javaClass?.simpleName}")
+        assertTrue("${resources.getResourceEntryName(id)} can be tapped", v.isShown && v.isEnabled)
+        v.performClick() // false for a radio button or a check box: they have no click listener
+        settle()
+    }
+
+    private fun MainActivity.text(id: Int): String = findViewById<TextView>(id)?.text?.toString() ?: error("no text view ${resources.getResourceEntryName(id)}")
+
+    private fun MainActivity.openRow(tag: String) {
+        val row = window.decorView.findViewWithTag<View>(tag) ?: error("no row $tag")
+        assertTrue(row.performClick())
+        settle()
+    }
+
+    private fun positive() {
+        val d = ShadowAlertDialog.getLatestAlertDialog() ?: error("no dialog")
+        assertTrue(d.getButton(AlertDialog.BUTTON_POSITIVE).performClick())
+        settle()
+    }
+
+    @Test
+    fun theFirstRunScreenSaysTheInboxIsTheSmsAppsAndLeadsOn() {
+        app.prefs.introduced = false
+        val a = launch()
+        assertTrue(a.screen is FirstRunScreen)
+        assertTrue(a.text(R.id.first_run_inbox).contains("only your SMS app can delete"))
+        a.tap(R.id.first_run_continue)
+        assertTrue(a.screen is QuarantineScreen)
+        assertTrue(app.prefs.introduced)
+    }
+
+    @Test
+    fun aHeldMessageIsListedOpenedAndReleasedFromTheScreen() {
+        val id = hold(Texts.JA_BANK_LURE)
+        val a = launch()
+        a.openRow("msg:$id")
+        assertTrue(a.screen is MessageScreen)
+        assertEquals(Texts.JA_BANK_LURE, a.text(R.id.message_body))
+        assertTrue(a.text(R.id.message_links).contains("smbc-account-verify.com"))
+        assertTrue(a.text(R.id.message_reasons).isNotBlank())
+        a.tap(R.id.action_release)
+        assertEquals(Status.RELEASED, app.gate.quarantineGet(id)!!.status)
+        assertEquals(a.getString(R.string.status_released), a.text(R.id.message_status))
+        assertNull("a released message offers no second release", a.findViewById<View>(R.id.action_release))
+    }
+
+    @Test
+    fun confirmAndBlockFromTheScreenHoldsTheSendersNextMessage() {
+        val id = hold(Texts.EN_DELIVERY_LURE, sender = "+12025550143")
+        val a = launch(Intent(app, MainActivity::class.java).putExtra(MainActivity.EXTRA_MESSAGE, id))
+        assertTrue("a notification's Review opens the message", a.screen is MessageScreen)
+        a.tap(R.id.action_confirm_block)
+        assertEquals(Status.CONFIRMED, app.gate.quarantineGet(id)!!.status)
+        val next = app.gate.classify(Sms("+12025550143", Texts.EN_PLAIN, null))
+        assertEquals(Action.QUARANTINE, next.action)
+        assertEquals("blocked", next.kind)
+    }
+
+    @Test
+    fun deleteAsksFirstThenRemovesTheMessage() {
+        val id = hold(Texts.JA_BANK_LURE)
+        val a = launch(Intent(app, MainActivity::class.java).putExtra(MainActivity.EXTRA_MESSAGE, id))
+        a.tap(R.id.action_delete)
+        assertNotNull("still there until the person agrees", app.gate.quarantineGet(id))
+        positive()
+        assertNull(app.gate.quarantineGet(id))
+        assertTrue(a.screen is QuarantineScreen)
+    }
+
+    @Test
+    fun theListPagesWithMoreAndShowsEveryMessageOnce() {
+        val ids = (1..57).map { hold(Texts.EN_DELIVERY_LURE.replace("24h", "${it}h"), sender = "+1202555${1000 + it}") }
+        val a = launch()
+        fun rows() = ids.count { a.window.decorView.findViewWithTag<View>("msg:$it") != null }
+        assertEquals(50, rows())
+        assertEquals(View.VISIBLE, a.findViewById<View>(R.id.quarantine_more).visibility)
+        a.tap(R.id.quarantine_more)
+        assertEquals(57, rows())
+        assertEquals(57, (a.findViewById<android.widget.LinearLayout>(R.id.quarantine_list)).childCount)
+        assertEquals(View.GONE, a.findViewById<View>(R.id.quarantine_more).visibility)
+    }
+
+    private fun MainActivity.fill(id: Int, value: String) {
+        findViewById<EditText>(id).setText(value)
+    }
+
+    @Test
+    fun theServiceFormRefusesAnInvalidDomainOnItsFieldAndSavesNothing() {
+        val a = launch()
+        a.tap(R.id.tab_services)
+        a.tap(R.id.service_add)
+        a.fill(R.id.form_id, "mybank")
+        a.fill(R.id.form_name, "My Bank")
+        a.fill(R.id.form_domains, "https://mybank.example.jp/login")
+        a.tap(R.id.form_save)
+        val error = a.findViewById<EditText>(R.id.form_domains).error?.toString()
+        assertNotNull("the domain field says what is wrong", error)
+        assertTrue(error, error!!.contains("without https://"))
+        assertTrue(a.screen is ServiceFormScreen)
+        assertFalse(app.gate.services().any { it.id == "mybank" })
+
+        // A public suffix passes the form's own check; the gate refuses it, on the same field.
+        a.fill(R.id.form_domains, "co.jp")
+        a.tap(R.id.form_save)
+        assertNotNull(a.findViewById<EditText>(R.id.form_domains).error)
+        assertFalse(app.gate.services().any { it.id == "mybank" })
+
+        a.fill(R.id.form_domains, "mybank.example.jp")
+        a.tap(R.id.form_links_official)
+        a.tap(R.id.form_save)
+        assertTrue("saved, back on the list", a.screen is ServicesScreen)
+        val saved = app.gate.services().single { it.id == "mybank" }
+        assertEquals(listOf("mybank.example.jp"), saved.domains)
+        assertEquals(LinkPolicy.OFFICIAL, saved.links)
+        assertNotNull(a.window.decorView.findViewWithTag<View>("svc:mybank"))
+    }
+
+    @Test
+    fun aMalformedRegistryFileIsRefusedWithASentenceAndChangesNothing() {
+        val a = launch()
+        a.tap(R.id.tab_services)
+        val before = app.gate.exportRegistry()
+        val f = File.createTempFile("registry", ".json").apply { writeText("{\"format\": 1, \"services\": [ {\"id\": ") }
+        (a.screen as ServicesScreen).importFrom(Uri.fromFile(f))
+        settle()
+        val said = a.text(R.id.screen_status)
+        assertTrue(said, said.isNotBlank() && said != a.getString(R.string.imported))
+        assertEquals(before, app.gate.exportRegistry())
+    }
+
+    @Test
+    fun settingsRefuseAnOutOfRangeRetentionAndSaveAValidOne() {
+        val a = launch()
+        a.tap(R.id.tab_settings)
+        a.fill(R.id.settings_retention, "0")
+        a.tap(R.id.settings_save)
+        assertNotNull(a.findViewById<EditText>(R.id.settings_retention).error)
+        assertEquals(90, app.prefs.settings().retentionDays)
+        a.fill(R.id.settings_retention, "30")
+        a.tap(R.id.settings_warnings)
+        a.tap(R.id.settings_save)
+        assertEquals(30, app.prefs.settings().retentionDays)
+        assertFalse(app.prefs.settings().notifyWarnings)
+    }
+
+    @Test
+    @Config(qualifiers = "ja")
+    fun onAJapanesePhoneTheScreensAndTheirRefusalsAreJapanese() {
+        val a = launch()
+        assertEquals("隔離", (a.findViewById<TextView>(R.id.tab_quarantine)).text.toString())
+        a.tap(R.id.tab_services)
+        a.tap(R.id.service_add)
+        a.fill(R.id.form_id, "My Bank")
+        a.fill(R.id.form_name, "マイ銀行")
+        a.tap(R.id.form_save)
+        val error = a.findViewById<EditText>(R.id.form_id).error?.toString().orEmpty()
+        assertTrue(error, error.any { it.code > 0x3000 })
+    }
+}
