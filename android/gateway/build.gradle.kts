@@ -1,0 +1,47 @@
+// android/gateway: pure Kotlin (no Android), compiled against bindings generated for the JVM
+// and tested on the JVM with the host build of the library, as android/check.sh does with
+// Maven. Its jar leaves the bindings out: the app ships the Android variant of the same
+// classes (bindings/uniffi.toml), so they exist once in the APK.
+plugins {
+    alias(libs.plugins.kotlin.jvm)
+}
+
+kotlin {
+    jvmToolchain(17)
+}
+
+/** The Rust workspace: the repository's root, above android/. */
+val repo: File = rootDir.parentFile
+val jvmBindings = layout.buildDirectory.dir("generated/uniffi-jvm")
+
+val generateJvmBindings by tasks.registering(Exec::class) {
+    description = "Builds the host library and generates its Kotlin bindings for the JVM."
+    workingDir = repo
+    val out = jvmBindings.get().asFile
+    outputs.dir(out)
+    commandLine(
+        "sh", "-c",
+        "cargo build --release -q -p smishgate-ffi && cargo run -q -p uniffi-bindgen -- generate --no-format " +
+            "target/release/libsmishgate_ffi.so --language kotlin --config tests/kotlin/uniffi-jvm.toml --out-dir '$out'",
+    )
+}
+
+kotlin.sourceSets["main"].kotlin.srcDir(generateJvmBindings)
+
+tasks.jar {
+    exclude("app/smishgate/core/**")
+}
+
+dependencies {
+    // The app brings JNA as its aar (with the Android dispatch libraries); the jar here is
+    // only for compiling and for the tests on the host.
+    compileOnly(libs.jna)
+    testImplementation(libs.jna)
+    testImplementation(libs.junit.jupiter)
+    testRuntimeOnly("org.junit.platform:junit-platform-launcher")
+}
+
+tasks.test {
+    useJUnitPlatform()
+    systemProperty("jna.library.path", File(repo, "target/release").path)
+}
