@@ -23,6 +23,7 @@ import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
 import org.robolectric.RobolectricTestRunner
+import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
 import org.robolectric.shadows.ShadowAlertDialog
 import java.io.File
@@ -72,6 +73,10 @@ class ScreensTest : ShellTest() {
         val a = launch()
         assertTrue(a.screen is FirstRunScreen)
         assertTrue(a.text(R.id.first_run_inbox).contains("only your SMS app can delete"))
+        a.tap(R.id.first_run_permissions)
+        val asked = shadowOf(a).lastRequestedPermission ?: error("no permission requested")
+        // API 34: notifications need a runtime grant as well as SMS.
+        assertEquals(setOf("android.permission.RECEIVE_SMS", "android.permission.POST_NOTIFICATIONS"), asked.requestedPermissions.toSet())
         a.tap(R.id.first_run_continue)
         assertTrue(a.screen is QuarantineScreen)
         assertTrue(app.prefs.introduced)
