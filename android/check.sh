@@ -29,7 +29,8 @@ echo "android/check: gateway module on the JVM: ok"
 # --- 2. the shell -------------------------------------------------------------------------
 if ! command -v aapt2 >/dev/null; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-    apt-get install -y -q aapt >/dev/null
+    # A fresh machine may have no package lists yet.
+    apt-get install -y -q aapt >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q aapt >/dev/null; }
   else
     echo "android/check: aapt2 is missing (apt-get install aapt) and cannot be installed here" >&2
     exit 1
