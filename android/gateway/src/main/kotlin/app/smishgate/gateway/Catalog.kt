@@ -27,6 +27,13 @@ interface Catalog {
     /** Said when a message judged an attack could not be kept (storage full or damaged). */
     val notKept: String
 
+    /** Said when an SMS arrived and could not be judged at all (the database would not open). */
+    val uncheckedTitle: String
+    val uncheckedText: String
+
+    /** A request failed in a way the gate has no kind for (a bug): a sentence, never a crash. */
+    val unexpected: String
+
     /** Action labels. */
     val review: String
     val release: String

@@ -19,6 +19,12 @@ object CatalogEn : Catalog {
 
     override val notKept = "It could not be kept for review (the phone's storage failed): delete it in your SMS app."
 
+    override val uncheckedTitle = "An SMS could not be checked"
+    override val uncheckedText =
+        "smishgate could not open its database, so a message that just arrived was not judged. Treat it with care: do not open its links."
+
+    override val unexpected = "Something went wrong; nothing was changed."
+
     override val review = "Review"
     override val release = "Release"
     override val copyCode = "Copy code"

@@ -19,6 +19,12 @@ object CatalogJa : Catalog {
 
     override val notKept = "端末の保存領域の問題で隔離できませんでした。SMSアプリで削除してください。"
 
+    override val uncheckedTitle = "SMSを確認できませんでした"
+    override val uncheckedText =
+        "smishgate のデータベースを開けず、届いたメッセージを判定できませんでした。リンクを開かず、注意して扱ってください。"
+
+    override val unexpected = "問題が発生しました。何も変更していません。"
+
     override val review = "確認する"
     override val release = "解除"
     override val copyCode = "コードをコピー"

@@ -48,3 +48,17 @@ fun joinParts(parts: List<SmsPart>): List<Sms> {
         )
     }
 }
+
+/** How far from the phone's clock a service-centre timestamp may be and still be believed. */
+private const val PAST_MS = 30L * 24 * 3600 * 1000
+private const val FUTURE_MS = 24L * 3600 * 1000
+
+/**
+ * The time to record a part as received: its service-centre timestamp, which a redelivered
+ * broadcast repeats exactly (so the gate can tell it is a duplicate), unless that timestamp is
+ * implausible: more than a day ahead of [nowMs], or more than 30 days behind it (a phone off for
+ * weeks is rarer than a misconfigured or fake base station). The quarantine sorts and purges by
+ * this time, and a message dated in 2000 would be purged before anyone could review it.
+ */
+fun plausibleTime(timestampMs: Long, nowMs: Long): Long =
+    if (timestampMs in (nowMs - PAST_MS)..(nowMs + FUTURE_MS)) timestampMs else nowMs

@@ -146,3 +146,21 @@ fun planNotice(
         }
     }
 }
+
+/**
+ * The notification for messages that arrived when the gate could not even judge them (its
+ * database would not open): the SMS is in the inbox unchecked, and the person must know. On
+ * the warning channel, shown whatever the settings say, with nothing of the message in it.
+ */
+fun uncheckedNotice(lang: Lang): Notice {
+    val t = lang.text
+    return Notice(
+        channel = Channel.WARNING,
+        title = t.uncheckedTitle,
+        text = t.uncheckedText,
+        publicTitle = t.uncheckedTitle,
+        actions = emptyList(),
+        quarantineId = null,
+        code = null,
+    )
+}

@@ -61,4 +61,18 @@ class MultipartTest {
         assertEquals(emptyList<Any>(), joinParts(emptyList()))
         assertEquals(null, joinParts(listOf(SmsPart("x", "y", 0))).single().receivedAtMs)
     }
+
+    @Test
+    fun `a service-centre time is kept unless it is implausible`() {
+        val now = 1_796_000_000_000L
+        val day = 24L * 3600 * 1000
+        // Kept: what a redelivery repeats, and a phone that was off for a week.
+        assertEquals(now - 5_000, plausibleTime(now - 5_000, now))
+        assertEquals(now - 7 * day, plausibleTime(now - 7 * day, now))
+        assertEquals(now + day / 2, plausibleTime(now + day / 2, now))
+        // Replaced by the phone's clock: a base station in 2000, one a week ahead.
+        assertEquals(now, plausibleTime(946_684_800_000L, now))
+        assertEquals(now, plausibleTime(now + 7 * day, now))
+        assertEquals(now, plausibleTime(now - 31 * day, now))
+    }
 }

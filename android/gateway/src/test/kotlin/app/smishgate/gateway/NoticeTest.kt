@@ -125,4 +125,17 @@ class NoticeTest {
         assertEquals("482913", n.code)
         assertFalse(n.publicTitle.contains("482913"))
     }
+
+    @Test
+    fun `an SMS that could not be judged is announced without anything of it`() {
+        for (lang in Lang.entries) {
+            val n = uncheckedNotice(lang)
+            assertEquals(Channel.WARNING, n.channel)
+            assertTrue(n.actions.isEmpty())
+            assertNull(n.quarantineId)
+            assertNull(n.code)
+            assertEquals(lang.text.uncheckedTitle, n.publicTitle)
+        }
+        assertTrue(uncheckedNotice(Lang.JA).text.contains("判定できません"))
+    }
 }
