@@ -60,7 +60,8 @@ kotlin {
 }
 
 /**
- * The library for each ABI, with the `mobile` profile (Cargo.toml), into build/generated/jniLibs.
+ * The library for each ABI, with the `mobile` profile (Cargo.toml), into build/generated/jniLibs
+ * (cargo-ndk 4.0.3 or newer: earlier 4.0 releases read `-p` as the platform).
  * Linked with 16 KB maximum page size: required on Google Play for targetSdk 35 since
  * November 2025, and what the NDK does by default only from r28.
  */
@@ -69,6 +70,8 @@ val cargoNdk by tasks.registering(Exec::class) {
     workingDir = repo
     val out = jniLibsOut.get().asFile
     outputs.dir(out)
+    // Cargo is incremental itself: always ask it (outputs alone would never rerun the task).
+    outputs.upToDateWhen { false }
     environment("RUSTFLAGS", "-C link-arg=-Wl,-z,max-page-size=16384")
     commandLine(
         "cargo", "ndk",
@@ -85,10 +88,12 @@ val generateBindings by tasks.registering(Exec::class) {
     workingDir = repo
     val out = bindingsOut.get().asFile
     outputs.dir(out)
+    outputs.upToDateWhen { false }
+    val hostLib = "target/release/" + System.mapLibraryName("smishgate_ffi")
     commandLine(
         "sh", "-c",
         "cargo build --release -q -p smishgate-ffi && cargo run -q -p uniffi-bindgen -- generate --no-format " +
-            "target/release/libsmishgate_ffi.so --language kotlin --out-dir '$out'",
+            "$hostLib --language kotlin --out-dir '$out'",
     )
 }
 

@@ -1,7 +1,7 @@
 // android/gateway: pure Kotlin (no Android), compiled against bindings generated for the JVM
 // and tested on the JVM with the host build of the library, as android/check.sh does with
-// Maven. Its jar leaves the bindings out: the app ships the Android variant of the same
-// classes (bindings/uniffi.toml), so they exist once in the APK.
+// Maven. The bindings are a source set of their own, compile-only for main: the app ships the
+// Android variant of the same classes (bindings/uniffi.toml), so they exist once in the APK.
 plugins {
     alias(libs.plugins.kotlin.jvm)
 }
@@ -14,25 +14,30 @@ kotlin {
 val repo: File = rootDir.parentFile
 val jvmBindings = layout.buildDirectory.dir("generated/uniffi-jvm")
 
+/** The host build of the library (its UniFFI metadata is the same for every target). */
+val hostLib = "target/release/" + System.mapLibraryName("smishgate_ffi")
+
 val generateJvmBindings by tasks.registering(Exec::class) {
     description = "Builds the host library and generates its Kotlin bindings for the JVM."
     workingDir = repo
     val out = jvmBindings.get().asFile
     outputs.dir(out)
+    // Cargo and the generator are incremental themselves: always ask them.
+    outputs.upToDateWhen { false }
     commandLine(
         "sh", "-c",
         "cargo build --release -q -p smishgate-ffi && cargo run -q -p uniffi-bindgen -- generate --no-format " +
-            "target/release/libsmishgate_ffi.so --language kotlin --config tests/kotlin/uniffi-jvm.toml --out-dir '$out'",
+            "$hostLib --language kotlin --config tests/kotlin/uniffi-jvm.toml --out-dir '$out'",
     )
 }
 
-kotlin.sourceSets["main"].kotlin.srcDir(generateJvmBindings)
-
-tasks.jar {
-    exclude("app/smishgate/core/**")
-}
+val bindings by sourceSets.creating
+kotlin.sourceSets["bindings"].kotlin.srcDir(generateJvmBindings)
 
 dependencies {
+    "bindingsCompileOnly"(libs.jna)
+    compileOnly(bindings.output)
+    testImplementation(bindings.output)
     // The app brings JNA as its aar (with the Android dispatch libraries); the jar here is
     // only for compiling and for the tests on the host.
     compileOnly(libs.jna)
