@@ -12,7 +12,7 @@ import android.app.NotificationManager
 import android.os.Build
 import android.os.PersistableBundle
 import android.util.Log
-import app.smishgate.core.SmishGateException
+import app.smishgate.core.Status
 import app.smishgate.gateway.Outcome
 
 /** Does what a notification button says, then removes the notification. */
@@ -33,8 +33,12 @@ class ActionReceiver : BroadcastReceiver() {
                 app.work.execute {
                     try {
                         val m = (app.quarantine.get(id) as? Outcome.Done)?.value
-                        if (m != null && app.quarantine.release(m) is Outcome.Done) nm.cancel(notification)
-                    } catch (e: SmishGateException) {
+                        // An old notification of a message since deleted, confirmed as smishing
+                        // or released in the app: its Release does nothing but go away.
+                        if (m == null || m.status != Status.QUARANTINED || app.quarantine.release(m) is Outcome.Done) {
+                            nm.cancel(notification)
+                        }
+                    } catch (e: Exception) {
                         Log.e(SmishApp.TAG, "release from a notification failed: ${e.javaClass.simpleName}")
                     } finally {
                         pending?.finish()

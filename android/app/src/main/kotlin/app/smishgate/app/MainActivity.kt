@@ -10,6 +10,8 @@ import android.content.Intent
 import android.content.pm.PackageManager
 import android.os.Build
 import android.os.Bundle
+import android.view.View
+import android.view.WindowInsets
 import android.widget.FrameLayout
 import android.widget.Toast
 import app.smishgate.core.SmishGateException
@@ -30,9 +32,20 @@ class MainActivity : Activity() {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_main)
         content = findViewById(R.id.content)
-        findViewById<android.view.View>(R.id.tab_quarantine).setOnClickListener { show(QuarantineScreen(this)) }
-        findViewById<android.view.View>(R.id.tab_services).setOnClickListener { show(ServicesScreen(this)) }
-        findViewById<android.view.View>(R.id.tab_settings).setOnClickListener { show(SettingsScreen(this)) }
+        // Message bodies are on these screens: no picture of them in Recents.
+        if (Build.VERSION.SDK_INT >= 33) setRecentsScreenshotEnabled(false)
+        // Android 15 draws every app edge to edge: keep the screens clear of the navigation
+        // bar and the keyboard (the action bar takes care of the top).
+        if (Build.VERSION.SDK_INT >= 35) {
+            findViewById<View>(R.id.root).setOnApplyWindowInsetsListener { v, insets ->
+                val i = insets.getInsets(WindowInsets.Type.systemBars() or WindowInsets.Type.ime() or WindowInsets.Type.displayCutout())
+                v.setPadding(i.left, 0, i.right, i.bottom)
+                insets
+            }
+        }
+        findViewById<View>(R.id.tab_quarantine).setOnClickListener { show(QuarantineScreen(this)) }
+        findViewById<View>(R.id.tab_services).setOnClickListener { show(ServicesScreen(this)) }
+        findViewById<View>(R.id.tab_settings).setOnClickListener { show(SettingsScreen(this)) }
         when {
             !app.prefs.introduced -> show(FirstRunScreen(this))
             else -> openFrom(intent)
@@ -45,10 +58,28 @@ class MainActivity : Activity() {
         if (app.prefs.introduced) openFrom(intent)
     }
 
-    /** The held message a notification names, else the Quarantine list. */
+    /**
+     * The held message a notification names, else the Quarantine list. Only the unexported
+     * [REVIEW] alias is believed: the launcher is exported, and any app may start it with
+     * extras (some of which cannot even be read: a malformed parcel throws).
+     */
     private fun openFrom(intent: Intent?) {
-        val id = intent?.getStringExtra(EXTRA_MESSAGE)
+        val id = try {
+            intent?.takeIf { it.component?.className == REVIEW }?.getStringExtra(EXTRA_MESSAGE)
+        } catch (e: RuntimeException) {
+            null
+        }
         show(if (id != null) MessageScreen(this, id) else QuarantineScreen(this))
+    }
+
+    /** Back from a message or a form goes to its list, not out of the app. */
+    @Deprecated("Activity's own API; OnBackInvokedCallback needs API 33")
+    override fun onBackPressed() {
+        when (screen) {
+            is MessageScreen -> show(QuarantineScreen(this))
+            is ServiceFormScreen -> show(ServicesScreen(this))
+            else -> @Suppress("DEPRECATION") super.onBackPressed()
+        }
     }
 
     /** Show [s] in place of the current screen. */
@@ -64,18 +95,45 @@ class MainActivity : Activity() {
         show(QuarantineScreen(this))
     }
 
-    /** RECEIVE_SMS, and POST_NOTIFICATIONS from API 33 (before, notifications need no grant). */
+    /** The permissions the app needs and does not have: RECEIVE_SMS, and POST_NOTIFICATIONS from API 33. */
+    fun missingPermissions(): List<String> = buildList {
+        add(Manifest.permission.RECEIVE_SMS)
+        if (Build.VERSION.SDK_INT >= 33) add(Manifest.permission.POST_NOTIFICATIONS)
+    }.filter { checkSelfPermission(it) != PackageManager.PERMISSION_GRANTED }
+
+    /**
+     * Ask for the missing permissions. Once refused for good, Android no longer shows the
+     * dialog: the app's page in Settings is then the way to grant them.
+     */
     fun askPermissions() {
-        val wanted = buildList {
-            add(Manifest.permission.RECEIVE_SMS)
-            if (Build.VERSION.SDK_INT >= 33) add(Manifest.permission.POST_NOTIFICATIONS)
-        }.filter { checkSelfPermission(it) != PackageManager.PERMISSION_GRANTED }
-        if (wanted.isNotEmpty()) requestPermissions(wanted.toTypedArray(), REQUEST_PERMISSIONS)
+        val wanted = missingPermissions()
+        if (wanted.isEmpty()) return
+        if (app.prefs.askedPermissions && wanted.none(::shouldShowRequestPermissionRationale)) {
+            val settings = Intent(android.provider.Settings.ACTION_APPLICATION_DETAILS_SETTINGS)
+                .setData(android.net.Uri.fromParts("package", packageName, null))
+            try {
+                startActivity(settings)
+                return
+            } catch (e: android.content.ActivityNotFoundException) {
+                // Ask again below; at worst nothing shows.
+            }
+        }
+        app.prefs.askedPermissions = true
+        requestPermissions(wanted.toTypedArray(), REQUEST_PERMISSIONS)
     }
+
+    override fun onRequestPermissionsResult(requestCode: Int, permissions: Array<out String>, grantResults: IntArray) {
+        // The Quarantine screen says whether SMS can be read: show it again with the answer.
+        if (requestCode == REQUEST_PERMISSIONS && screen is QuarantineScreen) show(QuarantineScreen(this))
+    }
+
+    /** Whether a result may still be shown (not after the activity went away). */
+    private fun alive() = !isFinishing && !isDestroyed
 
     /** Run a gate request off the main thread; a refusal is shown in a toast. */
     fun <T> request(call: () -> Outcome<T>, then: (T) -> Unit) {
-        app.run(call, failed = ::problem) { o ->
+        app.run(call, failed = { if (alive()) problem(it) }) { o ->
+            if (!alive()) return@run
             when (o) {
                 is Outcome.Done -> then(o.value)
                 is Outcome.Refused -> say(o.message)
@@ -83,9 +141,10 @@ class MainActivity : Activity() {
         }
     }
 
-    /** The gate itself could not open. */
-    fun problem(e: SmishGateException) {
-        say(app.lang().text.problem(Problem.of(e)))
+    /** A request failed outright: the gate could not open, or something unforeseen. */
+    fun problem(e: Throwable) {
+        val t = app.lang().text
+        say(if (e is SmishGateException) t.problem(Problem.of(e)) else t.unexpected)
     }
 
     fun say(text: String) {
@@ -105,8 +164,11 @@ class MainActivity : Activity() {
     }
 
     companion object {
-        /** The held message to open (its quarantine id). */
+        /** The held message to open (its quarantine id), honoured through [REVIEW] only. */
         const val EXTRA_MESSAGE = "app.smishgate.extra.MESSAGE"
+
+        /** The unexported alias of this activity that notifications open. */
+        const val REVIEW = "app.smishgate.app.Review"
         const val REQUEST_PERMISSIONS = 1
         const val REQUEST_IMPORT = 2
         const val REQUEST_EXPORT = 3

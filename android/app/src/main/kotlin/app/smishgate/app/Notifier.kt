@@ -9,10 +9,10 @@ import android.app.PendingIntent
 import android.content.Context
 import android.content.Intent
 import android.graphics.drawable.Icon
+import android.os.Build
 import app.smishgate.gateway.Channel
 import app.smishgate.gateway.Notice
 import app.smishgate.gateway.NoticeAction
-import java.util.concurrent.atomic.AtomicInteger
 
 /** Posts notices. A held message's notification id comes from its record, so a redelivery replaces it. */
 class Notifier(private val context: Context) {
@@ -25,8 +25,9 @@ class Notifier(private val context: Context) {
      */
     fun post(notice: Notice) {
         if (!nm.areNotificationsEnabled()) return
-        val id = notice.quarantineId?.let(::idOf) ?: next.incrementAndGet()
-        val t = (context.applicationContext as SmishApp).lang().text
+        val app = context.applicationContext as SmishApp
+        val id = notice.quarantineId?.let(::idOf) ?: app.prefs.nextNoticeId()
+        val t = app.lang().text
         val public = Notification.Builder(context, notice.channel.id)
             .setSmallIcon(R.drawable.ic_shield)
             .setContentTitle(notice.publicTitle)
@@ -51,14 +52,22 @@ class Notifier(private val context: Context) {
                     putExtra(ActionReceiver.EXTRA_CODE, notice.code)
                 }
             }
-            b.addAction(Notification.Action.Builder(Icon.createWithResource(context, R.drawable.ic_shield), label, intent).build())
+            val action = Notification.Action.Builder(Icon.createWithResource(context, R.drawable.ic_shield), label, intent)
+            // Release and Copy code act without opening the app: on a locked phone that shows
+            // notification contents, they must ask for the unlock first (API 31+).
+            if (Build.VERSION.SDK_INT >= 31 && a != NoticeAction.REVIEW) action.setAuthenticationRequired(true)
+            b.addAction(action.build())
         }
         nm.notify(id, b.build())
     }
 
-    /** The app, opened on the held message [quarantineId] when there is one. */
+    /**
+     * The app, opened on the held message [quarantineId] when there is one: through the
+     * unexported Review alias, the only way in that MainActivity takes a message id from.
+     */
     private fun open(quarantineId: String?, notificationId: Int): PendingIntent {
-        val i = Intent(context, MainActivity::class.java).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK or Intent.FLAG_ACTIVITY_CLEAR_TOP)
+        val i = Intent().setClassName(context, MainActivity.REVIEW)
+            .addFlags(Intent.FLAG_ACTIVITY_NEW_TASK or Intent.FLAG_ACTIVITY_CLEAR_TOP)
         if (quarantineId != null) i.putExtra(MainActivity.EXTRA_MESSAGE, quarantineId)
         return PendingIntent.getActivity(context, notificationId, i, FLAGS)
     }
@@ -68,16 +77,23 @@ class Notifier(private val context: Context) {
         val i = Intent(context, ActionReceiver::class.java).setAction(action)
             .putExtra(ActionReceiver.EXTRA_NOTIFICATION, notificationId)
             .apply(extras)
-        return PendingIntent.getBroadcast(context, notificationId * 4 + action.length % 4, i, FLAGS)
+        // The same request code as the notification's activity intent: a PendingIntent is told
+        // apart by its kind and its intent's action too.
+        return PendingIntent.getBroadcast(context, notificationId, i, FLAGS)
     }
 
     companion object {
         /** Immutable: nothing that receives one of our PendingIntents can change where it goes. */
         private const val FLAGS = PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT
 
-        private val next = AtomicInteger(1 shl 20)
-
-        /** A held message's notification id: the same record, the same notification. */
-        fun idOf(quarantineId: String): Int = quarantineId.hashCode() and 0x7FFFFFFF or (1 shl 30)
+        /**
+         * A held message's notification id: the same record, the same notification. Record
+         * ids are numbers; they map one to one onto 2^30 and above (warnings and codes are
+         * below 2^29, Prefs.nextNoticeId).
+         */
+        fun idOf(quarantineId: String): Int {
+            val n = quarantineId.toLongOrNull() ?: quarantineId.hashCode().toLong()
+            return (n and 0x3FFFFFFF).toInt() or (1 shl 30)
+        }
     }
 }

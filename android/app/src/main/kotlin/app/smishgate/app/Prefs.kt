@@ -26,7 +26,36 @@ class Prefs(context: Context) {
             sp.edit().putBoolean(INTRODUCED, v).apply()
         }
 
+    /** The region the gate was first opened in (see SmishApp.open). */
+    var region: String?
+        get() = sp.getString(REGION, null)
+        set(v) {
+            sp.edit().putString(REGION, v).apply()
+        }
+
+    /** Whether the permissions were asked for once (after a refusal, Settings is the way). */
+    var askedPermissions: Boolean
+        get() = sp.getBoolean(ASKED, false)
+        set(v) {
+            sp.edit().putBoolean(ASKED, v).apply()
+        }
+
+    /**
+     * The next id for a warning or code notification, kept across processes (a process is
+     * often started for one SMS and ends after it), so a new one does not replace the last.
+     * Below 2^29: held messages' ids live above (Notifier.idOf).
+     */
+    @Synchronized
+    fun nextNoticeId(): Int {
+        val id = sp.getInt(NOTICE, 0) % (1 shl 29) + 1
+        sp.edit().putInt(NOTICE, id).apply()
+        return id
+    }
+
     private companion object {
+        const val REGION = "region"
+        const val ASKED = "asked_permissions"
+        const val NOTICE = "notice_id"
         const val RETENTION = "retention_days"
         const val WARNINGS = "notify_warnings"
         const val INTRODUCED = "introduced"

@@ -3,7 +3,9 @@
 package app.smishgate.app
 
 import app.smishgate.R
+import android.Manifest
 import android.app.AlertDialog
+import android.app.NotificationManager
 import android.view.View
 import android.widget.LinearLayout
 import app.smishgate.core.QuarantinedMessage
@@ -21,6 +23,11 @@ class QuarantineScreen(private val a: MainActivity) : Screen {
 
     override fun view(): View = a.page {
         heading(a.getString(R.string.quarantine_title))
+        if (Manifest.permission.RECEIVE_SMS in a.missingPermissions()) {
+            // Without it nothing arrives, and an empty list would look like a quiet inbox.
+            label(a.getString(R.string.no_sms_permission), id = R.id.quarantine_no_permission)
+            button(a.getString(R.string.first_run_permissions), R.id.first_run_permissions) { a.askPermissions() }
+        }
         label(a.getString(R.string.quarantine_hint), 13f)
         list = LinearLayout(a).apply {
             id = R.id.quarantine_list
@@ -33,19 +40,25 @@ class QuarantineScreen(private val a: MainActivity) : Screen {
     private var cursor: String? = null
 
     private fun load(after: String?) {
+        // One page at a time: a second tap on More before the first answers would add it twice.
+        more.isEnabled = false
         a.request({ a.app.quarantine.page(after) }) { page ->
-            if (after == null) list.removeAllViews()
-            if (after == null && page.items.isEmpty()) list.label(a.getString(R.string.quarantine_empty), id = R.id.quarantine_empty)
-            for (m in page.items) row(m)
-            cursor = page.nextCursor
-            more.visibility = if (cursor != null) View.VISIBLE else View.GONE
+            a.request({ a.app.registry.services() }) { services ->
+                val names = ServiceNames.of(services)
+                if (after == null) list.removeAllViews()
+                if (after == null && page.items.isEmpty()) list.label(a.getString(R.string.quarantine_empty), id = R.id.quarantine_empty)
+                for (m in page.items) row(m, names)
+                cursor = page.nextCursor
+                more.visibility = if (cursor != null) View.VISIBLE else View.GONE
+                more.isEnabled = true
+            }
         }
     }
 
-    private fun row(m: QuarantinedMessage) {
+    private fun row(m: QuarantinedMessage, names: ServiceNames) {
         val t = a.app.lang().text
         val when_ = m.receivedAtMs?.let { DateFormat.getDateTimeInstance(DateFormat.SHORT, DateFormat.SHORT).format(Date(it)) }.orEmpty()
-        val line = listOfNotNull(statusLabel(a, m.status), m.verdict.service, t.kind(m.verdict.kind)).joinToString(" · ")
+        val line = listOfNotNull(statusLabel(a, m.status), names.of(m.verdict.service), t.kind(m.verdict.kind)).joinToString(" · ")
         list.label("$line\n${m.sender}  $when_\n${m.body.take(80)}").apply {
             tag = "msg:${m.id}"
             setTextIsSelectable(false)
@@ -130,12 +143,20 @@ class MessageScreen(private val a: MainActivity, private val id: String) : Scree
                 act { a.app.quarantine.confirm(m.id, blockSender = true) }
             }
         }
-        button(a.getString(R.string.action_add_sender), R.id.action_add_sender) { addSender(m) }
+        // Only for a message the person released as genuine: registering the sender of a held
+        // one would make the attacker's next message "trusted", past the force of Release and
+        // trust.
+        if (m.status == Status.RELEASED) {
+            button(a.getString(R.string.action_add_sender), R.id.action_add_sender) { addSender(m) }
+        }
         button(a.getString(R.string.action_delete), R.id.action_delete) {
             AlertDialog.Builder(a)
                 .setMessage(R.string.confirm_delete)
                 .setPositiveButton(R.string.action_delete) { _, _ ->
-                    a.request({ a.app.quarantine.delete(m.id) }) { a.show(QuarantineScreen(a)) }
+                    a.request({ a.app.quarantine.delete(m.id) }) {
+                        reviewed(m.id)
+                        a.show(QuarantineScreen(a))
+                    }
                 }
                 .setNegativeButton(R.string.cancel, null)
                 .show()
@@ -145,7 +166,15 @@ class MessageScreen(private val a: MainActivity, private val id: String) : Scree
 
     /** A review action, then the message again with its new status. */
     private fun act(call: () -> Outcome<QuarantinedMessage>) {
-        a.request(call) { load() }
+        a.request(call) {
+            reviewed(id)
+            load()
+        }
+    }
+
+    /** Decided in the app: its notification, if still shown, has nothing left to offer. */
+    private fun reviewed(id: String) {
+        a.getSystemService(NotificationManager::class.java).cancel(Notifier.idOf(id))
     }
 
     /** Register the message's sender for a service the person picks (for a message that was genuine). */

@@ -5,6 +5,7 @@ package app.smishgate.app
 
 import app.smishgate.R
 import android.app.AlertDialog
+import android.content.ActivityNotFoundException
 import android.content.Intent
 import android.net.Uri
 import android.view.View
@@ -29,15 +30,15 @@ class ServicesScreen(private val a: MainActivity) : Screen {
         label(a.getString(R.string.services_hint), 13f)
         button(a.getString(R.string.service_add), R.id.service_add) { a.show(ServiceFormScreen(a, null)) }
         button(a.getString(R.string.service_import), R.id.service_import) {
-            @Suppress("DEPRECATION")
-            a.startActivityForResult(
-                Intent(Intent.ACTION_OPEN_DOCUMENT).addCategory(Intent.CATEGORY_OPENABLE).setType("application/json"),
+            // Any type: providers label .json files as text or octet-stream as often as JSON.
+            pick(
+                Intent(Intent.ACTION_OPEN_DOCUMENT).addCategory(Intent.CATEGORY_OPENABLE).setType("*/*")
+                    .putExtra(Intent.EXTRA_MIME_TYPES, arrayOf("application/json", "text/plain", "application/octet-stream")),
                 MainActivity.REQUEST_IMPORT,
             )
         }
         button(a.getString(R.string.service_export), R.id.service_export) {
-            @Suppress("DEPRECATION")
-            a.startActivityForResult(
+            pick(
                 Intent(Intent.ACTION_CREATE_DOCUMENT).addCategory(Intent.CATEGORY_OPENABLE).setType("application/json")
                     .putExtra(Intent.EXTRA_TITLE, "smishgate-registry.json"),
                 MainActivity.REQUEST_EXPORT,
@@ -72,21 +73,25 @@ class ServicesScreen(private val a: MainActivity) : Screen {
         }
     }
 
-    /** Read the registry file the person picked; a bad file changes nothing and says why. */
+    /** The system's file picker; a phone without one (DocumentsUI disabled) gets a sentence. */
+    private fun pick(intent: Intent, request: Int) {
+        try {
+            @Suppress("DEPRECATION")
+            a.startActivityForResult(intent, request)
+        } catch (e: ActivityNotFoundException) {
+            status.text = a.getString(R.string.no_file_picker)
+        }
+    }
+
+    /**
+     * Read the registry file the person picked and import it, on the worker thread (the file
+     * may be a cloud provider's, read over the network). A bad file changes nothing and says
+     * why; a file of more than [MAX_FILE] bytes is not read at all.
+     */
     fun importFrom(uri: Uri) {
-        val json = try {
-            a.contentResolver.openInputStream(uri)?.use { it.readBytes().toString(Charsets.UTF_8) }
-        } catch (e: java.io.IOException) {
-            null
-        } catch (e: SecurityException) {
-            null
-        }
-        if (json == null) {
-            status.text = a.getString(R.string.file_unreadable)
-            return
-        }
-        a.app.run({ a.app.registry.import(json) }) { o ->
+        a.app.run({ read(uri)?.let { a.app.registry.import(it) } }, failed = a::problem) { o ->
             status.text = when (o) {
+                null -> a.getString(R.string.file_unreadable, MAX_FILE / 1024)
                 is Outcome.Done -> a.getString(R.string.imported)
                 is Outcome.Refused -> o.message
             }
@@ -94,16 +99,48 @@ class ServicesScreen(private val a: MainActivity) : Screen {
         }
     }
 
+    /** The file's text, or null when it cannot be read or is too large. */
+    private fun read(uri: Uri): String? = try {
+        a.contentResolver.openInputStream(uri)?.use { s ->
+            val buf = ByteArray(MAX_FILE + 1)
+            var n = 0
+            while (n < buf.size) {
+                val r = s.read(buf, n, buf.size - n)
+                if (r < 0) break
+                n += r
+            }
+            if (n > MAX_FILE) null else String(buf, 0, n, Charsets.UTF_8)
+        }
+    } catch (e: Exception) {
+        // IOException, SecurityException (a revoked grant), anything a provider throws.
+        null
+    }
+
     /** Write the registry (services and blocked senders, never a message) to the file the person made. */
     fun exportTo(uri: Uri) {
-        a.request({ a.app.registry.export() }) { json ->
-            status.text = try {
-                a.contentResolver.openOutputStream(uri, "wt")?.use { it.write(json.toByteArray(Charsets.UTF_8)) }
-                a.getString(R.string.exported)
-            } catch (e: java.io.IOException) {
-                a.getString(R.string.file_unwritable)
+        a.app.run({
+            val json = a.app.registry.export()
+            if (json is Outcome.Done) {
+                val written = try {
+                    a.contentResolver.openOutputStream(uri, "w")?.use { it.write(json.value.toByteArray(Charsets.UTF_8)) } != null
+                } catch (e: Exception) {
+                    false
+                }
+                Outcome.Done(written)
+            } else {
+                json
+            }
+        }, failed = a::problem) { o ->
+            status.text = when (o) {
+                is Outcome.Done -> a.getString(if (o.value == true) R.string.exported else R.string.file_unwritable)
+                is Outcome.Refused -> o.message
             }
         }
+    }
+
+    private companion object {
+        /** Registry files are a few kilobytes; the default registry's own export is under 100 KB. */
+        const val MAX_FILE = 1 shl 20
     }
 }
 
@@ -131,7 +168,13 @@ class ServiceFormScreen(private val a: MainActivity, private val editing: Servic
         button(a.getString(R.string.save), R.id.form_save) { save() }
         if (editing != null) {
             button(a.getString(R.string.service_remove), R.id.form_remove) {
-                a.request({ a.app.registry.remove(editing.id) }) { a.show(ServicesScreen(a)) }
+                AlertDialog.Builder(a)
+                    .setMessage(a.getString(R.string.confirm_remove, editing.name))
+                    .setPositiveButton(R.string.service_remove) { _, _ ->
+                        a.request({ a.app.registry.remove(editing.id) }) { a.show(ServicesScreen(a)) }
+                    }
+                    .setNegativeButton(R.string.cancel, null)
+                    .show()
             }
         }
         button(a.getString(R.string.cancel), R.id.action_back) { a.show(ServicesScreen(a)) }

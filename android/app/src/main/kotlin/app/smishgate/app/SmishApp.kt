@@ -24,7 +24,7 @@ import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
 
 /** The process's one gate and the thread that talks to it. */
-class SmishApp : Application() {
+open class SmishApp : Application() {
     /**
      * Every gate call runs here, off the main thread: sled writes and flushes before `ingest`
      * returns, which is disk I/O no main thread should wait for. One thread keeps the order of
@@ -47,9 +47,30 @@ class SmishApp : Application() {
      * onto another phone). Call it from [work] only: opening reads the database.
      */
     val gate: SmishGate
-        get() = opened ?: synchronized(this) {
-            opened ?: SmishGate(File(noBackupFilesDir, "smishgate.db").path, region()).also { opened = it }
+        get() = opened ?: synchronized(this) { opened ?: open().also { opened = it } }
+
+    /** Where the database lives (a test subclass points it at a broken disk). */
+    protected open fun databasePath(): String = File(noBackupFilesDir, "smishgate.db").path
+
+    /**
+     * Open the gate in the region chosen the first time. The core reads national numbers for
+     * the regions it knows; elsewhere it is opened as Japan's, its default, rather than not at
+     * all. The choice is kept, so that a new SIM or a trip abroad does not change how the
+     * numbers already stored are read.
+     */
+    private fun open(): SmishGate {
+        val path = databasePath()
+        val wanted = prefs.region ?: detectRegion()
+        val (gate, region) = try {
+            SmishGate(path, wanted) to wanted
+        } catch (e: SmishGateException.InvalidInput) {
+            if (wanted == DEFAULT_REGION) throw e
+            Log.w(TAG, "region not supported by the gate; numbers are read as in $DEFAULT_REGION")
+            SmishGate(path, DEFAULT_REGION) to DEFAULT_REGION
         }
+        if (prefs.region == null) prefs.region = region
+        return gate
+    }
 
     /** The language of the phone, Japanese or English. */
     fun lang(): Lang = Lang.of(resources.configuration.locales[0].toLanguageTag())
@@ -63,6 +84,10 @@ class SmishApp : Application() {
             initLogging("info")
         } catch (e: SmishGateException) {
             Log.w(TAG, "logging not installed: ${e.javaClass.simpleName}")
+        } catch (e: LinkageError) {
+            // The native library did not load (an ABI the APK lacks): the screens say so
+            // through every request instead of the app dying at start.
+            Log.e(TAG, "native library not loaded: ${e.javaClass.simpleName}")
         }
         createChannels()
         // Open the gate (and warm the classifier) now, before the first SMS needs it, and
@@ -70,26 +95,31 @@ class SmishApp : Application() {
         work.execute {
             try {
                 quarantine.purge(prefs.settings())
-            } catch (e: SmishGateException) {
+            } catch (e: Exception) {
                 Log.w(TAG, "gate not opened at start: ${e.javaClass.simpleName}")
+            } catch (e: LinkageError) {
+                Log.e(TAG, "gate not opened at start: ${e.javaClass.simpleName}")
             }
         }
     }
 
     /**
      * Run [request] on the worker thread and hand its result to [then] on the main thread. A
-     * gate that cannot open arrives as the exception's problem through [failed].
+     * gate that cannot open, or anything else that fails, arrives through [failed]: a screen
+     * says so, the process does not die.
      */
-    fun <T> run(request: () -> T, failed: (SmishGateException) -> Unit = {}, then: (T) -> Unit) {
+    fun <T> run(request: () -> T, failed: (Throwable) -> Unit = {}, then: (T) -> Unit) {
         work.execute {
             val result = try {
                 Result.success(request())
-            } catch (e: SmishGateException) {
+            } catch (e: Exception) {
+                if (e !is SmishGateException) Log.e(TAG, "request failed: ${e.javaClass.simpleName}")
+                Result.failure(e)
+            } catch (e: LinkageError) {
+                Log.e(TAG, "request failed: ${e.javaClass.simpleName}")
                 Result.failure(e)
             }
-            main.post {
-                result.fold(then) { failed(it as SmishGateException) }
-            }
+            main.post { result.fold(then, failed) }
         }
     }
 
@@ -115,10 +145,10 @@ class SmishApp : Application() {
      * How numbers without a country code are read: the SIM's country, else the phone's region,
      * else Japan (the gate's default).
      */
-    private fun region(): String {
+    private fun detectRegion(): String {
         val sim = (getSystemService(Context.TELEPHONY_SERVICE) as? TelephonyManager)?.simCountryIso.orEmpty()
         val r = sim.ifEmpty { Locale.getDefault().country }.uppercase(Locale.ROOT)
-        return if (r.length == 2) r else "JP"
+        return if (r.length == 2) r else DEFAULT_REGION
     }
 
     /**
@@ -136,5 +166,8 @@ class SmishApp : Application() {
     companion object {
         /** The log tag; no line carries a body, a code or a number. */
         const val TAG = "smishgate"
+
+        /** The gate's own default region. */
+        const val DEFAULT_REGION = "JP"
     }
 }

@@ -12,6 +12,8 @@ import app.smishgate.core.SmishGateException
 import app.smishgate.gateway.Intake
 import app.smishgate.gateway.SmsPart
 import app.smishgate.gateway.concatOf
+import app.smishgate.gateway.plausibleTime
+import app.smishgate.gateway.uncheckedNotice
 
 /**
  * Receives every SMS (the manifest requires the sender to hold BROADCAST_SMS, which only the
@@ -29,13 +31,24 @@ class SmsReceiver : BroadcastReceiver() {
         val pending = goAsync()
         app.work.execute {
             try {
-                val notices = Intake(app.gate).receive(parts, app.prefs.settings(), app.lang())
+                val lang = app.lang()
+                val notices = try {
+                    Intake(app.gate).receive(parts, app.prefs.settings(), lang)
+                } catch (e: SmishGateException) {
+                    // The gate could not open (a full or damaged disk, another process, a newer
+                    // format): the SMS is in the inbox unchecked, and the person must know.
+                    // Nothing here may name its sender or text.
+                    Log.e(SmishApp.TAG, "a received SMS was not judged: ${e.javaClass.simpleName}")
+                    listOf(uncheckedNotice(lang))
+                } catch (e: LinkageError) {
+                    Log.e(SmishApp.TAG, "a received SMS was not judged: ${e.javaClass.simpleName}")
+                    listOf(uncheckedNotice(lang))
+                }
                 val notifier = Notifier(app)
                 notices.forEach(notifier::post)
-            } catch (e: SmishGateException) {
-                // The gate could not open (another process holds it, a newer format): the SMS
-                // is still in the inbox; nothing here may name its sender or text.
-                Log.e(SmishApp.TAG, "a received SMS was not judged: ${e.javaClass.simpleName}")
+            } catch (e: RuntimeException) {
+                // A bug, not the message's fault: never a dead process for an SMS.
+                Log.e(SmishApp.TAG, "a received SMS failed: ${e.javaClass.simpleName}")
             } finally {
                 pending?.finish()
             }
@@ -48,7 +61,7 @@ class SmsReceiver : BroadcastReceiver() {
          * message from an e-mail-to-SMS gateway shows the e-mail address it came from; the
          * concatenation header is read from the 3GPP PDU itself.
          */
-        fun partsOf(intent: Intent): List<SmsPart> {
+        fun partsOf(intent: Intent, nowMs: Long = System.currentTimeMillis()): List<SmsPart> {
             val format = intent.getStringExtra("format")
             val messages: Array<SmsMessage?> = Telephony.Sms.Intents.getMessagesFromIntent(intent) ?: return emptyList()
             return messages.filterNotNull().map { m ->
@@ -56,7 +69,7 @@ class SmsReceiver : BroadcastReceiver() {
                 SmsPart(
                     sender = m.displayOriginatingAddress.orEmpty(),
                     body = m.displayMessageBody.orEmpty(),
-                    timestampMs = m.timestampMillis,
+                    timestampMs = plausibleTime(m.timestampMillis, nowMs),
                     reference = concat?.reference,
                     index = concat?.index,
                     count = concat?.count,

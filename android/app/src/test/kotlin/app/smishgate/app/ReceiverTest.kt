@@ -6,6 +6,7 @@ package app.smishgate.app
 import android.app.Notification
 import android.app.NotificationManager
 import android.content.ClipboardManager
+import android.telephony.TelephonyManager
 import app.smishgate.core.Action
 import app.smishgate.core.LinkPolicy
 import app.smishgate.core.Service
@@ -20,6 +21,8 @@ import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.RobolectricTestRunner
 import org.robolectric.Shadows.shadowOf
+import org.robolectric.annotation.Config
+import java.io.File
 
 private const val BROADCAST_SMS = "android.permission.BROADCAST_SMS"
 
@@ -68,6 +71,27 @@ class ReceiverTest : ShellTest() {
     }
 
     @Test
+    fun theButtonsThatActWithoutTheAppAskForTheUnlock() {
+        deliver(Pdus.message("+818012345678", Texts.JA_BANK_LURE, SENT, ucs2 = true))
+        val release = notifications().single().actions.single { it.title.toString() == CatalogEn.release }
+        assertTrue(release.isAuthenticationRequired)
+        val review = notifications().single().actions.single { it.title.toString() == CatalogEn.review }
+        assertFalse("Review opens the app, which the unlock guards anyway", review.isAuthenticationRequired)
+    }
+
+    @Test
+    fun anOldReleaseButtonDoesNotReleaseAMessageConfirmedSince() {
+        deliver(Pdus.message("+818012345678", Texts.JA_BANK_LURE, SENT, ucs2 = true))
+        val n = notifications().single()
+        val id = held().single().id
+        app.gate.confirm(id, false)
+        n.actions.single { it.title.toString() == CatalogEn.release }.actionIntent.send()
+        settle()
+        assertEquals(Status.CONFIRMED, held().single().status)
+        assertTrue("the stale notification goes", notifications().isEmpty())
+    }
+
+    @Test
     fun releaseFromTheNotificationReleasesTheMessageAndRemovesTheNotification() {
         deliver(Pdus.message("+818012345678", Texts.JA_BANK_LURE, SENT, ucs2 = true))
         val n = notifications().single()
@@ -84,7 +108,7 @@ class ReceiverTest : ShellTest() {
         n.actions.single { it.title.toString() == CatalogEn.review }.actionIntent.send()
         shadowOf(android.os.Looper.getMainLooper()).idle()
         val started = shadowOf(app).nextStartedActivity ?: error("no activity started")
-        assertEquals(MainActivity::class.java.name, started.component?.className)
+        assertEquals("through the unexported alias", MainActivity.REVIEW, started.component?.className)
         assertEquals(held().single().id, started.getStringExtra(MainActivity.EXTRA_MESSAGE))
     }
 
@@ -128,6 +152,7 @@ class ReceiverTest : ShellTest() {
         val public = n.publicVersion.extras.getCharSequence(Notification.EXTRA_TITLE).toString()
         assertFalse(public.contains("482913"))
         val copy = n.actions.single { it.title.toString() == CatalogEn.copyCode }
+        assertTrue(copy.isAuthenticationRequired)
         copy.actionIntent.send()
         settle()
         val clip = app.getSystemService(ClipboardManager::class.java).primaryClip!!
@@ -153,6 +178,9 @@ class ReceiverTest : ShellTest() {
         assertEquals(Action.WARN, verdict.action)
         deliver(Pdus.message("+447700900123", text, SENT, ucs2 = false))
         assertEquals(Channel.WARNING.id, notifications().single().channelId)
+        // A second warning does not replace the first.
+        deliver(Pdus.message("+447700900125", text, SENT, ucs2 = false))
+        assertEquals(2, notifications().size)
         nm.cancelAll()
         app.prefs.save(app.prefs.settings().copy(notifyWarnings = false))
         deliver(Pdus.message("+447700900124", text, SENT, ucs2 = false))
@@ -167,5 +195,59 @@ class ReceiverTest : ShellTest() {
             assertEquals(Notification.VISIBILITY_PRIVATE, ch.lockscreenVisibility)
             assertEquals(CatalogEn.channelName(c), ch.name.toString())
         }
+    }
+}
+
+/** An application whose database is under a regular file: the gate can never open. */
+class BrokenDiskApp : SmishApp() {
+    override fun databasePath(): String {
+        val file = File(filesDir, "not-a-directory").apply { writeText("x") }
+        return File(file, "smishgate.db").path
+    }
+}
+
+/** An application on a phone whose SIM is from a country the gate has no numbering for. */
+class ThaiSimApp : SmishApp() {
+    override fun onCreate() {
+        shadowOf(getSystemService(TelephonyManager::class.java)).setSimCountryIso("th")
+        super.onCreate()
+    }
+}
+
+/** An application on a phone with a US SIM. */
+class UsSimApp : SmishApp() {
+    override fun onCreate() {
+        shadowOf(getSystemService(TelephonyManager::class.java)).setSimCountryIso("us")
+        super.onCreate()
+    }
+}
+
+@RunWith(RobolectricTestRunner::class)
+class GateFailureTest : ShellTest() {
+    @Test
+    @Config(application = BrokenDiskApp::class)
+    fun anSmsThatCannotBeJudgedIsAnnouncedAsUnchecked() {
+        shadowOf(app).grantPermissions(BROADCAST_SMS)
+        app.sendBroadcast(Pdus.intent(Pdus.message("+818012345678", Texts.JA_BANK_LURE, SENT, ucs2 = true)))
+        settle()
+        val n = shadowOf(app.getSystemService(NotificationManager::class.java)).allNotifications.single()
+        assertEquals(Channel.WARNING.id, n.channelId)
+        assertEquals(CatalogEn.uncheckedTitle, n.extras.getCharSequence(Notification.EXTRA_TITLE).toString())
+        val shown = n.extras.getCharSequence(Notification.EXTRA_TEXT).toString()
+        assertFalse("nothing of the message", shown.contains("smbc") || shown.contains("8012345678"))
+    }
+
+    @Test
+    @Config(application = ThaiSimApp::class)
+    fun aSimFromARegionTheGateDoesNotKnowOpensItAsJapans() {
+        assertEquals(Action.QUARANTINE, app.gate.classify(Sms("+818012345678", Texts.JA_BANK_LURE, null)).action)
+        assertEquals("JP", app.prefs.region)
+    }
+
+    @Test
+    @Config(application = UsSimApp::class)
+    fun theSimsRegionIsUsedAndKept() {
+        app.gate.services()
+        assertEquals("US", app.prefs.region)
     }
 }

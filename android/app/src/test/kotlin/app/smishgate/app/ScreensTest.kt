@@ -46,6 +46,16 @@ class ScreensTest : ShellTest() {
         return d.quarantineId!!
     }
 
+    /** What a notification's Review opens: the unexported alias with the message's id. */
+    private fun review(id: String) = Intent().setClassName(app, MainActivity.REVIEW).putExtra(MainActivity.EXTRA_MESSAGE, id)
+
+    @Test
+    fun anotherAppCannotOpenAMessageThroughTheLauncher() {
+        val id = hold(Texts.JA_BANK_LURE)
+        val a = launch(Intent(app, MainActivity::class.java).putExtra(MainActivity.EXTRA_MESSAGE, id))
+        assertTrue(a.screen is QuarantineScreen)
+    }
+
     private fun MainActivity.tap(id: Int) {
         val v = findViewById<View>(id) ?: error("no view ${resources.getResourceEntryName(id)} on ${screen?.javaClass?.simpleName}")
         assertTrue("${resources.getResourceEntryName(id)} can be tapped", v.isShown && v.isEnabled)
@@ -91,16 +101,18 @@ class ScreensTest : ShellTest() {
         assertEquals(Texts.JA_BANK_LURE, a.text(R.id.message_body))
         assertTrue(a.text(R.id.message_links).contains("smbc-account-verify.com"))
         assertTrue(a.text(R.id.message_reasons).isNotBlank())
+        assertNull("a held message's sender cannot be registered", a.findViewById<View>(R.id.action_add_sender))
         a.tap(R.id.action_release)
         assertEquals(Status.RELEASED, app.gate.quarantineGet(id)!!.status)
         assertEquals(a.getString(R.string.status_released), a.text(R.id.message_status))
         assertNull("a released message offers no second release", a.findViewById<View>(R.id.action_release))
+        assertNotNull("a released one's can", a.findViewById<View>(R.id.action_add_sender))
     }
 
     @Test
     fun confirmAndBlockFromTheScreenHoldsTheSendersNextMessage() {
         val id = hold(Texts.EN_DELIVERY_LURE, sender = "+12025550143")
-        val a = launch(Intent(app, MainActivity::class.java).putExtra(MainActivity.EXTRA_MESSAGE, id))
+        val a = launch(review(id))
         assertTrue("a notification's Review opens the message", a.screen is MessageScreen)
         a.tap(R.id.action_confirm_block)
         assertEquals(Status.CONFIRMED, app.gate.quarantineGet(id)!!.status)
@@ -112,7 +124,7 @@ class ScreensTest : ShellTest() {
     @Test
     fun deleteAsksFirstThenRemovesTheMessage() {
         val id = hold(Texts.JA_BANK_LURE)
-        val a = launch(Intent(app, MainActivity::class.java).putExtra(MainActivity.EXTRA_MESSAGE, id))
+        val a = launch(review(id))
         a.tap(R.id.action_delete)
         assertNotNull("still there until the person agrees", app.gate.quarantineGet(id))
         positive()
