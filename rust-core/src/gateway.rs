@@ -390,7 +390,14 @@ impl Gateway {
             Ok(o) => match Registry::compile(&o.effective(), &self.opts.region) {
                 Ok(_) => Some(o),
                 Err(e) => {
-                    log::warn!("salvage: the registry changes no longer compile ({e}); left out");
+                    // Which entry and field, never the message: an entry's value can be a
+                    // person's number (a blocked sender), and logs never carry one.
+                    match e {
+                        Error::RegistryEntry { entry, field, .. } => log::warn!(
+                            "salvage: the registry changes no longer compile (entry {entry}, field `{field}`); left out"
+                        ),
+                        _ => log::warn!("salvage: the registry changes no longer compile; left out"),
+                    }
                     None
                 }
             },
