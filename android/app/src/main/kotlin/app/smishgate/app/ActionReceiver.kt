@@ -30,7 +30,7 @@ class ActionReceiver : BroadcastReceiver() {
             RELEASE -> {
                 val id = intent.getStringExtra(EXTRA_ID) ?: return
                 val pending = goAsync()
-                app.work.execute {
+                app.intake.execute {
                     try {
                         val m = (app.quarantine.get(id) as? Outcome.Done)?.value
                         // An old notification of a message since deleted, confirmed as smishing

@@ -30,10 +30,18 @@ open class SmishApp : Application() {
      * returns, which is disk I/O no main thread should wait for. One thread keeps the order of
      * what the person does (release, then list) without locks of the shell's own.
      */
-    val work: ExecutorService = Executors.newSingleThreadExecutor { r ->
-        // A daemon: nothing of it must keep a process alive (every write is flushed already).
-        Thread(r, "smishgate-work").apply { isDaemon = true }
-    }
+    val work: ExecutorService = worker("smishgate-work")
+
+    /**
+     * Received SMS and notification buttons run here instead: a broadcast has about ten
+     * seconds, and must not wait behind an import or a purge the person started. The gate
+     * locks inside, so the two threads share it safely.
+     */
+    val intake: ExecutorService = worker("smishgate-intake")
+
+    /** A daemon: nothing of it must keep a process alive (every write is flushed already). */
+    private fun worker(name: String): ExecutorService =
+        Executors.newSingleThreadExecutor { r -> Thread(r, name).apply { isDaemon = true } }
 
     private val main = Handler(Looper.getMainLooper())
 
@@ -156,8 +164,10 @@ open class SmishApp : Application() {
      * every write is flushed before the call that made it returns.
      */
     override fun onTerminate() {
-        work.shutdown()
-        work.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)
+        for (w in listOf(intake, work)) {
+            w.shutdown()
+            w.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)
+        }
         opened?.close()
         opened = null
         super.onTerminate()

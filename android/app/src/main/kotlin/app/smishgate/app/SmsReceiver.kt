@@ -1,5 +1,5 @@
 // SMS_RECEIVED in: the PDUs of the broadcast read on the main thread (cheap), then judged,
-// stored and announced on the worker thread while the broadcast is kept alive with goAsync().
+// stored and announced on the intake thread while the broadcast is kept alive with goAsync().
 package app.smishgate.app
 
 import android.content.BroadcastReceiver
@@ -29,7 +29,7 @@ class SmsReceiver : BroadcastReceiver() {
         // Keeps the process alive until finish(), for at most about 10 s: far more than a
         // batch takes (the gate judges and stores a message in well under a millisecond).
         val pending = goAsync()
-        app.work.execute {
+        app.intake.execute {
             try {
                 val lang = app.lang()
                 val notices = try {

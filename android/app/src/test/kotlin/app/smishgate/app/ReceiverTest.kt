@@ -23,6 +23,8 @@ import org.robolectric.RobolectricTestRunner
 import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
 import java.io.File
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.TimeUnit
 
 private const val BROADCAST_SMS = "android.permission.BROADCAST_SMS"
 
@@ -129,6 +131,21 @@ class ReceiverTest : ShellTest() {
         // Interleaved and out of order: b2, a1, b1, a2.
         deliver(listOf(b[1], a[0], b[0], a[1]))
         assertEquals(setOf(Texts.JA_BANK_LURE, second), held().map { it.body }.toSet())
+    }
+
+    @Test
+    fun anSmsDoesNotWaitBehindWhatTheScreensAreDoing() {
+        val busy = CountDownLatch(1)
+        app.work.execute { busy.await(30, TimeUnit.SECONDS) } // a long import, say
+        try {
+            shadowOf(app).grantPermissions(BROADCAST_SMS)
+            app.sendBroadcast(Pdus.intent(Pdus.message("+818012345678", Texts.JA_BANK_LURE, SENT, ucs2 = true)))
+            shadowOf(android.os.Looper.getMainLooper()).idle()
+            app.intake.submit {}.get(30, TimeUnit.SECONDS)
+            assertEquals("judged and held while the screens' thread is busy", 1, held().size)
+        } finally {
+            busy.countDown()
+        }
     }
 
     @Test

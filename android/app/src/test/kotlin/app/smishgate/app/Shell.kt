@@ -24,9 +24,10 @@ abstract class ShellTest {
     }
 }
 
-/** Run the worker thread and the main looper until neither has anything left to do. */
+/** Run the worker threads and the main looper until none has anything left to do. */
 fun settle() {
     repeat(4) {
+        app.intake.submit {}.get(30, TimeUnit.SECONDS)
         app.work.submit {}.get(30, TimeUnit.SECONDS)
         shadowOf(Looper.getMainLooper()).idle()
     }
