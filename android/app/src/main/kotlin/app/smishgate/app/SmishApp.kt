@@ -1,6 +1,6 @@
-// The application: the one shared SmishGate, the worker thread every gate call runs on, the
-// person's settings and the notification channels. Everything else of the shell reaches the
-// gate through here.
+// The application: the one shared SmishGate, the two threads gate calls run on (the screens',
+// and intake for SMS and notification buttons), the person's settings and the notification
+// channels. Everything else of the shell reaches the gate through here.
 package app.smishgate.app
 
 import android.app.Application
@@ -23,12 +23,12 @@ import java.util.Locale
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
 
-/** The process's one gate and the thread that talks to it. */
+/** The process's one gate and the two threads that talk to it. */
 open class SmishApp : Application() {
     /**
-     * Every gate call runs here, off the main thread: sled writes and flushes before `ingest`
-     * returns, which is disk I/O no main thread should wait for. One thread keeps the order of
-     * what the person does (release, then list) without locks of the shell's own.
+     * The screens' gate calls run here, off the main thread: sled writes and flushes before a
+     * call returns, which is disk I/O no main thread should wait for. One thread keeps the
+     * order of what the person does (release, then list) without locks of the shell's own.
      */
     val work: ExecutorService = worker("smishgate-work")
 
@@ -52,7 +52,7 @@ open class SmishApp : Application() {
 
     /**
      * The gate, opened on first use from `noBackupFilesDir` (never backed up, never restored
-     * onto another phone). Call it from [work] only: opening reads the database.
+     * onto another phone). Call it from [work] or [intake] only: opening reads the database.
      */
     val gate: SmishGate
         get() = opened ?: synchronized(this) { opened ?: open().also { opened = it } }
