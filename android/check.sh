@@ -16,12 +16,8 @@ if grep -rn --include='*.kt' -E '^import (android|androidx)\.' android/gateway/s
   echo "android/check: android/gateway must stay pure Kotlin (no android.* imports)" >&2
   exit 1
 fi
-cargo build --release -q -p smishgate-ffi
-cargo build -q -p uniffi-bindgen
 gen=target/android-check/jvm-bindings
-rm -rf "$gen"
-target/debug/uniffi-bindgen generate --no-format target/release/libsmishgate_ffi.so \
-  --language kotlin --config tests/kotlin/uniffi-jvm.toml --out-dir "$gen"
+scripts/bindings.sh "$gen" jvm
 mvn -B -ntp ${MVN_OFFLINE:+-o} -f android/gateway/pom.xml clean test \
   -Dgenerated.dir="$root/$gen" -Dnative.dir="$root/target/release"
 echo "android/check: gateway module on the JVM: ok"
@@ -45,9 +41,7 @@ rm -rf "$out/framework"
 framework=$(ls "$out"/framework/android-all-*.jar)
 
 # Android-variant bindings (bindings/uniffi.toml: android, android_cleaner), as the app ships.
-rm -rf "$out/android-bindings"
-target/debug/uniffi-bindgen generate --no-format target/release/libsmishgate_ffi.so \
-  --language kotlin --out-dir "$out/android-bindings"
+scripts/bindings.sh "$out/android-bindings" android
 grep -rq 'SystemCleaner' "$out/android-bindings" \
   || { echo "android/check: the bindings were not generated for Android" >&2; exit 1; }
 

@@ -7,15 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 cargo build --release -q -p smishgate-ffi
-# The generator only reads the library: the dev profile builds it in a fraction of the time.
-cargo build -q -p uniffi-bindgen
-lib=target/release/libsmishgate_ffi.so
 scripts/lib-size.sh
 cargo run --release -q -p smishgate-ffi --example ffi_bench -- tests/fixtures
 gen=target/kotlin-bindings
-rm -rf "$gen"
-target/debug/uniffi-bindgen generate --no-format "$lib" --language kotlin \
-  --config tests/kotlin/uniffi-jvm.toml --out-dir "$gen"
+scripts/bindings.sh "$gen" jvm
 mvn -B -q -ntp ${MVN_OFFLINE:+-o} -f tests/kotlin/pom.xml clean test -Dtest=BenchTest \
   -Dsmishgate.bench=true -Dsurefire.failIfNoSpecifiedTests=false \
   -Dgenerated.dir="$root/$gen" -Dnative.dir="$root/target/release" \

@@ -17,14 +17,8 @@ if ! command -v mvn >/dev/null || ! command -v java >/dev/null; then
     exit 2
   fi
 fi
-cargo build --release -q -p smishgate-ffi
-# The generator only reads the library: the dev profile builds it in a fraction of the time.
-cargo build -q -p uniffi-bindgen
-lib=target/release/libsmishgate_ffi.so
 gen=target/kotlin-bindings
-rm -rf "$gen"
-target/debug/uniffi-bindgen generate --no-format "$lib" --language kotlin \
-  --config tests/kotlin/uniffi-jvm.toml --out-dir "$gen"
+scripts/bindings.sh "$gen" jvm
 mvn -B -ntp ${MVN_OFFLINE:+-o} -f tests/kotlin/pom.xml clean test \
   -Dgenerated.dir="$root/$gen" -Dnative.dir="$root/target/release" \
   -Dfixtures.dir="$root/tests/fixtures"

@@ -82,19 +82,14 @@ val cargoNdk by tasks.registering(Exec::class) {
     )
 }
 
-/** The Kotlin bindings, generated in library mode from a host build (same metadata), with bindings/uniffi.toml. */
+/** The Kotlin bindings as the app ships them (scripts/bindings.sh: library mode, bindings/uniffi.toml). */
 val generateBindings by tasks.registering(Exec::class) {
     description = "Generates the Android variant of the Kotlin bindings into build/generated/uniffi."
     workingDir = repo
     val out = bindingsOut.get().asFile
     outputs.dir(out)
     outputs.upToDateWhen { false }
-    val hostLib = "target/release/" + System.mapLibraryName("smishgate_ffi")
-    commandLine(
-        "sh", "-c",
-        "cargo build --release -q -p smishgate-ffi && cargo run -q -p uniffi-bindgen -- generate --no-format " +
-            "$hostLib --language kotlin --out-dir '$out'",
-    )
+    commandLine("bash", "scripts/bindings.sh", out.path, "android")
 }
 
 tasks.named("preBuild") {

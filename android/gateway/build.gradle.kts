@@ -14,21 +14,14 @@ kotlin {
 val repo: File = rootDir.parentFile
 val jvmBindings = layout.buildDirectory.dir("generated/uniffi-jvm")
 
-/** The host build of the library (its UniFFI metadata is the same for every target). */
-val hostLib = "target/release/" + System.mapLibraryName("smishgate_ffi")
-
 val generateJvmBindings by tasks.registering(Exec::class) {
-    description = "Builds the host library and generates its Kotlin bindings for the JVM."
+    description = "Generates the JVM variant of the Kotlin bindings (scripts/bindings.sh)."
     workingDir = repo
     val out = jvmBindings.get().asFile
     outputs.dir(out)
     // Cargo and the generator are incremental themselves: always ask them.
     outputs.upToDateWhen { false }
-    commandLine(
-        "sh", "-c",
-        "cargo build --release -q -p smishgate-ffi && cargo run -q -p uniffi-bindgen -- generate --no-format " +
-            "$hostLib --language kotlin --config tests/kotlin/uniffi-jvm.toml --out-dir '$out'",
-    )
+    commandLine("bash", "scripts/bindings.sh", out.path, "jvm")
 }
 
 val bindings by sourceSets.creating

@@ -116,26 +116,24 @@ class ServicesScreen(private val a: MainActivity) : Screen {
         null
     }
 
-    /** Write the registry (services and blocked senders, never a message) to the file the person made. */
+    /**
+     * Write the registry (services and blocked senders, never a message) to the file the
+     * person made, on the worker thread like the import.
+     */
     fun exportTo(uri: Uri) {
         a.app.run({
-            val json = a.app.registry.export()
-            if (json is Outcome.Done) {
-                val written = try {
-                    a.contentResolver.openOutputStream(uri, "w")?.use { it.write(json.value.toByteArray(Charsets.UTF_8)) } != null
-                } catch (e: Exception) {
-                    false
-                }
-                Outcome.Done(written)
-            } else {
-                json
+            when (val json = a.app.registry.export()) {
+                is Outcome.Done -> a.getString(if (write(uri, json.value)) R.string.exported else R.string.file_unwritable)
+                is Outcome.Refused -> json.message
             }
-        }, failed = a::problem) { o ->
-            status.text = when (o) {
-                is Outcome.Done -> a.getString(if (o.value == true) R.string.exported else R.string.file_unwritable)
-                is Outcome.Refused -> o.message
-            }
-        }
+        }, failed = a::problem) { said -> status.text = said }
+    }
+
+    /** Whether [text] was written to the file. */
+    private fun write(uri: Uri, text: String): Boolean = try {
+        a.contentResolver.openOutputStream(uri, "w")?.use { it.write(text.toByteArray(Charsets.UTF_8)) } != null
+    } catch (e: Exception) {
+        false
     }
 
     private companion object {
