@@ -599,7 +599,7 @@ fn link_regex() -> &'static Regex {
         let hc = r"a-z0-9\u{00C0}-\u{024F}\u{0370}-\u{03FF}\u{0400}-\u{04FF}";
         let pattern = format!(
             r"(?x)
-            (?P<scheme>(?:https?|ftp):(?://?/?|\\\\)[{hc}\-._~%!$&'*+,;=:@\[\]]+(?:[/?\#\\][!-~]*)?)
+            (?P<scheme>(?:https?|ftp)(?::(?://?/?|\\\\)|\ ?:?\ ?//)[{hc}\-._~%!$&'*+,;=:@\[\]]+(?:[/?\#\\][!-~]*)?)
             |
             (?P<bare>
                 (?:[a-z0-9._%+\-]+@)?
@@ -646,7 +646,7 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
         let g = m;
         let before = folded[..m.start()].chars().next_back();
         let t = m.as_str();
-        let is_scheme = t.starts_with("http") || t.starts_with("ftp:");
+        let is_scheme = t.starts_with("http") || t.starts_with("ftp");
         let is_ip = !is_scheme && ip_regex().is_match(t);
         if is_scheme {
             let (s, e) = trim_trailing(folded, g.start(), g.end());
@@ -654,6 +654,8 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
             let e = joined.unwrap_or(e);
             joined_until = joined.unwrap_or(joined_until);
             // `http:/host`, `http:///host`, `http:\\host`: browsers repair these, so do we.
+            // `http //host` and `http//host` too: the colon is what a screenshot read back by
+            // OCR loses most often, and what a sender dodging a link filter leaves out.
             let (f, c) = (
                 repair_scheme(&squeeze(&folded[s..e], joined.is_some())),
                 repair_scheme(&squeeze(&text.clean[s..e], joined.is_some())),
@@ -702,7 +704,7 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
 /// completing `or`) and the whole then ends in a known suffix. Returns the new end.
 fn join_split_host(folded: &str, s: usize, e: usize) -> Option<usize> {
     let link = &folded[s..e];
-    let rest = link.split_once(':')?.1.trim_start_matches(['/', '\\']);
+    let rest = after_scheme(link).1;
     if rest.is_empty() || rest.contains(['/', '?', '#', '@']) {
         return None;
     }
@@ -746,9 +748,17 @@ fn squeeze(t: &str, joined: bool) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A scheme match split into its scheme word and the rest after the colon, spaces and
+/// slashes, however many of each were written (`http://`, `http:/`, `http //`, `http//`).
+fn after_scheme(s: &str) -> (&str, &str) {
+    let n = s.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let (scheme, rest) = s.split_at(n);
+    (scheme, rest.trim_start_matches([' ', ':', '/', '\\']))
+}
+
 fn repair_scheme(s: &str) -> String {
-    let (scheme, rest) = s.split_once(':').unwrap_or(("http", s));
-    let rest = rest.trim_start_matches(['/', '\\']);
+    let (scheme, rest) = after_scheme(s);
+    let scheme = if scheme.is_empty() { "http" } else { scheme };
     format!("{scheme}://{rest}")
 }
 
@@ -1181,6 +1191,16 @@ mod tests {
             ),
             ("see http://example.com and more", &["example.com"]),
             ("see http://example.com .and more", &["example.com"]),
+            // The colon lost (OCR, filter dodging): still the link a browser would open.
+            ("pay here http //ty.qwzp.co/7y8d", &["ty.qwzp.co"]),
+            (
+                "TXT GREAT http//www.gr8prizes.com now",
+                &["www.gr8prizes.com"],
+            ),
+            ("詳細はhttps : //sbi-kakunin.top/a", &["sbi-kakunin.top"]),
+            ("http //x7k2.duckdns .org", &["x7k2.duckdns.org"]),
+            ("http mury", &[]),
+            ("the http protocol //comment", &[]),
         ];
         for (body, want) in cases {
             assert_eq!(hosts(body), *want, "body {body:?}");
