@@ -246,6 +246,7 @@ const SERVICE_REGISTER: &[&str] = &[
     "いたします",
     "致します",
     "ご確認",
+    "ご入力",
     "dear customer",
     "dear valued",
     "dear member",
@@ -282,8 +283,18 @@ const CONTENT_AFTER: &[&str] = &[
     "会員",
     "ポイント",
     "のご利用",
+    // The reader's sign-in at the brand: `MUFG WebサービスのIDとパスワード`.
+    "webサービス",
+    " webサービス",
+    "ウェブサービス",
+    "インターネットバンキング",
+    "ネットバンキング",
+    "のパスワード",
+    "のログイン",
     "id",
     " id",
+    " online banking",
+    " web service",
     " account",
     " card",
     " membership",
@@ -302,7 +313,8 @@ const CONTENT_AFTER: &[&str] = &[
 /// (`SBI証券の口座、開設できた？` between friends is a mention).
 fn content_shape(f: &str, s: usize, e: usize, service_register: bool) -> Option<ClaimHow> {
     let before = crate::normalize::tail(&f[..s], 24);
-    let after = crate::normalize::head(&f[e..], 24);
+    // 40 bytes: the longest account word (`インターネットバンキング`) is 36.
+    let after = crate::normalize::head(&f[e..], 40);
     if CONTENT_BEFORE.iter().any(|w| before.ends_with(w)) {
         return Some(ClaimHow::Content);
     }
@@ -608,6 +620,8 @@ const CUES: &[(&str, Cue)] = &[
     ("督促", Cue::Payment),
     ("延滞", Cue::Payment),
     ("手数料", Cue::Payment),
+    // Bank transfer, the Japanese "payment": `お振込でお渡しします`, `振込手続き`.
+    ("振込", Cue::Payment),
     ("you won", Cue::Prize),
     ("has won", Cue::Prize),
     ("have won", Cue::Prize),
@@ -639,6 +653,14 @@ const CUES: &[(&str, Cue)] = &[
     ("selected", Cue::Prize),
     ("当選", Cue::Prize),
     ("賞品", Cue::Prize),
+    // The Japanese of "congratulations", "cash prize", "you have been selected", "gift card":
+    // `おめでとう` also covers the kanji form `おめでとう御座います` a lure writes to look formal.
+    ("おめでとう", Cue::Prize),
+    ("賞金", Cue::Prize),
+    ("懸賞", Cue::Prize),
+    ("選ばれました", Cue::Prize),
+    ("ギフト券", Cue::Prize),
+    ("ギフトカード", Cue::Prize),
     ("プレゼント", Cue::Prize),
     ("特典", Cue::Prize),
     ("refund", Cue::Refund),
@@ -896,6 +918,9 @@ const SECRETS: &[&str] = &[
     "パスワード",
     "カード番号",
     "口座番号",
+    // "Your bank details", as a lure paying out a prize or refund asks for them.
+    "振込先",
+    "口座情報",
     "認証コード",
     "確認コード",
     "ワンタイムパスワード",
@@ -958,6 +983,9 @@ const JA_SEND: &[&str] = &[
     "教えて",
     "お知らせください",
     "ご送付",
+    "ご提示",
+    "提示して",
+    "提示をお願い",
 ];
 
 /// Japanese requests to type a secret in: on the page a link (sent, cut off or to come) leads
@@ -1122,7 +1150,8 @@ mod tests {
             {"id":"google","name":"Google","aliases":["Google"],"domains":["google.com"],"links":"official"},
             {"id":"monex","name":"マネックス証券","aliases":["マネックス","Monex"],"domains":["monex.co.jp"],"links":"never"},
             {"id":"au","name":"au","aliases":["au","KDDI"],"domains":["au.com"],"links":"official"},
-            {"id":"smbc-card","name":"三井住友カード","aliases":["三井住友カード"],"domains":["smbc-card.com"],"links":"never"}
+            {"id":"smbc-card","name":"三井住友カード","aliases":["三井住友カード"],"domains":["smbc-card.com"],"links":"never"},
+            {"id":"mufg-bank","name":"三菱UFJ銀行","aliases":["三菱UFJ銀行","MUFG"],"domains":["mufg.jp"],"links":"never"}
             ]}"#,
         )
         .unwrap();
@@ -1175,6 +1204,15 @@ mod tests {
             ("auth code 1234", None),
             ("I bought it on amazon yesterday lol", None),
             ("SBI証券の口座、開設できた？", None),
+            (
+                "Added Protection MUFG WebサービスのIDとパスワードをご入力ください",
+                Some(("mufg-bank", Content)),
+            ),
+            (
+                "MUFGインターネットバンキングのご利用を停止しました",
+                Some(("mufg-bank", Content)),
+            ),
+            ("MUFGのネットバンキング使ってる?", None),
         ];
         for (body, want) in cases {
             let want = want.map(|(s, h)| (s.to_string(), h));

@@ -748,6 +748,11 @@ fn decide(
         families: ctx.families,
         sender: ctx.sender,
         has_code: code.code.is_some(),
+        secret: claims::asks_for_secrets(ctx.folded)
+            .map(|w| ("asks-for-secrets", w))
+            .or_else(|| {
+                claims::asks_to_enter_secret(ctx.folded).map(|w| ("asks-to-enter-secret", w))
+            }),
     };
     if let Some(j) = evidence::judge(&input) {
         ctx.reasons.extend(j.reasons);
@@ -769,9 +774,12 @@ fn decide(
 }
 
 /// What the text of a message in service `s`'s name (from a sender not registered for it)
-/// asks for, whatever its links: a secret sent back, or a call-back under pressure. Either is
-/// warned with its reason, as the same text without a link would be: an official link
-/// vouches for the link, never for what the text asks. `None` when the text asks for neither.
+/// asks for, whatever its links: a secret sent back or typed in, or a call-back under
+/// pressure. An official link vouches for the link, never for what the text asks, so the
+/// verdict is the one the same text without a link gets. A secret asked for in a brand's name
+/// is held as an impersonation: no bank, shop or carrier asks for a password, PIN or card
+/// number by SMS, so the request is the strong evidence a quarantine needs. A call-back is
+/// warned. `None` when the text asks for neither.
 fn text_in_name_of(
     ctx: &mut Ctx<'_>,
     s: usize,
@@ -781,20 +789,31 @@ fn text_in_name_of(
         return None;
     }
     let linked = !ctx.analysed.is_empty();
-    if let Some(secret) =
-        claims::asks_for_secrets(ctx.folded).filter(|&w| !claims::is_code_secret(w))
-    {
+    let secret = claims::asks_for_secrets(ctx.folded)
+        .filter(|&w| !claims::is_code_secret(w))
+        .map(|w| ("asks-for-secrets", w))
+        .or_else(|| claims::asks_to_enter_secret(ctx.folded).map(|w| ("asks-to-enter-secret", w)));
+    if let Some((key, secret)) = secret {
         ctx.push(Reason::say(
             ReasonCode::AsksForSecrets,
-            "asks-for-secrets",
+            key,
             &[("secret", secret.into())],
         ));
-    } else if ctx.pressure.score >= 2 && asks_to_call_back(ctx.folded) {
-        let r = ctx.say_for(s, ReasonCode::CallbackLure, "callback-lure.named", &[]);
+        let r = ctx.say_for(
+            s,
+            ReasonCode::ClaimWithoutProof,
+            "claim-without-proof.secret",
+            &[],
+        );
         ctx.push(r);
-    } else {
+        ctx.pressure_reason();
+        return Some((Action::Quarantine, Kind::Impersonation, Some(s)));
+    }
+    if !(ctx.pressure.score >= 2 && asks_to_call_back(ctx.folded)) {
         return None;
     }
+    let r = ctx.say_for(s, ReasonCode::CallbackLure, "callback-lure.named", &[]);
+    ctx.push(r);
     if !linked {
         let r = ctx.say_for(s, ReasonCode::ClaimWithoutProof, "claim-without-proof", &[]);
         ctx.push(r);
@@ -960,18 +979,25 @@ mod tests {
                 Action::Warn,
                 Kind::SuspiciousLink,
             ),
-            // An official link does not launder what the text asks for.
+            // An official link does not launder what the text asks for: a secret asked for
+            // in a brand's name is held, with its link or without.
             (
                 "+15551234567",
                 "Amazon: your account is suspended. Reply with your password and card number to restore access. amazon.com".into(),
-                Action::Warn,
-                Kind::UnverifiedClaim,
+                Action::Quarantine,
+                Kind::Impersonation,
             ),
             (
                 "+15551234567",
                 "Amazon: your account is suspended. Reply with your password and card number to restore access.".into(),
-                Action::Warn,
-                Kind::UnverifiedClaim,
+                Action::Quarantine,
+                Kind::Impersonation,
+            ),
+            (
+                "+819012345678",
+                "【SBI証券】セキュリティ強化のため、ログインIDとパスワードをご入力ください。".into(),
+                Action::Quarantine,
+                Kind::Impersonation,
             ),
             (
                 "+819012345678",

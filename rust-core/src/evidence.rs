@@ -545,6 +545,9 @@ pub struct Input<'a> {
     pub sender: &'a str,
     /// A one-time code was found.
     pub has_code: bool,
+    /// The text asks for a secret to be sent back or typed in (the reason key and the
+    /// secret's word, from [`crate::claims`]).
+    pub secret: Option<(&'static str, &'static str)>,
 }
 
 /// The evidence model's answer: what to do, and the reasons, most important first.
@@ -815,7 +818,9 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
         // The learned score counts towards a quarantine only where it agrees with the rules:
         // at its top band, beside rule-based text evidence of its own.
         let agreed = model_points >= 3 && t_rules >= 2;
-        let action = if (l >= 2 && t >= 2 && l + t + s >= 5)
+        // A risky link and a request for a secret: the link is where the secret goes.
+        let action = if (l >= 1 && input.secret.is_some())
+            || (l >= 2 && t >= 2 && l + t + s >= 5)
             || (l >= 1 && (p >= 5 || t_rules >= 7 || agreed))
             || (l >= 4 && t_rules >= 1)
         {
@@ -845,6 +850,13 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
         r.domain = eff.domain.clone();
         r.features = why;
         reasons.push(r);
+        if let Some((key, secret)) = input.secret {
+            reasons.push(Reason::say(
+                ReasonCode::AsksForSecrets,
+                key,
+                &[("secret", secret.into())],
+            ));
+        }
         inst_reason(&mut reasons);
         family_reasons(&mut reasons, false);
         model_reason(&mut reasons);
