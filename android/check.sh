@@ -56,16 +56,20 @@ aapt2 compile --dir "$app/src/main/res" -o "$out/res/compiled.zip"
 # aapt2 2.19 predates one chunk type of API 34's table (staged aliases) and says so; that line
 # is dropped, every other message kept.
 aapt2 link -I "$framework" --manifest "$out/res/AndroidManifest.xml" \
-  --min-sdk-version 26 --target-sdk-version 35 --version-code 1 --version-name 0.1.0 \
+  --min-sdk-version 26 --target-sdk-version 36 --version-code 1 --version-name 0.1.0 \
   --java "$out/r" -o "$out/res/resources.ap_" "$out/res/compiled.zip" 2>"$out/res/link.log" \
   || { cat "$out/res/link.log" >&2; exit 1; }
 grep -v "Unknown chunk type '200'" "$out/res/link.log" >&2 || true
 # The linked manifest as a phone reads it.
 aapt2 dump xmltree --file AndroidManifest.xml "$out/res/resources.ap_" > "$out/res/manifest.txt"
-for want in 'allowBackup.*=false' 'dataExtractionRules' 'permission.*"android.permission.BROADCAST_SMS"'; do
+for want in 'allowBackup.*=false' 'dataExtractionRules' 'permission.*"android.permission.BROADCAST_SMS"' \
+    'permission.*"android.permission.BIND_NOTIFICATION_LISTENER_SERVICE"' 'targetSdkVersion.*=36'; do
   grep -q "$want" "$out/res/manifest.txt" \
     || { echo "android/check: the linked manifest lacks $want" >&2; exit 1; }
 done
+# The Gradle build targets API 36 (a store upload needs it), as the linked manifest above does.
+grep -q 'compileSdk = 36' "$app/build.gradle.kts" && grep -q 'targetSdk = 36' "$app/build.gradle.kts" \
+  || { echo "android/check: the app must be compiled for and target API 36" >&2; exit 1; }
 # What AGP writes for unit tests with includeAndroidResources: Robolectric reads it.
 {
   echo "android_merged_manifest=$root/$out/res/AndroidManifest.xml"

@@ -12,12 +12,12 @@ val bindingsOut = layout.buildDirectory.dir("generated/uniffi")
 
 android {
     namespace = "app.smishgate"
-    compileSdk = 35
+    compileSdk = 36
 
     defaultConfig {
         applicationId = "app.smishgate"
         minSdk = 26
-        targetSdk = 35
+        targetSdk = 36
         versionCode = 1
         versionName = "0.1.0"
         ndk {

@@ -24,8 +24,12 @@ class ActionReceiver : BroadcastReceiver() {
         when (intent.action) {
             COPY_CODE -> {
                 val code = intent.getStringExtra(EXTRA_CODE) ?: return
-                copy(context, code)
-                nm.cancel(notification)
+                try {
+                    copy(context, code)
+                    nm.cancel(notification)
+                } catch (e: Throwable) {
+                    Log.e(SmishApp.TAG, "copy from a notification failed: ${e.javaClass.simpleName}")
+                }
             }
             RELEASE -> {
                 val id = intent.getStringExtra(EXTRA_ID) ?: return
@@ -38,7 +42,8 @@ class ActionReceiver : BroadcastReceiver() {
                         if (m == null || m.status != Status.QUARANTINED || app.quarantine.release(m) is Outcome.Done) {
                             nm.cancel(notification)
                         }
-                    } catch (e: Exception) {
+                    } catch (e: Throwable) {
+                        // Whatever it was (an Error included), the process lives on.
                         Log.e(SmishApp.TAG, "release from a notification failed: ${e.javaClass.simpleName}")
                     } finally {
                         pending?.finish()

@@ -1,12 +1,12 @@
-// The first-run screen: what smishgate can and cannot do, the permissions it needs, and how to
-// make its notifications the ones the person sees.
+// The first-run screen: what smishgate does and does not do, the permissions it needs, and
+// notification access for the companion. It never advises muting the SMS app: smishgate does
+// not announce ordinary messages unless the person turns on the takeover in Settings, and only
+// then does the Settings screen offer that step.
 package app.smishgate.app
 
 import app.smishgate.R
-import android.content.Intent
-import android.provider.Settings
-import android.provider.Telephony
 import android.view.View
+import app.smishgate.gateway.Gap
 
 /** Shown until the person has read it once. */
 class FirstRunScreen(private val a: MainActivity) : Screen {
@@ -15,25 +15,10 @@ class FirstRunScreen(private val a: MainActivity) : Screen {
         label(a.getString(R.string.first_run_what))
         // A filter that is not the default SMS app cannot remove anything from the inbox.
         label(a.getString(R.string.first_run_inbox), id = R.id.first_run_inbox)
-        label(a.getString(R.string.first_run_mute))
-        button(a.getString(R.string.first_run_open_sms_settings), R.id.first_run_mute) { openSmsAppNotifications() }
+        button(a.getString(R.string.first_run_listener), R.id.first_run_listener) { a.fix(Gap(Gap.Kind.NO_LISTENER)) }
+        label(a.getString(R.string.first_run_mute), id = R.id.first_run_mute)
         label(a.getString(R.string.first_run_privacy))
         button(a.getString(R.string.first_run_permissions), R.id.first_run_permissions) { a.askPermissions() }
         button(a.getString(R.string.first_run_continue), R.id.first_run_continue) { a.introduced() }
-    }
-
-    /** The notification settings of the default SMS app, where its alerts can be turned off. */
-    private fun openSmsAppNotifications() {
-        val sms = Telephony.Sms.getDefaultSmsPackage(a)
-        val i = if (sms != null) {
-            Intent(Settings.ACTION_APP_NOTIFICATION_SETTINGS).putExtra(Settings.EXTRA_APP_PACKAGE, sms)
-        } else {
-            Intent(Settings.ACTION_SETTINGS)
-        }
-        try {
-            a.startActivity(i)
-        } catch (e: android.content.ActivityNotFoundException) {
-            a.say(a.getString(R.string.first_run_no_settings))
-        }
     }
 }

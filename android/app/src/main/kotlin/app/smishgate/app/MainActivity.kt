@@ -15,7 +15,9 @@ import android.view.WindowInsets
 import android.widget.FrameLayout
 import android.widget.Toast
 import app.smishgate.core.SmishGateException
+import app.smishgate.gateway.Gap
 import app.smishgate.gateway.Outcome
+import app.smishgate.gateway.level
 import app.smishgate.gateway.Problem
 
 /** The app's screens. Opened with [EXTRA_MESSAGE], it shows that held message. */
@@ -72,14 +74,42 @@ class MainActivity : Activity() {
         show(if (id != null) MessageScreen(this, id) else QuarantineScreen(this))
     }
 
-    /** Back from a message or a form goes to its list, not out of the app. */
-    @Deprecated("Activity's own API; OnBackInvokedCallback needs API 33")
-    override fun onBackPressed() {
-        when (screen) {
-            is MessageScreen -> show(QuarantineScreen(this))
-            is ServiceFormScreen -> show(ServicesScreen(this))
-            else -> @Suppress("DEPRECATION") super.onBackPressed()
+    /** The screen Back returns to from [s], or null when Back leaves the app. */
+    private fun parentOf(s: Screen?): Screen? = when (s) {
+        is MessageScreen -> QuarantineScreen(this)
+        is ServiceFormScreen -> ServicesScreen(this)
+        else -> null
+    }
+
+    /**
+     * Predictive back's callback, registered only while Back has a screen to return to (so that
+     * from a list the system's own back, with its animation, leaves the app).
+     */
+    internal val backCallback: android.window.OnBackInvokedCallback? =
+        if (Build.VERSION.SDK_INT >= 33) android.window.OnBackInvokedCallback { parentOf(screen)?.let(::show) } else null
+
+    /** Whether [backCallback] is registered now (tests read it). */
+    internal var backRegistered = false
+        private set
+
+    private fun updateBack() {
+        val back = backCallback
+        if (Build.VERSION.SDK_INT < 33 || back == null) return
+        val wanted = parentOf(screen) != null
+        if (wanted == backRegistered) return
+        if (wanted) {
+            onBackInvokedDispatcher.registerOnBackInvokedCallback(android.window.OnBackInvokedDispatcher.PRIORITY_DEFAULT, back)
+        } else {
+            onBackInvokedDispatcher.unregisterOnBackInvokedCallback(back)
         }
+        backRegistered = wanted
+    }
+
+    /** Back from a message or a form goes to its list, not out of the app (before API 33). */
+    @Deprecated("Activity's own API; OnBackInvokedCallback replaces it from API 33")
+    override fun onBackPressed() {
+        val parent = parentOf(screen)
+        if (parent != null) show(parent) else @Suppress("DEPRECATION") super.onBackPressed()
     }
 
     /** Show [s] in place of the current screen. */
@@ -87,6 +117,55 @@ class MainActivity : Activity() {
         screen = s
         content.removeAllViews()
         content.addView(s.view())
+        updateBack()
+    }
+
+    override fun onResume() {
+        super.onResume()
+        refreshHealth()
+    }
+
+    /**
+     * The health banner: read the conditions off the main thread, then show the worst gap with
+     * its fix, or nothing when protection is full.
+     */
+    fun refreshHealth() {
+        app.run({ app.health.check() }) { gaps ->
+            if (!alive()) return@run
+            val banner = findViewById<View>(R.id.health_banner)
+            val first = gaps.firstOrNull()
+            if (first == null) {
+                banner.visibility = View.GONE
+                return@run
+            }
+            val t = app.lang().text
+            findViewById<android.widget.TextView>(R.id.health_text).text =
+                t.healthTitle(level(gaps)) + "\n" + gaps.joinToString("\n") { t.gap(it) }
+            findViewById<android.widget.Button>(R.id.health_fix).apply {
+                text = t.fix(first.fix)
+                setOnClickListener { fix(first) }
+            }
+            banner.visibility = View.VISIBLE
+        }
+    }
+
+    /** Open what closes [gap]. */
+    fun fix(gap: Gap) {
+        val i = app.health.intent(gap)
+        if (i == null) {
+            askPermissions()
+            return
+        }
+        try {
+            startActivity(i)
+        } catch (e: android.content.ActivityNotFoundException) {
+            // A phone without that settings page (some makers remove them): the app's own page.
+            try {
+                startActivity(Intent(android.provider.Settings.ACTION_APPLICATION_DETAILS_SETTINGS, android.net.Uri.fromParts("package", packageName, null)))
+            } catch (e2: android.content.ActivityNotFoundException) {
+                say(app.lang().text.gap(gap))
+            }
+        }
     }
 
     /** The first-run screen was read: the app proper. */
@@ -125,6 +204,7 @@ class MainActivity : Activity() {
     override fun onRequestPermissionsResult(requestCode: Int, permissions: Array<out String>, grantResults: IntArray) {
         // The Quarantine screen says whether SMS can be read: show it again with the answer.
         if (requestCode == REQUEST_PERMISSIONS && screen is QuarantineScreen) show(QuarantineScreen(this))
+        if (requestCode == REQUEST_PERMISSIONS) refreshHealth()
     }
 
     /** Whether a result may still be shown (not after the activity went away). */

@@ -32,18 +32,33 @@ class Notifier(private val context: Context) {
             .setSmallIcon(R.drawable.ic_shield)
             .setContentTitle(notice.publicTitle)
             .build()
+        val message = notice.body != null
         val b = Notification.Builder(context, notice.channel.id)
             .setSmallIcon(R.drawable.ic_shield)
             .setContentTitle(notice.title)
             .setContentText(notice.text)
-            .setStyle(Notification.BigTextStyle().bigText(notice.text))
             .setVisibility(Notification.VISIBILITY_PRIVATE)
             .setPublicVersion(public)
-            .setCategory(if (notice.channel == Channel.CODE) Notification.CATEGORY_MESSAGE else Notification.CATEGORY_STATUS)
+            .setCategory(if (notice.channel == Channel.CODE || message) Notification.CATEGORY_MESSAGE else Notification.CATEGORY_STATUS)
             .setAutoCancel(true)
-            .setContentIntent(open(notice.quarantineId, id))
+            // A message notification opens its conversation in the SMS app, where it is; the
+            // others open smishgate (a held one on its review).
+            .setContentIntent(if (message) smsApp(notice.sender, id) ?: open(null, id) else open(notice.quarantineId, id))
+        if (message && Build.VERSION.SDK_INT >= 28) {
+            // The takeover: the message itself, as a messaging app shows it, smishgate's notes
+            // (a warning's reason) as the conversation's title.
+            val from = android.app.Person.Builder().setName(notice.sender ?: "").build()
+            val me = android.app.Person.Builder().setName(t.you).build()
+            val style = Notification.MessagingStyle(me)
+            if (notice.text != notice.body) style.setConversationTitle(notice.title)
+            style.addMessage(notice.body, notice.receivedAtMs ?: System.currentTimeMillis(), from)
+            b.setStyle(style)
+        } else {
+            b.setStyle(Notification.BigTextStyle().bigText(notice.text))
+        }
         for (a in notice.actions) {
             val (label, intent) = when (a) {
+                NoticeAction.OPEN_SMS_APP -> t.openSmsApp to (smsApp(notice.sender, id) ?: continue)
                 NoticeAction.REVIEW -> t.review to open(notice.quarantineId, id)
                 NoticeAction.RELEASE -> t.release to broadcast(ActionReceiver.RELEASE, id) {
                     putExtra(ActionReceiver.EXTRA_ID, notice.quarantineId)
@@ -55,7 +70,7 @@ class Notifier(private val context: Context) {
             val action = Notification.Action.Builder(Icon.createWithResource(context, R.drawable.ic_shield), label, intent)
             // Release and Copy code act without opening the app: on a locked phone that shows
             // notification contents, they must ask for the unlock first (API 31+).
-            if (Build.VERSION.SDK_INT >= 31 && a != NoticeAction.REVIEW) action.setAuthenticationRequired(true)
+            if (Build.VERSION.SDK_INT >= 31 && a != NoticeAction.REVIEW && a != NoticeAction.OPEN_SMS_APP) action.setAuthenticationRequired(true)
             b.addAction(action.build())
         }
         nm.notify(id, b.build())
@@ -69,6 +84,21 @@ class Notifier(private val context: Context) {
         val i = Intent().setClassName(context, MainActivity.REVIEW)
             .addFlags(Intent.FLAG_ACTIVITY_NEW_TASK or Intent.FLAG_ACTIVITY_CLEAR_TOP)
         if (quarantineId != null) i.putExtra(MainActivity.EXTRA_MESSAGE, quarantineId)
+        return PendingIntent.getActivity(context, notificationId, i, FLAGS)
+    }
+
+    /**
+     * The conversation with [sender] in the default SMS app, or null when there is no sender or
+     * no SMS app. Opening it needs no unlock beyond the one the SMS app asks for itself.
+     */
+    private fun smsApp(sender: String?, notificationId: Int): PendingIntent? {
+        if (sender.isNullOrBlank()) return null
+        android.provider.Telephony.Sms.getDefaultSmsPackage(context) ?: return null
+        // Implicit: the sms: scheme is the default SMS app's to handle (a package-targeted intent
+        // would need a <queries> entry for it on API 30+).
+        val i = Intent(Intent.ACTION_VIEW, android.net.Uri.fromParts("sms", sender, null))
+            .addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
+        // The same request code as the notification's others: its intent's action and data tell it apart.
         return PendingIntent.getActivity(context, notificationId, i, FLAGS)
     }
 

@@ -2,6 +2,8 @@
 package app.smishgate.app
 
 import android.content.Context
+import app.smishgate.gateway.Channel
+import app.smishgate.gateway.Gap
 import app.smishgate.gateway.Settings
 
 /** Reads and writes [Settings]; excluded from every backup like the rest of the app's data. */
@@ -12,12 +14,32 @@ class Prefs(context: Context) {
     fun settings(): Settings {
         val d = Settings()
         val days = sp.getInt(RETENTION, d.retentionDays).coerceIn(Settings.RETENTION_DAYS)
-        return Settings(retentionDays = days, notifyWarnings = sp.getBoolean(WARNINGS, d.notifyWarnings))
+        return Settings(
+            retentionDays = days,
+            notifyWarnings = sp.getBoolean(WARNINGS, d.notifyWarnings),
+            announceAll = sp.getBoolean(ANNOUNCE_ALL, d.announceAll),
+        )
     }
 
     fun save(s: Settings) {
-        sp.edit().putInt(RETENTION, s.retentionDays).putBoolean(WARNINGS, s.notifyWarnings).apply()
+        sp.edit().putInt(RETENTION, s.retentionDays).putBoolean(WARNINGS, s.notifyWarnings).putBoolean(ANNOUNCE_ALL, s.announceAll).apply()
     }
+
+    /**
+     * The protection gaps at the last reading (null before the first), so that a process
+     * started for one SMS announces only what changed since. Kinds and channels only.
+     */
+    var lastGaps: List<Gap>?
+        get() = sp.getString(GAPS, null)?.let { s ->
+            s.split(',').filter { it.isNotEmpty() }.mapNotNull { item ->
+                val (kind, channel) = item.split(':').let { it[0] to it.getOrNull(1) }
+                val k = Gap.Kind.entries.firstOrNull { it.name == kind } ?: return@mapNotNull null
+                Gap(k, Channel.entries.firstOrNull { it.name == channel })
+            }
+        }
+        set(v) {
+            sp.edit().putString(GAPS, v?.joinToString(",") { g -> g.kind.name + (g.channel?.let { ":" + it.name } ?: "") }).apply()
+        }
 
     /** Whether the first-run screen was read and dismissed. */
     var introduced: Boolean
@@ -59,5 +81,7 @@ class Prefs(context: Context) {
         const val RETENTION = "retention_days"
         const val WARNINGS = "notify_warnings"
         const val INTRODUCED = "introduced"
+        const val ANNOUNCE_ALL = "announce_all"
+        const val GAPS = "health_gaps"
     }
 }

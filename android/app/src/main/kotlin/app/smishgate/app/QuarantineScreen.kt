@@ -101,8 +101,10 @@ class MessageScreen(private val a: MainActivity, private val id: String) : Scree
         val t = lang.text
         heading(listOfNotNull(names.of(m.verdict.service), t.kind(m.verdict.kind)).joinToString(" · "))
         label(statusLabel(a, m.status), id = R.id.message_status)
-        label(a.getString(R.string.message_from, m.sender))
-        label(m.body, id = R.id.message_body)
+        label(a.getString(R.string.message_from, m.sender)).setTextIsSelectable(false)
+        // The lure's own text and hosts are not selectable: a long-press would offer the
+        // system's "Open" on its URL, one tap from the attacker's site.
+        label(m.body, id = R.id.message_body).setTextIsSelectable(false)
         if (m.verdict.links.isNotEmpty()) {
             label(a.getString(R.string.message_links), 13f)
             label(
@@ -115,10 +117,10 @@ class MessageScreen(private val a: MainActivity, private val id: String) : Scree
                     "${l.host} — $whose"
                 },
                 id = R.id.message_links,
-            )
+            ).setTextIsSelectable(false)
         }
         label(a.getString(R.string.message_reasons), 13f)
-        label(m.verdict.reasons.joinToString("\n") { "• " + it.text(lang) }, id = R.id.message_reasons)
+        label(m.verdict.reasons.joinToString("\n") { "• " + it.text(lang) }, id = R.id.message_reasons).setTextIsSelectable(false)
 
         if (m.status != Status.RELEASED) {
             button(a.getString(R.string.action_release), R.id.action_release) { act { a.app.quarantine.release(m) } }

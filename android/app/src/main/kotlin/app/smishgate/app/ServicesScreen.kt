@@ -84,15 +84,44 @@ class ServicesScreen(private val a: MainActivity) : Screen {
     }
 
     /**
-     * Read the registry file the person picked and import it, on the worker thread (the file
-     * may be a cloud provider's, read over the network). A bad file changes nothing and says
-     * why; a file of more than [MAX_FILE] bytes is not read at all.
+     * Read the registry file the person picked, on the worker thread (the file may be a cloud
+     * provider's, read over the network), and show what it would change. A file that changes a
+     * built-in service (its domains, senders, link policy) or the blocked list is imported only
+     * once the person confirms, after reading each change; any other is imported at once, and
+     * its changes are listed. A bad file changes nothing and says why; a file of more than
+     * [MAX_FILE] bytes is not read at all.
      */
     fun importFrom(uri: Uri) {
-        a.app.run({ read(uri)?.let { a.app.registry.import(it) } }, failed = a::problem) { o ->
+        status.text = a.getString(R.string.import_checking)
+        a.app.run({ read(uri)?.let { json -> json to a.app.registry.review(json) } }, failed = a::problem) { read ->
+            if (read == null) {
+                status.text = a.getString(R.string.file_unreadable, MAX_FILE / 1024)
+                return@run
+            }
+            val (json, review) = read
+            when (review) {
+                is Outcome.Refused -> status.text = review.message
+                is Outcome.Done -> {
+                    val lines = review.value.text(a.app.lang()).joinToString("\n") { "• $it" }
+                    if (review.value.needsConfirmation) {
+                        AlertDialog.Builder(a)
+                            .setTitle(a.app.lang().text.importConfirmTitle)
+                            .setMessage(lines)
+                            .setPositiveButton(a.app.lang().text.importConfirm) { _, _ -> import(json, lines) }
+                            .setNegativeButton(R.string.cancel) { _, _ -> status.text = "" }
+                            .show()
+                    } else {
+                        import(json, lines)
+                    }
+                }
+            }
+        }
+    }
+
+    private fun import(json: String, lines: String) {
+        a.app.run({ a.app.registry.import(json) }, failed = a::problem) { o ->
             status.text = when (o) {
-                null -> a.getString(R.string.file_unreadable, MAX_FILE / 1024)
-                is Outcome.Done -> a.getString(R.string.imported)
+                is Outcome.Done -> a.getString(R.string.imported) + "\n" + lines
                 is Outcome.Refused -> o.message
             }
             load()
@@ -131,7 +160,9 @@ class ServicesScreen(private val a: MainActivity) : Screen {
 
     /** Whether [text] was written to the file. */
     private fun write(uri: Uri, text: String): Boolean = try {
-        a.contentResolver.openOutputStream(uri, "w")?.use { it.write(text.toByteArray(Charsets.UTF_8)) } != null
+        // "wt": truncate. "w" alone leaves the end of a longer file there before (some providers
+        // do not truncate), and a registry file with a stale tail no longer parses.
+        a.contentResolver.openOutputStream(uri, "wt")?.use { it.write(text.toByteArray(Charsets.UTF_8)) } != null
     } catch (e: Exception) {
         false
     }

@@ -11,10 +11,15 @@ import android.os.Handler
 import android.os.Looper
 import android.telephony.TelephonyManager
 import android.util.Log
+import app.smishgate.core.Classifier
 import app.smishgate.core.SmishGate
 import app.smishgate.core.SmishGateException
+import app.smishgate.core.Sms
+import app.smishgate.core.Verdict
 import app.smishgate.core.initLogging
 import app.smishgate.gateway.Channel
+import app.smishgate.gateway.CompanionWindow
+import app.smishgate.gateway.Intake
 import app.smishgate.gateway.Lang
 import app.smishgate.gateway.Quarantine
 import app.smishgate.gateway.Registry
@@ -86,30 +91,72 @@ open class SmishApp : Application() {
     val quarantine: Quarantine by lazy { Quarantine(gate, ::lang) }
     val registry: Registry by lazy { Registry(gate, ::lang) }
 
+    @Volatile private var builtIn: Classifier? = null
+
+    /**
+     * The classifier with the built-in registry and no database, for when the gate will not
+     * open: a message is then still judged (and a lure still announced), only not kept.
+     */
+    val classifier: Classifier
+        get() = builtIn ?: synchronized(this) {
+            builtIn ?: try {
+                Classifier(prefs.region ?: detectRegion())
+            } catch (e: SmishGateException.InvalidInput) {
+                Classifier(DEFAULT_REGION)
+            }.also { builtIn = it }
+        }
+
+    /**
+     * The companion's matching window, shared by the SMS receiver (which tells it each verdict)
+     * and the notification listener (which asks it about the SMS app's alerts). A text no SMS
+     * brought is judged here, storing nothing: by the gate, or the built-in classifier when the
+     * gate will not open.
+     */
+    open val companion: CompanionWindow by lazy { CompanionWindow(::judgeShown) }
+
+    private fun judgeShown(sender: String, text: String): Verdict? = try {
+        val sms = Sms(sender, text, null)
+        try {
+            gate.classify(sms)
+        } catch (e: SmishGateException) {
+            classifier.classify(sms)
+        }
+    } catch (e: Throwable) {
+        Log.e(TAG, "a shown text was not judged: ${e.javaClass.simpleName}")
+        null
+    }
+
+    /** What the receiver runs for each broadcast. */
+    fun intake(): Intake = Intake({ gate }, { classifier }, companion)
+
     override fun onCreate() {
         super.onCreate()
-        try {
-            initLogging("info")
-        } catch (e: SmishGateException) {
-            Log.w(TAG, "logging not installed: ${e.javaClass.simpleName}")
-        } catch (e: LinkageError) {
-            // The native library did not load (an ABI the APK lacks): the screens say so
-            // through every request instead of the app dying at start.
-            Log.e(TAG, "native library not loaded: ${e.javaClass.simpleName}")
-        }
         createChannels()
-        // Open the gate (and warm the classifier) now, before the first SMS needs it, and
+        // JNA and the native library load here, off the main thread (loading them takes tens of
+        // milliseconds, and a start that is also an SMS's broadcast has ten seconds in all).
+        // Then open the gate (and warm the classifier) before the first SMS needs it, and
         // delete held messages past the retention the person chose.
         work.execute {
             try {
-                quarantine.purge(prefs.settings())
-            } catch (e: Exception) {
-                Log.w(TAG, "gate not opened at start: ${e.javaClass.simpleName}")
-            } catch (e: LinkageError) {
-                Log.e(TAG, "gate not opened at start: ${e.javaClass.simpleName}")
+                initLogging("info")
+            } catch (e: SmishGateException) {
+                Log.w(TAG, "logging not installed: ${e.javaClass.simpleName}")
+            } catch (e: Throwable) {
+                // The native library did not load (an ABI the APK lacks): the screens say so
+                // through every request instead of the app dying at start.
+                Log.e(TAG, "native library not loaded: ${e.javaClass.simpleName}")
             }
+            try {
+                quarantine.purge(prefs.settings())
+            } catch (e: Throwable) {
+                Log.w(TAG, "gate not opened at start: ${e.javaClass.simpleName}")
+            }
+            health.check()
         }
     }
+
+    /** Protection health: read from Android, announced when it changes, shown in the banner. */
+    val health: HealthWatch by lazy { HealthWatch(this) }
 
     /**
      * Run [request] on the worker thread and hand its result to [then] on the main thread. A
@@ -120,11 +167,10 @@ open class SmishApp : Application() {
         work.execute {
             val result = try {
                 Result.success(request())
-            } catch (e: Exception) {
+            } catch (e: Throwable) {
+                // Any failure, an Error included, reaches the screen as a sentence: a worker that
+                // died would leave every later request unanswered.
                 if (e !is SmishGateException) Log.e(TAG, "request failed: ${e.javaClass.simpleName}")
-                Result.failure(e)
-            } catch (e: LinkageError) {
-                Log.e(TAG, "request failed: ${e.javaClass.simpleName}")
                 Result.failure(e)
             }
             main.post { result.fold(then, failed) }
@@ -137,8 +183,8 @@ open class SmishApp : Application() {
         val t = lang().text
         for (c in Channel.entries) {
             val importance = when (c) {
-                Channel.HELD, Channel.CODE -> NotificationManager.IMPORTANCE_HIGH
-                Channel.WARNING -> NotificationManager.IMPORTANCE_DEFAULT
+                Channel.HELD, Channel.CODE, Channel.MESSAGE -> NotificationManager.IMPORTANCE_HIGH
+                Channel.WARNING, Channel.HEALTH -> NotificationManager.IMPORTANCE_DEFAULT
             }
             val channel = NotificationChannel(c.id, t.channelName(c), importance).apply {
                 description = t.channelDescription(c)
@@ -153,7 +199,7 @@ open class SmishApp : Application() {
      * How numbers without a country code are read: the SIM's country, else the phone's region,
      * else Japan (the gate's default).
      */
-    private fun detectRegion(): String {
+    internal fun detectRegion(): String {
         val sim = (getSystemService(Context.TELEPHONY_SERVICE) as? TelephonyManager)?.simCountryIso.orEmpty()
         val r = sim.ifEmpty { Locale.getDefault().country }.uppercase(Locale.ROOT)
         return if (r.length == 2) r else DEFAULT_REGION
@@ -170,6 +216,8 @@ open class SmishApp : Application() {
         }
         opened?.close()
         opened = null
+        builtIn?.close()
+        builtIn = null
         super.onTerminate()
     }
 

@@ -8,8 +8,6 @@ import android.content.Intent
 import android.provider.Telephony
 import android.telephony.SmsMessage
 import android.util.Log
-import app.smishgate.core.SmishGateException
-import app.smishgate.gateway.Intake
 import app.smishgate.gateway.SmsPart
 import app.smishgate.gateway.concatOf
 import app.smishgate.gateway.plausibleTime
@@ -33,20 +31,20 @@ class SmsReceiver : BroadcastReceiver() {
             try {
                 val lang = app.lang()
                 val notices = try {
-                    Intake(app.gate).receive(parts, app.prefs.settings(), lang)
-                } catch (e: SmishGateException) {
-                    // The gate could not open (a full or damaged disk, another process, a newer
-                    // format): the SMS is in the inbox unchecked, and the person must know.
-                    // Nothing here may name its sender or text.
-                    Log.e(SmishApp.TAG, "a received SMS was not judged: ${e.javaClass.simpleName}")
-                    listOf(uncheckedNotice(lang))
-                } catch (e: LinkageError) {
+                    // A gate that will not open still judges: Intake falls back to the
+                    // built-in classifier, and the message is announced as not kept.
+                    app.intake().receive(parts, app.prefs.settings(), lang)
+                } catch (e: Throwable) {
+                    // Not even that (the native library did not load): the SMS is in the inbox
+                    // unchecked, and the person must know. Nothing here may name its sender or text.
                     Log.e(SmishApp.TAG, "a received SMS was not judged: ${e.javaClass.simpleName}")
                     listOf(uncheckedNotice(lang))
                 }
                 val notifier = Notifier(app)
                 notices.forEach(notifier::post)
-            } catch (e: RuntimeException) {
+                // The SMS app's alert for it may be on show already: the companion looks again.
+                CompanionListener.active?.rescan()
+            } catch (e: Throwable) {
                 // A bug, not the message's fault: never a dead process for an SMS.
                 Log.e(SmishApp.TAG, "a received SMS failed: ${e.javaClass.simpleName}")
             } finally {
@@ -57,9 +55,10 @@ class SmsReceiver : BroadcastReceiver() {
 
     companion object {
         /**
-         * The parts of a broadcast. The sender and body are the display ones, so that a
-         * message from an e-mail-to-SMS gateway shows the e-mail address it came from; the
-         * concatenation header is read from the 3GPP PDU itself.
+         * The parts of a broadcast. Parts are joined by their originating address (the same on
+         * every part), and the message shows its first part's display address: a message from
+         * an e-mail-to-SMS gateway carries the e-mail address it came from on part 1 only. The
+         * body is the display one; the concatenation header is read from the 3GPP PDU itself.
          */
         fun partsOf(intent: Intent, nowMs: Long = System.currentTimeMillis()): List<SmsPart> {
             val format = intent.getStringExtra("format")
@@ -67,7 +66,8 @@ class SmsReceiver : BroadcastReceiver() {
             return messages.filterNotNull().map { m ->
                 val concat = if (format == "3gpp2") null else m.pdu?.let(::concatOf)
                 SmsPart(
-                    sender = m.displayOriginatingAddress.orEmpty(),
+                    sender = m.originatingAddress.orEmpty(),
+                    shownAs = m.displayOriginatingAddress,
                     body = m.displayMessageBody.orEmpty(),
                     timestampMs = plausibleTime(m.timestampMillis, nowMs),
                     reference = concat?.reference,

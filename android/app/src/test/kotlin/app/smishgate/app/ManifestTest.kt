@@ -35,7 +35,9 @@ class ManifestTest : ShellTest() {
             info.providers?.let { addAll(it) }
         }
         val exported = components.filter { it.exported }.map { it.name }
-        assertEquals(setOf(MainActivity::class.java.name, SmsReceiver::class.java.name), exported.toSet())
+        assertEquals(setOf(MainActivity::class.java.name, SmsReceiver::class.java.name, CompanionListener::class.java.name), exported.toSet())
+        val listener = info.services.single { it.name == CompanionListener::class.java.name }
+        assertEquals("only the system binds the companion", "android.permission.BIND_NOTIFICATION_LISTENER_SERVICE", listener.permission)
         val launcher = app.packageManager.getLaunchIntentForPackage(app.packageName)
         assertEquals(MainActivity::class.java.name, launcher?.component?.className)
         val actions = info.receivers.single { it.name == ActionReceiver::class.java.name }

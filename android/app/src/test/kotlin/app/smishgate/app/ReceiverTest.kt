@@ -68,8 +68,11 @@ class ReceiverTest : ShellTest() {
             .joinToString("\n") { public.extras.getCharSequence(it)?.toString().orEmpty() }
         assertFalse("no body on the lock screen", shown.contains("smbc-account-verify") || shown.contains("口座"))
         val title = n.extras.getCharSequence(Notification.EXTRA_TITLE).toString()
-        assertTrue(title, title.startsWith("Smishing held"))
-        assertEquals(listOf(CatalogEn.review, CatalogEn.release), n.actions.map { it.title.toString() })
+        assertTrue(title, title.startsWith("Smishing"))
+        val text = n.extras.getCharSequence(Notification.EXTRA_BIG_TEXT).toString()
+        assertTrue("it says the message is still in the SMS app", text.endsWith(CatalogEn.stillInSmsApp))
+        // No default SMS app on this emulated phone: no Open in SMS app.
+        assertEquals(listOf(CatalogEn.release), n.actions.map { it.title.toString() })
     }
 
     @Test
@@ -77,8 +80,7 @@ class ReceiverTest : ShellTest() {
         deliver(Pdus.message("+818012345678", Texts.JA_BANK_LURE, SENT, ucs2 = true))
         val release = notifications().single().actions.single { it.title.toString() == CatalogEn.release }
         assertTrue(release.isAuthenticationRequired)
-        val review = notifications().single().actions.single { it.title.toString() == CatalogEn.review }
-        assertFalse("Review opens the app, which the unlock guards anyway", review.isAuthenticationRequired)
+
     }
 
     @Test
@@ -107,7 +109,7 @@ class ReceiverTest : ShellTest() {
     fun reviewFromTheNotificationOpensThatMessage() {
         deliver(Pdus.message("+818012345678", Texts.JA_BANK_LURE, SENT, ucs2 = true))
         val n = notifications().single()
-        n.actions.single { it.title.toString() == CatalogEn.review }.actionIntent.send()
+        n.contentIntent.send()
         shadowOf(android.os.Looper.getMainLooper()).idle()
         val started = shadowOf(app).nextStartedActivity ?: error("no activity started")
         assertEquals("through the unexported alias", MainActivity.REVIEW, started.component?.className)
@@ -243,15 +245,21 @@ class UsSimApp : SmishApp() {
 class GateFailureTest : ShellTest() {
     @Test
     @Config(application = BrokenDiskApp::class)
-    fun anSmsThatCannotBeJudgedIsAnnouncedAsUnchecked() {
+    fun whenTheDatabaseWillNotOpenALureIsStillJudgedAndAnnouncedAsNotKept() {
         shadowOf(app).grantPermissions(BROADCAST_SMS)
         app.sendBroadcast(Pdus.intent(Pdus.message("+818012345678", Texts.JA_BANK_LURE, SENT, ucs2 = true)))
         settle()
-        val n = shadowOf(app.getSystemService(NotificationManager::class.java)).allNotifications.single()
-        assertEquals(Channel.WARNING.id, n.channelId)
-        assertEquals(CatalogEn.uncheckedTitle, n.extras.getCharSequence(Notification.EXTRA_TITLE).toString())
-        val shown = n.extras.getCharSequence(Notification.EXTRA_TEXT).toString()
-        assertFalse("nothing of the message", shown.contains("smbc") || shown.contains("8012345678"))
+        val nm = shadowOf(app.getSystemService(NotificationManager::class.java))
+        val n = nm.allNotifications.single()
+        assertEquals("judged by the built-in classifier", Channel.HELD.id, n.channelId)
+        val text = n.extras.getCharSequence(Notification.EXTRA_BIG_TEXT).toString()
+        assertTrue(text, text.endsWith(CatalogEn.notKept))
+        assertTrue("nothing to release: no copy", n.actions.isNullOrEmpty())
+        // An ordinary message is judged too, and delivered in silence.
+        nm.allNotifications.forEach { app.getSystemService(NotificationManager::class.java).cancelAll() }
+        app.sendBroadcast(Pdus.intent(Pdus.message("+818012345678", Texts.EN_PLAIN, SENT, ucs2 = false)))
+        settle()
+        assertTrue(nm.allNotifications.isEmpty())
     }
 
     @Test

@@ -13,6 +13,10 @@ import app.smishgate.core.Action
 import app.smishgate.core.LinkPolicy
 import app.smishgate.core.Sms
 import app.smishgate.core.Status
+import app.smishgate.gateway.CatalogEn
+import app.smishgate.gateway.Fix
+import app.smishgate.gateway.Level
+import app.smishgate.gateway.Gap
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
@@ -82,7 +86,12 @@ class ScreensTest : ShellTest() {
         app.prefs.introduced = false
         val a = launch()
         assertTrue(a.screen is FirstRunScreen)
-        assertTrue(a.text(R.id.first_run_inbox).contains("only your SMS app can delete"))
+        assertTrue(a.text(R.id.first_run_inbox).contains("smishgate cannot delete them"))
+        // It never advises muting the SMS app: it says not to, unless smishgate announces every message.
+        assertTrue(a.text(R.id.first_run_mute).startsWith("Do not mute your SMS app"))
+        a.tap(R.id.first_run_listener)
+        val started = shadowOf(a).nextStartedActivity ?: error("notification access not opened")
+        assertEquals(android.provider.Settings.ACTION_NOTIFICATION_LISTENER_DETAIL_SETTINGS, started.action)
         a.tap(R.id.first_run_permissions)
         val asked = shadowOf(a).lastRequestedPermission ?: error("no permission requested")
         // API 34: notifications need a runtime grant as well as SMS.
@@ -220,5 +229,88 @@ class ScreensTest : ShellTest() {
         a.tap(R.id.form_save)
         val error = a.findViewById<EditText>(R.id.form_id).error?.toString().orEmpty()
         assertTrue(error, error.any { it.code > 0x3000 })
+    }
+
+    @Test
+    fun backFromAMessageReturnsToTheListThroughPredictiveBack() {
+        val id = hold(Texts.JA_BANK_LURE)
+        val a = launch(review(id))
+        assertTrue(a.screen is MessageScreen)
+        val callback = a.backCallback ?: error("no back callback")
+        assertTrue("registered while a message is on show", a.backRegistered)
+        callback.onBackInvoked()
+        settle()
+        assertTrue(a.screen is QuarantineScreen)
+        assertFalse("from the list, Back leaves the app: the callback is unregistered", a.backRegistered)
+    }
+
+    @Test
+    fun theLuresTextAndHostsCannotBeSelected() {
+        val id = hold(Texts.JA_BANK_LURE)
+        val a = launch(review(id))
+        for (v in listOf(R.id.message_body, R.id.message_links, R.id.message_reasons)) {
+            assertFalse(a.resources.getResourceEntryName(v), a.findViewById<TextView>(v).isTextSelectable)
+        }
+    }
+
+    @Test
+    fun anImportThatChangesABuiltInServiceAsksFirstAndChangesNothingUntilConfirmed() {
+        val a = launch()
+        a.tap(R.id.tab_services)
+        val bank = app.gate.services().first { it.links == LinkPolicy.NEVER && it.domains.isNotEmpty() }
+        val before = app.gate.exportRegistry()
+        val f = File.createTempFile("registry", ".json").apply {
+            writeText("""{"version":1,"services":[{"id":"${bank.id}","name":"${bank.name}","domains":["${bank.id}-login.top"],"links":"official"}]}""")
+        }
+        (a.screen as ServicesScreen).importFrom(Uri.fromFile(f))
+        settle()
+        val d = ShadowAlertDialog.getLatestAlertDialog() ?: error("no confirmation")
+        val said = shadowOf(d).message.toString()
+        assertTrue(said, said.contains("${bank.id}-login.top"))
+        assertEquals("nothing changed until confirmed", before, app.gate.exportRegistry())
+        positive()
+        assertTrue(app.gate.services().first { it.id == bank.id }.domains.contains("${bank.id}-login.top"))
+    }
+
+    @Test
+    fun aNewServiceOfThePersonsOwnIsImportedWithoutAsking() {
+        val a = launch()
+        a.tap(R.id.tab_services)
+        val f = File.createTempFile("registry", ".json").apply {
+            writeText("""{"version":1,"services":[{"id":"mybank","name":"My Bank","domains":["mybank.co.jp"],"links":"never"}]}""")
+        }
+        (a.screen as ServicesScreen).importFrom(Uri.fromFile(f))
+        settle()
+        assertTrue(a.text(R.id.screen_status).contains("My Bank"))
+        assertTrue(app.gate.services().any { it.id == "mybank" })
+    }
+
+    @Test
+    fun theHealthBannerSaysWhatIsOffAndItsButtonFixesIt() {
+        shadowOf(app).grantPermissions("android.permission.RECEIVE_SMS", "android.permission.POST_NOTIFICATIONS")
+        val a = launch()
+        // No notification access on this emulated phone, where no store installed the app:
+        // partial protection, and the restricted-settings step to it.
+        assertEquals(View.VISIBLE, a.findViewById<View>(R.id.health_banner).visibility)
+        assertTrue(a.text(R.id.health_text).contains("Allow restricted settings"))
+        a.tap(R.id.health_fix)
+        assertEquals(android.provider.Settings.ACTION_APPLICATION_DETAILS_SETTINGS, shadowOf(a).nextStartedActivity?.action)
+        // SMS permission revoked: protection off, said first.
+        shadowOf(app).denyPermissions("android.permission.RECEIVE_SMS")
+        a.refreshHealth()
+        settle()
+        assertTrue(a.text(R.id.health_text).startsWith(CatalogEn.healthTitle(Level.OFF)))
+        assertEquals(CatalogEn.fix(Fix.GRANT_SMS), a.text(R.id.health_fix))
+    }
+
+    @Test
+    fun mutingTheSmsAppIsOfferedOnlyWithTheTakeoverOn() {
+        val a = launch()
+        a.tap(R.id.tab_settings)
+        assertEquals(View.GONE, a.findViewById<View>(R.id.settings_mute).visibility)
+        a.tap(R.id.settings_announce_all)
+        a.tap(R.id.settings_save)
+        assertTrue(app.prefs.settings().announceAll)
+        assertEquals(View.VISIBLE, a.findViewById<View>(R.id.settings_mute).visibility)
     }
 }

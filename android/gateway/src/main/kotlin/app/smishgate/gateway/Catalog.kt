@@ -34,10 +34,46 @@ interface Catalog {
     /** A request failed in a way the gate has no kind for (a bug): a sentence, never a crash. */
     val unexpected: String
 
+    /** Said in a held notice: where the message still is and what to do about it. */
+    val stillInSmsApp: String
+
+    /** Said in a held notice for a text that never came as an SMS (RCS, MMS): there is no copy. */
+    val shownOnly: String
+
+    /** Said in a held notice when the SMS app's alert was left because it shows a real message too. */
+    val alsoShownBeside: String
+
+    /** A message notification (the takeover) on the lock screen: no sender, no body. */
+    val messagePublic: String
+
+    /** The person themselves, in a message notification's conversation. */
+    val you: String
+
     /** Action labels. */
     val review: String
     val release: String
     val copyCode: String
+    val openSmsApp: String
+
+    /** The health notification's title and the banner's first line, by the protection left. */
+    fun healthTitle(level: Level): String
+
+    /** One gap in a sentence that says what is wrong and what the button does. */
+    fun gap(gap: Gap): String
+
+    /** The button that fixes a gap. */
+    fun fix(fix: Fix): String
+
+    /** Said once when every gap is closed again. */
+    val protectionRestored: String
+
+    /** What a registry file would change, one line per change (the import's confirmation). */
+    fun importLine(line: ImportLine): String
+
+    /** The import's confirmation: asked before a file changes a built-in service or the blocked list. */
+    val importConfirmTitle: String
+    val importConfirm: String
+    val importNothing: String
 
     /** Notification channel names and descriptions (Settings › Notifications). */
     fun channelName(channel: Channel): String

@@ -4,9 +4,9 @@ package app.smishgate.gateway
 /** English. */
 object CatalogEn : Catalog {
     override fun heldTitle(service: String?, reason: String) =
-        if (service != null) "Smishing held: $service — $reason" else "Smishing held — $reason"
+        if (service != null) "Smishing: $service — $reason" else "Smishing — $reason"
 
-    override val heldPublic = "smishgate held a suspicious message"
+    override val heldPublic = "smishgate flagged a message as smishing"
 
     override fun warningTitle(service: String?) =
         if (service != null) "Careful: a message in the name of $service" else "Careful: a suspicious message"
@@ -26,19 +26,92 @@ object CatalogEn : Catalog {
     override val unexpected = "Something went wrong; nothing was changed."
 
     override val review = "Review"
-    override val release = "Release"
+    override val release = "Not smishing"
     override val copyCode = "Copy code"
 
+    override val stillInSmsApp = "The message is still in your SMS app: do not open its link, and delete it there."
+
+    override val shownOnly =
+        "It did not come as an SMS (your SMS app showed it as a chat or MMS message), so smishgate could not keep a copy. Do not open its link; delete it in your SMS app."
+
+    override val alsoShownBeside =
+        "Your SMS app's alert still shows it, beside a real message, so smishgate left that alert: do not open the link from there."
+
+    override val messagePublic = "New message"
+
+    override val you = "You"
+
+    override val openSmsApp = "Open in SMS app"
+
+    override fun healthTitle(level: Level) = when (level) {
+        Level.FULL -> "smishgate is protecting you"
+        Level.PARTIAL -> "smishgate is only partly protecting you"
+        Level.OFF -> "smishgate is not protecting you"
+    }
+
+    override fun gap(gap: Gap) = when (gap.kind) {
+        Gap.Kind.NO_SMS -> "smishgate may not read incoming SMS, so it checks none of them."
+        Gap.Kind.NO_NOTIFICATIONS -> "smishgate's notifications are turned off, so it cannot tell you when it flags a message."
+        Gap.Kind.HELD_CHANNEL_BLOCKED -> "The notifications for ${channelName(gap.channel ?: Channel.HELD).lowercase()} are turned off: you would not hear of them."
+        Gap.Kind.CHANNEL_BLOCKED -> "The notifications for ${channelName(gap.channel ?: Channel.WARNING).lowercase()} are turned off."
+        Gap.Kind.NO_LISTENER -> "Notification access is off, so a lure's alert from your SMS app stays on the screen with its link."
+        Gap.Kind.RESTRICTED_SETTINGS ->
+            "Notification access is off. Android greys it out for apps not installed from a store: open App info, tap ⋮, choose Allow restricted settings, then turn notification access on."
+        Gap.Kind.LISTENER_DISCONNECTED -> "Android has stopped smishgate's notification access for now; turn it off and on again if this stays."
+        Gap.Kind.MAY_HIBERNATE -> "If you do not open smishgate for a few months, Android may take its permissions away. Turn off \"Pause app activity if unused\"."
+    }
+
+    override fun fix(fix: Fix) = when (fix) {
+        Fix.GRANT_SMS -> "Allow SMS"
+        Fix.NOTIFICATION_SETTINGS, Fix.CHANNEL_SETTINGS -> "Turn notifications on"
+        Fix.LISTENER_SETTINGS -> "Open notification access"
+        Fix.KEEP_PERMISSIONS -> "Keep permissions"
+        Fix.APP_INFO -> "Open App info"
+    }
+
+    override val protectionRestored = "Everything smishgate needs is on again."
+
+    override fun importLine(line: ImportLine) = when (line) {
+        is ImportLine.NewService -> "Adds the service ${line.name}."
+        is ImportLine.RemovesService -> "Removes the service ${line.name}."
+        is ImportLine.Renames -> "Renames ${line.before} to ${line.name}."
+        is ImportLine.Domains -> if (line.added) {
+            "Makes ${line.values.joinToString(", ")} official for ${line.name}: links there would be trusted as ${line.name}'s."
+        } else {
+            "Removes ${line.values.joinToString(", ")} from ${line.name}'s official domains."
+        }
+        is ImportLine.Senders -> if (line.added) {
+            "Trusts ${line.values.joinToString(", ")} as senders of ${line.name}."
+        } else {
+            "No longer trusts ${line.values.joinToString(", ")} as senders of ${line.name}."
+        }
+        is ImportLine.Aliases -> "Changes the other names of ${line.name}."
+        is ImportLine.Links -> if (line.allowsLinks) {
+            "${line.name} would be allowed to send links (to its official domains); today it never sends links."
+        } else {
+            "${line.name} would be taken as never sending links."
+        }
+        is ImportLine.Blocked -> if (line.added) "Blocks ${line.values.joinToString(", ")}." else "Unblocks ${line.values.joinToString(", ")}."
+    }
+
+    override val importConfirmTitle = "Change the built-in services?"
+    override val importConfirm = "Import"
+    override val importNothing = "The file changes nothing."
+
     override fun channelName(channel: Channel) = when (channel) {
-        Channel.HELD -> "Held messages"
+        Channel.HELD -> "Smishing flagged"
         Channel.WARNING -> "Warnings"
         Channel.CODE -> "Codes from your services"
+        Channel.MESSAGE -> "Messages"
+        Channel.HEALTH -> "Protection"
     }
 
     override fun channelDescription(channel: Channel) = when (channel) {
-        Channel.HELD -> "A message judged smishing was held in quarantine."
+        Channel.HELD -> "A message was flagged as smishing; smishgate keeps a copy for review."
         Channel.WARNING -> "A message looks suspicious; it was delivered."
         Channel.CODE -> "A one-time code from a service you registered, with Copy code."
+        Channel.MESSAGE -> "Every message smishgate did not flag, when you chose that smishgate announces every message."
+        Channel.HEALTH -> "When protection is turned off or only partly on, and what fixes it."
     }
 
     override fun kind(kind: String) = when (kind) {

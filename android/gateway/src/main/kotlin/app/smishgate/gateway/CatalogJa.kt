@@ -4,18 +4,18 @@ package app.smishgate.gateway
 /** 日本語. */
 object CatalogJa : Catalog {
     override fun heldTitle(service: String?, reason: String) =
-        if (service != null) "フィッシングSMSを隔離: $service — $reason" else "フィッシングSMSを隔離 — $reason"
+        if (service != null) "詐欺SMSの疑い：「$service」を名乗っています — $reason" else "詐欺SMSの疑い — $reason"
 
-    override val heldPublic = "smishgate が不審なメッセージを隔離しました"
+    override val heldPublic = "smishgate が詐欺SMSの疑いを見つけました"
 
     override fun warningTitle(service: String?) =
-        if (service != null) "注意: $service を名乗るメッセージ" else "注意: 不審なメッセージ"
+        if (service != null) "注意：「$service」を名乗るメッセージ" else "注意：不審なメッセージ"
 
     override val warningPublic = "smishgate からの注意"
 
-    override fun codeTitle(service: String) = "$service の確認コード"
+    override fun codeTitle(service: String) = "${service}の認証コード"
 
-    override fun codePublic(service: String) = "$service から確認コードが届きました"
+    override fun codePublic(service: String) = "${service}から認証コードが届きました"
 
     override val notKept = "端末の保存領域の問題で隔離できませんでした。SMSアプリで削除してください。"
 
@@ -25,25 +25,98 @@ object CatalogJa : Catalog {
 
     override val unexpected = "問題が発生しました。何も変更していません。"
 
-    override val review = "確認する"
-    override val release = "解除"
+    override val review = "内容を見る"
+    override val release = "詐欺ではない"
     override val copyCode = "コードをコピー"
 
+    override val stillInSmsApp = "このメッセージはSMSアプリに残っています。リンクを開かず、SMSアプリで削除してください。"
+
+    override val shownOnly =
+        "SMSではなく（SMSアプリのチャットやMMSとして）届いたため、smishgate には写しを残せませんでした。リンクを開かず、SMSアプリで削除してください。"
+
+    override val alsoShownBeside =
+        "SMSアプリの通知には本物のメッセージも並んでいるため、その通知は消していません。そこからリンクを開かないでください。"
+
+    override val messagePublic = "新しいメッセージ"
+
+    override val you = "自分"
+
+    override val openSmsApp = "SMSアプリで開く"
+
+    override fun healthTitle(level: Level) = when (level) {
+        Level.FULL -> "smishgate が保護しています"
+        Level.PARTIAL -> "smishgate の保護が一部止まっています"
+        Level.OFF -> "smishgate の保護が止まっています"
+    }
+
+    override fun gap(gap: Gap) = when (gap.kind) {
+        Gap.Kind.NO_SMS -> "SMSの読み取りが許可されていないため、届いたSMSを確認できません。"
+        Gap.Kind.NO_NOTIFICATIONS -> "smishgate の通知がオフのため、詐欺SMSの疑いをお知らせできません。"
+        Gap.Kind.HELD_CHANNEL_BLOCKED -> "「${channelName(gap.channel ?: Channel.HELD)}」の通知がオフのため、お知らせが届きません。"
+        Gap.Kind.CHANNEL_BLOCKED -> "「${channelName(gap.channel ?: Channel.WARNING)}」の通知がオフになっています。"
+        Gap.Kind.NO_LISTENER -> "通知へのアクセスがオフのため、詐欺SMSのリンク付きの通知がSMSアプリから表示されたままになります。"
+        Gap.Kind.RESTRICTED_SETTINGS ->
+            "通知へのアクセスがオフです。ストア以外から入れたアプリでは設定が灰色になります。「アプリ情報」を開き、右上の ⋮ から「制限付き設定を許可」を選んでから、通知へのアクセスをオンにしてください。"
+        Gap.Kind.LISTENER_DISCONNECTED -> "Android が smishgate の通知へのアクセスを一時的に止めています。続くときは、一度オフにしてからオンにしてください。"
+        Gap.Kind.MAY_HIBERNATE -> "smishgate を数か月開かないと、Android が権限を取り消すことがあります。「使用されていないアプリを一時停止」をオフにしてください。"
+    }
+
+    override fun fix(fix: Fix) = when (fix) {
+        Fix.GRANT_SMS -> "SMSを許可"
+        Fix.NOTIFICATION_SETTINGS, Fix.CHANNEL_SETTINGS -> "通知をオンにする"
+        Fix.LISTENER_SETTINGS -> "通知へのアクセスを開く"
+        Fix.KEEP_PERMISSIONS -> "権限を保つ"
+        Fix.APP_INFO -> "アプリ情報を開く"
+    }
+
+    override val protectionRestored = "smishgate に必要な設定がすべてオンに戻りました。"
+
+    override fun importLine(line: ImportLine) = when (line) {
+        is ImportLine.NewService -> "サービス「${line.name}」を追加します。"
+        is ImportLine.RemovesService -> "サービス「${line.name}」を削除します。"
+        is ImportLine.Renames -> "「${line.before}」の名前を「${line.name}」に変えます。"
+        is ImportLine.Domains -> if (line.added) {
+            "${line.values.joinToString("、")} を「${line.name}」の公式ドメインにします。そこへのリンクは「${line.name}」のものとして扱われます。"
+        } else {
+            "${line.values.joinToString("、")} を「${line.name}」の公式ドメインから外します。"
+        }
+        is ImportLine.Senders -> if (line.added) {
+            "${line.values.joinToString("、")} を「${line.name}」の送信元として信頼します。"
+        } else {
+            "${line.values.joinToString("、")} を「${line.name}」の送信元から外します。"
+        }
+        is ImportLine.Aliases -> "「${line.name}」の別名を変えます。"
+        is ImportLine.Links -> if (line.allowsLinks) {
+            "「${line.name}」がリンク（公式ドメインへのもの）を送ることを認めます。今はリンクを送らないサービスです。"
+        } else {
+            "「${line.name}」をリンクを送らないサービスとして扱います。"
+        }
+        is ImportLine.Blocked -> if (line.added) "${line.values.joinToString("、")} をブロックします。" else "${line.values.joinToString("、")} のブロックを解除します。"
+    }
+
+    override val importConfirmTitle = "組み込みのサービスを変更しますか？"
+    override val importConfirm = "読み込む"
+    override val importNothing = "このファイルで変わるものはありません。"
+
     override fun channelName(channel: Channel) = when (channel) {
-        Channel.HELD -> "隔離したメッセージ"
+        Channel.HELD -> "詐欺SMSの疑い"
         Channel.WARNING -> "注意"
-        Channel.CODE -> "登録サービスの確認コード"
+        Channel.CODE -> "登録サービスの認証コード"
+        Channel.MESSAGE -> "メッセージ"
+        Channel.HEALTH -> "保護の状態"
     }
 
     override fun channelDescription(channel: Channel) = when (channel) {
-        Channel.HELD -> "フィッシングと判定したメッセージを隔離しました。"
+        Channel.HELD -> "詐欺SMSの疑いがあるメッセージです。smishgate が確認用に写しを隔離しています。"
         Channel.WARNING -> "不審な点があるメッセージです（配信済み）。"
-        Channel.CODE -> "登録したサービスからの確認コード（コピーできます）。"
+        Channel.CODE -> "登録したサービスからの認証コード（コピーできます）。"
+        Channel.MESSAGE -> "「すべてのメッセージを smishgate が知らせる」をオンにしたときの、詐欺の疑いがないメッセージです。"
+        Channel.HEALTH -> "保護が止まったり一部だけになったりしたときと、その直し方です。"
     }
 
     override fun kind(kind: String) = when (kind) {
         "trusted" -> "登録サービスから"
-        "otp" -> "確認コード"
+        "otp" -> "認証コード"
         "clean" -> "問題なし"
         "off-policy" -> "このサービスとしては異例"
         "unverified-claim" -> "未登録の送信元がサービスを名乗っています"

@@ -11,9 +11,11 @@ package app.smishgate.gateway
 import app.smishgate.core.Sms
 
 /**
- * One received PDU, as the shell reads it from `SmsMessage`: the originating address, the
- * text of this part, the service-centre timestamp (epoch ms), and the concatenation header
- * when there is one (`reference`, `index` from 1, `count`).
+ * One received PDU, as the shell reads it from `SmsMessage`: the originating address (what
+ * parts are joined by), the text of this part, the service-centre timestamp (epoch ms), the
+ * concatenation header when there is one (`reference`, `index` from 1, `count`), and the
+ * address to show when it differs ([shownAs]: an e-mail-to-SMS gateway puts the e-mail
+ * address in part 1's text, and Android shows it for that part only).
  */
 data class SmsPart(
     val sender: String,
@@ -22,10 +24,11 @@ data class SmsPart(
     val reference: Int? = null,
     val index: Int? = null,
     val count: Int? = null,
+    val shownAs: String? = null,
 )
 
 /**
- * Join parts into messages: parts with the same sender and reference are one message, in the
+ * Join parts into messages: parts with the same originating sender and reference are one message, in the
  * order of their index (arrival order when they have none, or for equal indexes); parts with
  * no reference from one sender in one broadcast are taken as one message in arrival order,
  * which is how Android delivers a concatenated SMS whose header it has already read. A message
@@ -42,7 +45,8 @@ fun joinParts(parts: List<SmsPart>): List<Sms> {
             compareBy<IndexedValue<SmsPart>> { it.value.index ?: Int.MAX_VALUE }.thenBy { it.index },
         )
         Sms(
-            sender = key.sender,
+            // The first part's display address, else the originating one.
+            sender = ordered.firstNotNullOfOrNull { it.value.shownAs?.takeIf(String::isNotBlank) } ?: key.sender,
             body = ordered.joinToString("") { it.value.body },
             receivedAtMs = members.minOf { it.value.timestampMs }.takeIf { it > 0 },
         )

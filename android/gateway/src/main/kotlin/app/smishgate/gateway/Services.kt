@@ -169,6 +169,13 @@ class Registry(private val gate: SmishGate, private val lang: () -> Lang) {
      */
     fun import(json: String, replace: Boolean = false): Outcome<Unit> = attempt(lang()) { gate.importRegistry(json, replace) }
 
+    /**
+     * What importing [json] would change, nothing changed yet: the Services screen shows it, and
+     * asks first when [ImportReview.needsConfirmation]. A bad file is refused as by [import].
+     */
+    fun review(json: String, replace: Boolean = false): Outcome<ImportReview> =
+        attempt(lang()) { ImportReview(gate.previewImport(json, replace)) }
+
     /** Back to the built-in registry. */
     fun reset(): Outcome<Unit> = attempt(lang()) { gate.resetRegistry() }
 }

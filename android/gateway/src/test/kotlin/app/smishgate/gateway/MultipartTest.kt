@@ -75,4 +75,19 @@ class MultipartTest {
         assertEquals(now, plausibleTime(now + 7 * day, now))
         assertEquals(now, plausibleTime(now - 31 * day, now))
     }
+
+    @Test
+    fun `an e-mail-to-SMS message is one message, shown from the address on its first part`() {
+        // Android shows the e-mail address as part 1's display address only; the originating
+        // address (the gateway's number) is the same on every part.
+        val parts = listOf(
+            SmsPart("+16505550100", "Your parcel is held at the depot. Pay the fee of ", 10, 9, 1, 2, shownAs = "notice@parcel-care.example"),
+            SmsPart("+16505550100", "1.99 at https://parcel-care.example/pay", 11, 9, 2, 2, shownAs = "+16505550100"),
+        )
+        for (order in listOf(parts, parts.reversed())) {
+            val m = joinParts(order).single()
+            assertEquals("notice@parcel-care.example", m.sender)
+            assertEquals("Your parcel is held at the depot. Pay the fee of 1.99 at https://parcel-care.example/pay", m.body)
+        }
+    }
 }

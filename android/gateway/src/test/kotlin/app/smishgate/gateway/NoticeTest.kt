@@ -5,6 +5,7 @@ import app.smishgate.core.Decision
 import app.smishgate.core.LinkPolicy
 import app.smishgate.core.Reason
 import app.smishgate.core.Service
+import app.smishgate.core.Sms
 import app.smishgate.core.Verdict
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -67,7 +68,8 @@ class NoticeTest {
                 v.otp?.let { assertFalse(n.publicTitle.contains(it), "$lang: public shows the code") }
                 when (channel) {
                     Channel.HELD -> {
-                        assertEquals(listOf(NoticeAction.REVIEW, NoticeAction.RELEASE), n.actions)
+                        assertEquals(listOf(NoticeAction.RELEASE), n.actions, "no sender given: no Open in SMS app")
+                        assertTrue(n.text.endsWith(lang.text.stillInSmsApp), "it says where the message still is")
                         assertEquals("17", n.quarantineId)
                         assertTrue(n.title.contains(reason.text(lang)), n.title)
                         names.of(v.service)?.let { assertTrue(n.title.contains(it), n.title) }
@@ -78,7 +80,7 @@ class NoticeTest {
                         assertEquals(v.otp, n.code)
                         assertTrue(n.title.contains("Example Bank"))
                     }
-                    null -> {}
+                    Channel.MESSAGE, Channel.HEALTH, null -> {}
                 }
             }
         }
@@ -100,11 +102,83 @@ class NoticeTest {
         assertTrue(n.text.endsWith(CatalogJa.notKept))
     }
 
+    private val sms = Sms("+818012345678", "SBI証券の認証コード 482913", null)
+
+    @Test
+    fun `a held notice says the message is still in the SMS app and offers Not smishing and Open in SMS app`() {
+        for (lang in Lang.entries) {
+            val n = planNotice(Decision(verdict(Action.QUARANTINE, "lookalike-domain", "sbi-sec"), "5"), Settings(), lang, names, sms)!!
+            assertEquals(listOf(NoticeAction.RELEASE, NoticeAction.OPEN_SMS_APP), n.actions)
+            assertEquals(sms.sender, n.sender)
+            assertTrue(n.text.contains(lang.text.stillInSmsApp))
+            assertFalse(n.text.contains(lang.text.alsoShownBeside))
+            assertNull(n.body, "a held notice never repeats the lure's text")
+            val beside = planNotice(verdict(Action.QUARANTINE, "lookalike-domain", "sbi-sec"), "5", Kept.STORED, Settings(), lang, names, sms, alsoShownBeside = true)!!
+            assertTrue(beside.text.contains(lang.text.alsoShownBeside))
+            val rcs = planNotice(verdict(Action.QUARANTINE, "lookalike-domain", "sbi-sec"), null, Kept.SHOWN_ONLY, Settings(), lang, names, sms)!!
+            assertEquals(listOf(NoticeAction.OPEN_SMS_APP), rcs.actions, "nothing to release: there is no copy")
+            assertTrue(rcs.text.endsWith(lang.text.shownOnly))
+            assertNull(rcs.quarantineId)
+        }
+        assertTrue(CatalogEn.release == "Not smishing")
+    }
+
+    @Test
+    fun `with the takeover on, every delivered and warned message is announced with its text, Copy code for any code`() {
+        val all = Settings(announceAll = true, notifyWarnings = false)
+        for (lang in Lang.entries) {
+            for ((v, channel) in table) {
+                val n = planNotice(Decision(v, "17".takeIf { v.action == Action.QUARANTINE }), all, lang, names, sms)
+                assertNotNull(n, "$lang ${v.action} ${v.kind}: nothing announced")
+                n!!
+                when (v.action) {
+                    Action.QUARANTINE -> assertEquals(Channel.HELD, n.channel)
+                    Action.WARN -> {
+                        assertEquals(Channel.WARNING, n.channel)
+                        assertEquals(sms.body, n.body)
+                        assertTrue(n.text.startsWith(reason.text(lang)), "the warning's reason comes first")
+                    }
+                    Action.DELIVER -> {
+                        assertEquals(Channel.MESSAGE, n.channel, "${v.kind} (was $channel)")
+                        assertEquals(sms.body, n.body)
+                        assertEquals(sms.sender, n.sender)
+                    }
+                }
+                if (v.action != Action.QUARANTINE) {
+                    assertEquals(v.otp, n.code)
+                    assertEquals(if (v.otp != null) listOf(NoticeAction.COPY_CODE, NoticeAction.OPEN_SMS_APP) else listOf(NoticeAction.OPEN_SMS_APP), n.actions)
+                    assertEquals(lang.text.messagePublic == n.publicTitle, true, "the lock screen shows no sender or text")
+                }
+            }
+        }
+        // Off (the default), a plain delivered message is the SMS app's to announce.
+        assertNull(planNotice(Decision(verdict(Action.DELIVER, "clean"), null), Settings(), Lang.EN, names, sms))
+    }
+
+    @Test
+    fun `when the database will not open, every message is still judged by the built-in classifier`() {
+        val broken = Intake({ throw app.smishgate.core.SmishGateException.Storage("disk full") }, { app.smishgate.core.Classifier("JP") })
+        val t = System.currentTimeMillis()
+        val lure = listOf(SmsPart("+819012345678", "【SBI証券】お取引制限のお知らせ。至急ご確認ください https://sbisec-co-jp.xyz/k/1", t))
+        val n = broken.receive(lure, Settings(), Lang.EN).single()
+        assertEquals(Channel.HELD, n.channel)
+        assertNull(n.quarantineId)
+        assertTrue(n.text.endsWith(CatalogEn.notKept))
+        assertEquals(emptyList<Notice>(), broken.receive(listOf(SmsPart("+819012345678", "Running late, see you soon", t)), Settings(), Lang.EN))
+        // The same verdict as a gate's own.
+        val gate = gates.open()
+        val classifier = app.smishgate.core.Classifier("JP")
+        for (text in listOf(lure.single().body, "Running late", "SBI証券 認証コード 482913")) {
+            assertEquals(gate.classify(Sms("+819012345678", text, null)), classifier.classify(Sms("+819012345678", text, null)))
+        }
+        classifier.close()
+    }
+
     @Test
     fun `real messages through the gate - held lure, trusted code, a duplicate broadcast`() {
         val gate = gates.open()
         gate.upsertService(Service("exbank", "Example Bank", emptyList(), listOf("EXBANK"), listOf("example-bank.co.jp"), LinkPolicy.NEVER))
-        val intake = Intake(gate)
+        val intake = Intake(gate) { app.smishgate.core.Classifier("JP") }
         val t = System.currentTimeMillis()
         val lure = listOf(
             SmsPart("+819012345678", "【SBI証券】お取引制限のお知らせ。至急ご確認ください ", t, 40, 1, 2),
@@ -114,7 +188,7 @@ class NoticeTest {
         assertEquals(Channel.HELD, held.channel)
         val id = held.quarantineId ?: error("held without an id")
         assertEquals("sbisec-co-jp.xyz", gate.quarantineGet(id)!!.verdict.links.single().host)
-        assertTrue(held.title.startsWith("フィッシングSMSを隔離"), held.title)
+        assertTrue(held.title.startsWith("詐欺SMSの疑い"), held.title)
         // Android may deliver a broadcast again after the process died: held once, told once.
         assertEquals(emptyList<Notice>(), intake.receive(lure, Settings(), Lang.JA))
         assertEquals(1, gate.quarantineList(null, 10u).items.size)
