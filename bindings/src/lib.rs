@@ -1,10 +1,11 @@
 //! smishgate-ffi: the gate's API for Kotlin, through UniFFI's proc-macros (no UDL).
 //!
 //! A thin layer, as the phone app's only door to the Rust core: [`SmishGate`] holds the core's
-//! [`Gateway`](smishgate_core::Gateway) as `inner` and each method is a short pass-through;
-//! the records are this crate's own ([`records`]), converted from the core's with `From`; one
-//! small error ([`SmishGateError`]) is mapped from the core's rich one in a single `From`. The
-//! core knows nothing of UniFFI.
+//! [`Gateway`](smishgate_core::Gateway) as `inner` and each method is a short pass-through
+//! ([`Classifier`] likewise holds the core's database-less classifier, for when the database
+//! will not open); the records are this crate's own ([`records`]), converted from the core's
+//! with `From`; one small error ([`SmishGateError`]) is mapped from the core's rich one in a
+//! single `From`. The core knows nothing of UniFFI.
 //!
 //! No panic crosses the boundary: every exported function returns a `Result`, and each call
 //! runs under [`call`], which turns a panic (a bug) into an error. Every write is flushed to
@@ -20,8 +21,8 @@ mod records;
 pub use error::SmishGateError;
 pub use logging::init_logging;
 pub use records::{
-    Action, Decision, Link, LinkPolicy, QuarantinePage, QuarantineQuery, QuarantinedMessage,
-    Reason, Service, Sms, Stats, Status, Verdict,
+    Action, ChangeKind, Decision, ImportPreview, Link, LinkPolicy, QuarantinePage, QuarantineQuery,
+    QuarantinedMessage, Reason, Service, ServiceChange, Sms, Stats, Status, Verdict,
 };
 
 use smishgate_core::{Gateway, GatewayOptions, ListQuery};
@@ -39,6 +40,35 @@ fn call<T>(f: impl FnOnce() -> Result<T, SmishGateError>) -> Result<T, SmishGate
                 .into(),
         })
     })
+}
+
+/// Start building the classifier's lazily built matchers on another thread, for a
+/// constructor to join once it has loaded the registry: the first message (often the one that
+/// started the process) then does not wait for them.
+fn warm_up() -> Option<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("smishgate-warm-up".into())
+        .spawn(smishgate_core::warm_up)
+        .ok()
+}
+
+/// Wait for [`warm_up`] (a thread that could not start, or panicked, only leaves the matchers
+/// to be built by the first message).
+fn warmed(warm: Option<std::thread::JoinHandle<()>>) {
+    if let Some(w) = warm {
+        let _ = w.join();
+    }
+}
+
+/// One verdict of a classifier: the one conversion of a message and its verdict, shared by
+/// [`SmishGate`] and [`Classifier`], so that both judge alike.
+fn verdict(classifier: &smishgate_core::Classifier, sms: &Sms) -> Verdict {
+    (&classifier.classify(&sms.into())).into()
+}
+
+/// The verdicts of a batch, in order.
+fn verdicts(classifier: &smishgate_core::Classifier, messages: &[Sms]) -> Vec<Verdict> {
+    messages.iter().map(|m| verdict(classifier, m)).collect()
 }
 
 /// A message id as the API writes it (the decimal id of a quarantined message).
@@ -87,34 +117,22 @@ impl SmishGate {
     #[uniffi::constructor(default(region = "JP"))]
     pub fn new(db_path: String, region: String) -> Result<Arc<SmishGate>, SmishGateError> {
         call(|| {
-            // The classifier's matchers are built lazily: build them while the database
-            // opens, so that the first message (often the one that started the process) does
-            // not wait for them.
-            let warm = std::thread::Builder::new()
-                .name("smishgate-warm-up".into())
-                .spawn(smishgate_core::warm_up);
-            let inner = Gateway::open_with(&db_path, GatewayOptions::for_region(&region))?;
-            if let Ok(w) = warm {
-                let _ = w.join();
-            }
-            Ok(Arc::new(SmishGate { inner }))
+            let warm = warm_up();
+            let inner = Gateway::open_with(&db_path, GatewayOptions::for_region(&region));
+            warmed(warm);
+            Ok(Arc::new(SmishGate { inner: inner? }))
         })
     }
 
     /// Judge one message against the registry, storing nothing.
     pub fn classify(&self, sms: Sms) -> Result<Verdict, SmishGateError> {
-        call(|| Ok((&self.inner.classify(&(&sms).into())).into()))
+        call(|| Ok(verdict(&self.inner.classifier(), &sms)))
     }
 
     /// Judge many messages in one call (one call across the boundary costs about as much as
     /// one classification: batches are the fast path).
     pub fn classify_batch(&self, messages: Vec<Sms>) -> Result<Vec<Verdict>, SmishGateError> {
-        call(|| {
-            Ok(messages
-                .iter()
-                .map(|m| (&self.inner.classify(&m.into())).into())
-                .collect())
-        })
+        call(|| Ok(verdicts(&self.inner.classifier(), &messages)))
     }
 
     /// Judge one message and keep it in the quarantine when it is to be held; on return it is
@@ -306,9 +324,64 @@ impl SmishGate {
         })
     }
 
+    /// What `importRegistry` would change, changing nothing: per service (built-in ones
+    /// flagged) the domains, senders and aliases it would gain and lose and a new link policy
+    /// or name, and the blocked senders added and removed; empty when the file changes
+    /// nothing. A bad file is the error `importRegistry` gives. Show it and ask before a file
+    /// changes a built-in service or the blocked list: a "bank list" could make an attacker's
+    /// domain official.
+    #[uniffi::method(default(replace = false))]
+    pub fn preview_import(
+        &self,
+        json: String,
+        replace: bool,
+    ) -> Result<ImportPreview, SmishGateError> {
+        call(|| Ok(self.inner.preview_import(&json, replace)?.into()))
+    }
+
     /// Drop every change the user made to the registry (blocked senders included).
     pub fn reset_registry(&self) -> Result<(), SmishGateError> {
         call(|| Ok(self.inner.reset_registry()?))
+    }
+}
+
+/// The gate without its database, for when the database will not open: the app must still
+/// judge every SMS. The built-in registry for a region, no user changes, nothing stored; its
+/// verdicts are those of a `SmishGate` on a fresh database in the same region. Share it
+/// between threads; use it with `.use {}` in Kotlin.
+#[derive(uniffi::Object)]
+pub struct Classifier {
+    inner: smishgate_core::Classifier,
+}
+
+impl std::fmt::Debug for Classifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Classifier").finish_non_exhaustive()
+    }
+}
+
+#[uniffi::export]
+impl Classifier {
+    /// The built-in registry for `region` (ISO 3166, default `JP`: how numbers without a
+    /// country code are read). An unknown region is `InvalidInput`, as `SmishGate` refuses it.
+    #[uniffi::constructor(default(region = "JP"))]
+    pub fn new(region: String) -> Result<Arc<Classifier>, SmishGateError> {
+        call(|| {
+            let warm = warm_up();
+            let inner = smishgate_core::Classifier::for_region(&region);
+            warmed(warm);
+            Ok(Arc::new(Classifier { inner: inner? }))
+        })
+    }
+
+    /// Judge one message.
+    pub fn classify(&self, sms: Sms) -> Result<Verdict, SmishGateError> {
+        call(|| Ok(verdict(&self.inner, &sms)))
+    }
+
+    /// Judge many messages in one call (the fast path, as `SmishGate.classifyBatch`).
+    pub fn classify_batch(&self, messages: Vec<Sms>) -> Result<Vec<Verdict>, SmishGateError> {
+        call(|| Ok(verdicts(&self.inner, &messages)))
     }
 }
 
@@ -337,8 +410,9 @@ mod tests {
     }
 
     #[test]
-    fn the_object_is_send_and_sync() {
+    fn the_objects_are_send_and_sync() {
         fn assert<T: Send + Sync>() {}
         assert::<SmishGate>();
+        assert::<Classifier>();
     }
 }

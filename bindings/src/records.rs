@@ -366,7 +366,7 @@ impl From<&sg::ServiceSpec> for Service {
             senders: s.senders.clone(),
             domains: s.domains.clone(),
             // The registry's default for an entry that does not say.
-            links: s.links.unwrap_or(sg::LinkPolicy::Official).into(),
+            links: s.link_policy().into(),
         }
     }
 }
@@ -384,6 +384,100 @@ impl From<Service> for sg::ServiceSpec {
             region: None,
             sources: Vec::new(),
             note: None,
+        }
+    }
+}
+
+/// How a registry file would change a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ChangeKind {
+    /// A new service (or a built-in one the user had removed, back).
+    Added,
+    /// The service would be gone.
+    Removed,
+    /// Its domains, senders, aliases, link policy or name would change.
+    Changed,
+}
+
+impl From<sg::Change> for ChangeKind {
+    fn from(c: sg::Change) -> ChangeKind {
+        match c {
+            sg::Change::Added => ChangeKind::Added,
+            sg::Change::Removed => ChangeKind::Removed,
+            sg::Change::Changed => ChangeKind::Changed,
+        }
+    }
+}
+
+/// One service a registry file would change. Senders are compared as the gate reads them
+/// (another spelling of a listed number is no change); every list is sorted.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ServiceChange {
+    /// Its id.
+    pub id: String,
+    /// The name shown (the id when it has none): after the import, before it when removed.
+    pub name: String,
+    /// A built-in service: a file changing it changes a service the user did not add (ask).
+    pub builtin: bool,
+    /// Added, removed or changed.
+    pub change: ChangeKind,
+    /// Official domains it would gain (links to them would count as its own).
+    pub domains_added: Vec<String>,
+    /// Official domains it would lose.
+    pub domains_removed: Vec<String>,
+    /// Senders it would gain (their messages would count as its own).
+    pub senders_added: Vec<String>,
+    /// Senders it would lose.
+    pub senders_removed: Vec<String>,
+    /// Aliases it would gain.
+    pub aliases_added: Vec<String>,
+    /// Aliases it would lose.
+    pub aliases_removed: Vec<String>,
+    /// Its link policy now, when the import changes it (`null` for an added service).
+    pub links_before: Option<LinkPolicy>,
+    /// Its link policy after, when the import changes it (`null` for a removed service).
+    pub links_after: Option<LinkPolicy>,
+    /// Its name now, when the import renames it.
+    pub name_before: Option<String>,
+}
+
+impl From<sg::ServiceDiff> for ServiceChange {
+    fn from(d: sg::ServiceDiff) -> ServiceChange {
+        ServiceChange {
+            id: d.id,
+            name: d.name,
+            builtin: d.builtin,
+            change: d.change.into(),
+            domains_added: d.domains_added,
+            domains_removed: d.domains_removed,
+            senders_added: d.senders_added,
+            senders_removed: d.senders_removed,
+            aliases_added: d.aliases_added,
+            aliases_removed: d.aliases_removed,
+            links_before: d.links_before.map(Into::into),
+            links_after: d.links_after.map(Into::into),
+            name_before: d.name_before,
+        }
+    }
+}
+
+/// What importing a registry file would change: empty lists when it changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ImportPreview {
+    /// The services that would differ, sorted by id.
+    pub services: Vec<ServiceChange>,
+    /// Senders that would be blocked.
+    pub blocked_added: Vec<String>,
+    /// Senders that would no longer be blocked (an import with `replace`).
+    pub blocked_removed: Vec<String>,
+}
+
+impl From<sg::RegistryDiff> for ImportPreview {
+    fn from(d: sg::RegistryDiff) -> ImportPreview {
+        ImportPreview {
+            services: d.services.into_iter().map(ServiceChange::from).collect(),
+            blocked_added: d.blocked_added,
+            blocked_removed: d.blocked_removed,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! No panic crosses the boundary, whatever the app passes: proptest drives the FFI crate's own
-//! API (what Kotlin calls) with arbitrary strings, ids, cursors, limits, registry files and
-//! services. Every call returns `Ok` or one of the typed errors it may give, a bad call
-//! changes nothing, and the database stays consistent and openable.
+//! API (what Kotlin calls) with arbitrary strings, ids, cursors, limits, registry files (and
+//! their previews) and services. Every call returns `Ok` or one of the typed errors it may
+//! give, a bad call changes nothing, and the database stays consistent and openable.
 
 use proptest::prelude::*;
 use smishgate_ffi::{LinkPolicy, QuarantineQuery, Service, SmishGate, SmishGateError, Sms, Status};
@@ -105,7 +105,12 @@ proptest! {
     fn registry_input_never_panics_and_a_bad_one_changes_nothing(json in text(), id in text(), name in text(), sender in text(), domain in text(), never in any::<bool>()) {
         let g = &gate().1;
         let before = g.export_registry().unwrap();
-        if let Err(e) = g.import_registry(json, false) {
+        // A preview changes nothing and fails as the import does.
+        let preview = g.preview_import(json.clone(), false);
+        prop_assert_eq!(&g.export_registry().unwrap(), &before);
+        let import = g.import_registry(json, false);
+        prop_assert_eq!(preview.as_ref().err(), import.as_ref().err());
+        if let Err(e) = import {
             prop_assert!(matches!(e, SmishGateError::InvalidInput { .. }), "{e}");
             prop_assert_eq!(&g.export_registry().unwrap(), &before);
         }

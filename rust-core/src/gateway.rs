@@ -5,9 +5,14 @@
 //! verdicts, and their review. Every write that reports success has been flushed to disk; reads
 //! never block on writes; the object is `Send + Sync` with interior locking.
 //!
+//! [`Classifier`] is the gateway without its database, for when the database will not open
+//! (the phone must still judge every SMS): the built-in registry for a region, compiled and
+//! consulted the way a fresh database's is, so that its verdicts are that database's.
+//!
 //! Privacy: log lines name ids, kinds and services, never a sender, a body or a code.
 
 use crate::classify::{classify, Message, Options};
+use crate::diff::RegistryDiff;
 use crate::error::{Error, Result};
 use crate::registry::{Registry, RegistryFile, ServiceSpec, FORMAT_VERSION as REGISTRY_VERSION};
 use crate::salvage::{self, Check, Salvaged};
@@ -143,6 +148,12 @@ struct Overlay {
 }
 
 impl Overlay {
+    /// The registry it makes: compiled for `region`, the one way the gateway and
+    /// [`Classifier`] (with no overlay) build what they classify with.
+    fn compile(&self, region: &str) -> Result<Registry> {
+        Registry::compile(&self.effective(), region)
+    }
+
     fn effective(&self) -> RegistryFile {
         let mut file = RegistryFile::default_registry().clone();
         file.services.retain(|s| !self.removed.contains(&s.id));
@@ -157,6 +168,47 @@ impl Overlay {
 
 struct State {
     overlay: Overlay,
+}
+
+/// A compiled registry and the classifier: how the gateway judges messages
+/// ([`Gateway::classifier`]), and, with the built-in registry and no database
+/// ([`Classifier::for_region`]), what judges them when the database will not open. Without a
+/// database its verdicts are those of a [`Gateway`] on a fresh one (no user changes) in the
+/// same region; it stores nothing and does no I/O.
+pub struct Classifier {
+    registry: Arc<Registry>,
+}
+
+impl std::fmt::Debug for Classifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Classifier")
+            .field("region", &self.registry.region())
+            .finish()
+    }
+}
+
+impl Classifier {
+    /// The built-in registry compiled for `region` (ISO 3166; numbers without a country code
+    /// are read in it). An unknown region is [`Error::Region`], as [`Gateway::open_with`]
+    /// refuses it.
+    pub fn for_region(region: &str) -> Result<Classifier> {
+        Ok(Classifier {
+            registry: Arc::new(Overlay::default().compile(region)?),
+        })
+    }
+
+    /// Classify a message (the gateway's one call of the classifier).
+    pub fn classify(&self, sms: &Sms) -> Verdict {
+        classify(
+            &Message {
+                sender: &sms.sender,
+                body: &sms.body,
+                cut: sms.cut,
+            },
+            &self.registry,
+            &Options::default(),
+        )
+    }
 }
 
 /// The gateway. Open one per database; share it between threads.
@@ -191,7 +243,7 @@ impl Gateway {
             Some(bytes) => store::decode(&bytes)?,
             None => Overlay::default(),
         };
-        let registry = Registry::compile(&overlay.effective(), &opts.region)?;
+        let registry = overlay.compile(&opts.region)?;
         log::debug!("gateway opened ({} services)", registry.services().len());
         Ok(Gateway {
             store,
@@ -214,17 +266,17 @@ impl Gateway {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The classifier of the registry as it is now: a later change of the registry does not
+    /// reach it.
+    pub fn classifier(&self) -> Classifier {
+        Classifier {
+            registry: self.registry(),
+        }
+    }
+
     /// Classify a message without storing anything.
     pub fn classify(&self, sms: &Sms) -> Verdict {
-        classify(
-            &Message {
-                sender: &sms.sender,
-                body: &sms.body,
-                cut: sms.cut,
-            },
-            &self.registry(),
-            &Options::default(),
-        )
+        self.classifier().classify(sms)
     }
 
     /// Classify a message; keep it when quarantined. Returns after the record is on disk.
@@ -234,20 +286,11 @@ impl Gateway {
 
     /// Classify and keep a batch with one flush; every quarantined item is on disk on return.
     pub fn ingest_batch(&self, batch: &[Sms]) -> Result<Vec<Decision>> {
-        let reg = self.registry();
-        let opts = Options::default();
+        let judge = self.classifier();
         let mut decisions: Vec<Decision> = batch
             .iter()
             .map(|sms| Decision {
-                verdict: classify(
-                    &Message {
-                        sender: &sms.sender,
-                        body: &sms.body,
-                        cut: sms.cut,
-                    },
-                    &reg,
-                    &opts,
-                ),
+                verdict: judge.classify(sms),
                 record_id: None,
                 duplicate: false,
             })
@@ -387,7 +430,7 @@ impl Gateway {
     ) -> Result<(bool, usize, usize)> {
         let mut state = self.lock();
         let carried = overlay.and_then(|b| match store::decode::<Overlay>(&b) {
-            Ok(o) => match Registry::compile(&o.effective(), &self.opts.region) {
+            Ok(o) => match o.compile(&self.opts.region) {
                 Ok(_) => Some(o),
                 Err(e) => {
                     // Which entry and field, never the message: an entry's value can be a
@@ -790,18 +833,31 @@ impl Gateway {
     pub fn import_registry(&self, json: &str, replace: bool) -> Result<usize> {
         let file = RegistryFile::from_json_in(json, &self.opts.region)?;
         let n = file.services.len();
-        self.change(move |o, _| {
-            if replace {
-                *o = Overlay::default();
-            }
-            // By id through a map (the file's services un-remove built-in ones): linear.
-            let ids: std::collections::HashSet<&str> =
-                file.services.iter().map(|s| s.id.as_str()).collect();
-            o.removed.retain(|r| !ids.contains(r.as_str()));
-            crate::registry::merge_services(&mut o.services, file.services);
-            crate::registry::extend_blocked(&mut o.blocked, &file.blocked, &self.opts.region)
-        })?;
+        self.change(|o, _| import_into(o, file, replace, &self.opts.region))?;
         Ok(n)
+    }
+
+    /// What [`Gateway::import_registry`] would change, changing nothing: the effective
+    /// registry now against the one the import would make, read, checked and merged exactly as
+    /// the import does it (a bad file is the import's error). Empty when the file changes
+    /// nothing. A screen shows it and asks before a file changes a built-in service or the
+    /// blocked list: a "bank list" could make an attacker's domain official.
+    pub fn preview_import(&self, json: &str, replace: bool) -> Result<RegistryDiff> {
+        let file = RegistryFile::from_json_in(json, &self.opts.region)?;
+        let state = self.lock();
+        let (after, _) = self.changed(&state.overlay, |o, _| {
+            import_into(o, file, replace, &self.opts.region)
+        })?;
+        let diff = RegistryDiff::between(
+            &state.overlay.effective(),
+            &after.effective(),
+            &self.opts.region,
+        );
+        log::debug!(
+            "registry import previewed ({} services differ)",
+            diff.services.len()
+        );
+        Ok(diff)
     }
 
     /// The effective registry as JSON (the `check` schema).
@@ -821,14 +877,9 @@ impl Gateway {
     /// then installed. Nothing is written when the change or its result is invalid.
     fn change(&self, f: impl FnOnce(&mut Overlay, &RegistryFile) -> Result<()>) -> Result<()> {
         let mut state = self.lock();
-        let effective = state.overlay.effective();
-        let mut o = state.overlay.clone();
-        f(&mut o, &effective)?;
-        o.schema = 1;
+        let (o, compiled) = self.changed(&state.overlay, f)?;
         let mut w = Write::new();
         w.put_overlay(store::encode(&o)?);
-        // Compile before writing: a change that cannot compile is refused whole.
-        let compiled = Registry::compile(&o.effective(), &self.opts.region)?;
         self.store.apply(w)?;
         self.store.flush()?;
         *self.registry.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(compiled);
@@ -837,12 +888,44 @@ impl Gateway {
         Ok(())
     }
 
+    /// A change applied to a copy of `current` and validated by compiling the result: the new
+    /// overlay with its compiled registry. Nothing is written or installed (a preview stops
+    /// here).
+    fn changed(
+        &self,
+        current: &Overlay,
+        f: impl FnOnce(&mut Overlay, &RegistryFile) -> Result<()>,
+    ) -> Result<(Overlay, Registry)> {
+        let mut o = current.clone();
+        f(&mut o, &current.effective())?;
+        o.schema = 1;
+        // Compiled before anything is written: a change that cannot compile is refused whole.
+        let compiled = o.compile(&self.opts.region)?;
+        Ok((o, compiled))
+    }
+
     fn install(&self, state: &mut State, o: Overlay) -> Result<()> {
-        let compiled = Registry::compile(&o.effective(), &self.opts.region)?;
+        let compiled = o.compile(&self.opts.region)?;
         *self.registry.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(compiled);
         state.overlay = o;
         Ok(())
     }
+}
+
+/// Import `file` into the overlay: merged over the user's changes, or with `replace` instead
+/// of them. The one computation of an import's overlay, shared by
+/// [`Gateway::import_registry`] and [`Gateway::preview_import`], so that a preview is what
+/// the import does.
+fn import_into(o: &mut Overlay, file: RegistryFile, replace: bool, region: &str) -> Result<()> {
+    if replace {
+        *o = Overlay::default();
+    }
+    // By id through a map (the file's services un-remove built-in ones): linear.
+    let ids: std::collections::HashSet<&str> =
+        file.services.iter().map(|s| s.id.as_str()).collect();
+    o.removed.retain(|r| !ids.contains(r.as_str()));
+    crate::registry::merge_services(&mut o.services, file.services);
+    crate::registry::extend_blocked(&mut o.blocked, &file.blocked, region)
 }
 
 fn add_sender_to(o: &mut Overlay, id: &str, sender: &str) -> Result<()> {
@@ -1052,5 +1135,259 @@ mod tests {
         assert_eq!(g.purge(Some(90)).unwrap(), 2);
         let page = g.list(&ListQuery::default()).unwrap();
         assert_eq!((page.records.len(), page.skipped), (3, 0));
+    }
+
+    use crate::diff::{Change, ServiceDiff};
+    use crate::registry::LinkPolicy;
+
+    /// A service of a preview with nothing in it but its id, name, flag and kind of change.
+    fn bare(id: &str, name: &str, builtin: bool, change: Change) -> ServiceDiff {
+        ServiceDiff {
+            id: id.into(),
+            name: name.into(),
+            builtin,
+            change,
+            domains_added: Vec::new(),
+            domains_removed: Vec::new(),
+            senders_added: Vec::new(),
+            senders_removed: Vec::new(),
+            aliases_added: Vec::new(),
+            aliases_removed: Vec::new(),
+            links_before: None,
+            links_after: None,
+            name_before: None,
+        }
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Preview, then import: the preview was exactly what the import changed, and the
+    /// preview itself changed nothing.
+    fn preview_then_import(g: &Gateway, json: &str, replace: bool) -> RegistryDiff {
+        let before = g.registry_file();
+        let exported = g.export_registry();
+        let preview = g.preview_import(json, replace).unwrap();
+        assert_eq!(g.registry_file(), before, "a preview changes nothing");
+        assert_eq!(g.export_registry(), exported);
+        g.import_registry(json, replace).unwrap();
+        assert_eq!(
+            RegistryDiff::between(&before, &g.registry_file(), &g.opts.region),
+            preview,
+            "the import changed what the preview said"
+        );
+        preview
+    }
+
+    const CITY_WATER: &str = r#"{"version":1,"services":[{"id":"city-water","name":"水道局","aliases":["水道局","Suido"],"senders":["SUIDO","0312345678"],"domains":["suido.example.jp","b.suido-pay.jp"]}]}"#;
+
+    #[test]
+    fn a_preview_of_a_new_service_lists_all_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let g = Gateway::open(dir.path()).unwrap();
+        let p = preview_then_import(&g, CITY_WATER, false);
+        let mut want = bare("city-water", "水道局", false, Change::Added);
+        want.domains_added = strings(&["b.suido-pay.jp", "suido.example.jp"]);
+        want.senders_added = strings(&["0312345678", "SUIDO"]);
+        want.aliases_added = strings(&["Suido", "水道局"]);
+        want.links_after = Some(LinkPolicy::Official);
+        assert_eq!(p.services, [want]);
+        assert!(p.blocked_added.is_empty() && p.blocked_removed.is_empty());
+        // Imported again, it changes nothing: the preview is empty.
+        assert!(g.preview_import(CITY_WATER, false).unwrap().is_empty());
+    }
+
+    /// An attacker's "bank list" that makes its domain and number official for a built-in
+    /// brokerage: the preview names the built-in service and exactly what it gains.
+    #[test]
+    fn a_preview_shows_an_attacker_domain_added_to_a_builtin_service() {
+        let dir = tempfile::tempdir().unwrap();
+        let g = Gateway::open(dir.path()).unwrap();
+        let sbi = g.service("sbi-sec").unwrap();
+        let json = r#"{"version":1,"services":[{"id":"sbi-sec","senders":["+81 80-4417-2093"],"domains":["sbisec-co-jp.xyz","sbisec.co.jp"],"aliases":["SBI証券"]}]}"#;
+        let p = preview_then_import(&g, json, false);
+        let mut want = bare("sbi-sec", &sbi.name, true, Change::Changed);
+        want.domains_added = strings(&["sbisec-co-jp.xyz"]);
+        want.senders_added = strings(&["+81 80-4417-2093"]);
+        assert!(sbi.aliases.iter().any(|a| a == "SBI証券"), "listed already");
+        assert_eq!(p.services, [want]);
+        assert!(p.blocked_added.is_empty());
+    }
+
+    #[test]
+    fn a_preview_shows_a_builtin_link_policy_changed_from_never_to_official() {
+        let dir = tempfile::tempdir().unwrap();
+        let g = Gateway::open(dir.path()).unwrap();
+        let sbi = g.service("sbi-sec").unwrap();
+        assert_eq!(sbi.links, Some(LinkPolicy::Never));
+        let json = r#"{"version":1,"services":[{"id":"sbi-sec","name":"SBI Securities","links":"official"}]}"#;
+        let p = preview_then_import(&g, json, false);
+        let mut want = bare("sbi-sec", "SBI Securities", true, Change::Changed);
+        want.links_before = Some(LinkPolicy::Never);
+        want.links_after = Some(LinkPolicy::Official);
+        want.name_before = Some(sbi.name.clone());
+        assert_eq!(p.services, [want]);
+        // Written again as it is now: no change.
+        assert!(g.preview_import(json, false).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_preview_shows_blocked_senders_added_once_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let g = Gateway::open(dir.path()).unwrap();
+        g.block_sender("+81 90-1234-5678").unwrap();
+        let json = r#"{"version":1,"blocked":["090-1234-5678","SPAM","+1 555 123 4567"]}"#;
+        let p = preview_then_import(&g, json, false);
+        assert!(p.services.is_empty());
+        assert_eq!(p.blocked_added, ["+1 555 123 4567", "SPAM"]);
+        assert!(p.blocked_removed.is_empty());
+    }
+
+    /// `replace` drops the user's earlier changes: the preview shows each as undone (a
+    /// removed built-in service comes back as added).
+    #[test]
+    fn a_replacing_preview_shows_earlier_changes_undone() {
+        let dir = tempfile::tempdir().unwrap();
+        let g = Gateway::open(dir.path()).unwrap();
+        g.add_service(ServiceSpec {
+            id: "my-gym".into(),
+            name: "My Gym".into(),
+            aliases: Vec::new(),
+            senders: vec!["MYGYM".into()],
+            domains: vec!["gym.example.com".into()],
+            links: Some(LinkPolicy::Never),
+            category: None,
+            region: None,
+            sources: Vec::new(),
+            note: None,
+        })
+        .unwrap();
+        g.add_sender("monex", "MONEX").unwrap();
+        g.remove_service("paypal").unwrap();
+        g.block_sender("SPAM").unwrap();
+        let paypal = RegistryFile::default_registry()
+            .services
+            .iter()
+            .find(|s| s.id == "paypal")
+            .unwrap()
+            .clone();
+        let p = preview_then_import(&g, CITY_WATER, true);
+        let ids: Vec<(&str, Change, bool)> = p
+            .services
+            .iter()
+            .map(|s| (s.id.as_str(), s.change, s.builtin))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("city-water", Change::Added, false),
+                ("monex", Change::Changed, true),
+                ("my-gym", Change::Removed, false),
+                ("paypal", Change::Added, true),
+            ]
+        );
+        assert_eq!(p.services[1].senders_removed, ["MONEX"]);
+        let gym = &p.services[2];
+        assert_eq!(
+            (gym.name.as_str(), gym.senders_removed.as_slice()),
+            ("My Gym", &strings(&["MYGYM"])[..])
+        );
+        assert_eq!(
+            (gym.links_before, gym.links_after),
+            (Some(LinkPolicy::Never), None)
+        );
+        let mut domains = paypal.domains.clone();
+        domains.sort_unstable();
+        assert_eq!(p.services[3].domains_added, domains);
+        assert_eq!(p.blocked_removed, ["SPAM"]);
+        assert!(p.blocked_added.is_empty());
+    }
+
+    #[test]
+    fn a_bad_file_is_the_imports_error_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let g = Gateway::open(dir.path()).unwrap();
+        g.block_sender("SPAM").unwrap();
+        let before = g.export_registry();
+        for bad in [
+            "{ not json",
+            "",
+            r#"{"services":[]}"#,
+            r#"{"version":2}"#,
+            r#"{"version":1,"services":[{"id":"x","name":"X","domains":["*.bad..com"]}]}"#,
+            r#"{"version":1,"services":[{"id":"x","links":"sometimes"}]}"#,
+            r#"{"version":1,"services":[{"id":"x"},{"id":"x"}]}"#,
+            r#"{"version":1,"blocked":["+1 (555) 123-4567","+15551234567"]}"#,
+            r#"{"version":1,"blocked":["  "]}"#,
+        ] {
+            let preview = g.preview_import(bad, false).unwrap_err().to_string();
+            let import = g.import_registry(bad, true).unwrap_err().to_string();
+            assert_eq!(preview, import, "{bad}");
+        }
+        assert_eq!(g.export_registry(), before);
+    }
+
+    /// Nothing of a preview reaches the disk: the database opens again with the registry as
+    /// it was.
+    #[test]
+    fn a_preview_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let exported = {
+            let g = Gateway::open(dir.path()).unwrap();
+            g.add_sender("monex", "MONEX").unwrap();
+            let exported = g.export_registry();
+            for replace in [false, true] {
+                assert!(!g.preview_import(CITY_WATER, replace).unwrap().is_empty());
+            }
+            assert_eq!(g.export_registry(), exported);
+            exported
+        };
+        let g = Gateway::open(dir.path()).unwrap();
+        assert_eq!(g.export_registry(), exported);
+        assert!(g.service("city-water").is_err());
+    }
+
+    #[test]
+    fn a_file_that_changes_nothing_previews_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let g = Gateway::open(dir.path()).unwrap();
+        g.add_sender("monex", "MONEX").unwrap();
+        g.block_sender("SPAM").unwrap();
+        let exported = g.export_registry();
+        assert_eq!(
+            g.preview_import(&exported, false).unwrap(),
+            RegistryDiff::default()
+        );
+        assert_eq!(
+            g.preview_import(r#"{"version":1}"#, false).unwrap(),
+            RegistryDiff::default()
+        );
+        // The export holds the whole effective registry: replacing with it changes nothing.
+        assert!(preview_then_import(&g, &exported, true).is_empty());
+    }
+
+    /// The classifier without a database judges as a fresh database does, and refuses an
+    /// unknown region as opening one does.
+    #[test]
+    fn the_classifier_is_a_fresh_database() {
+        let dir = tempfile::tempdir().unwrap();
+        for region in ["JP", "US"] {
+            let g = Gateway::open_with(dir.path().join(region), GatewayOptions::for_region(region))
+                .unwrap();
+            let c = Classifier::for_region(region).unwrap();
+            for i in 0..3 {
+                let sms = lure(i, 0);
+                assert_eq!(
+                    format!("{:?}", c.classify(&sms)),
+                    format!("{:?}", g.classify(&sms))
+                );
+            }
+        }
+        let open = Gateway::open_with(dir.path().join("xx"), GatewayOptions::for_region("XX"));
+        assert_eq!(
+            Classifier::for_region("XX").unwrap_err().to_string(),
+            open.unwrap_err().to_string()
+        );
     }
 }

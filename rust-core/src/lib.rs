@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod claims;
 pub mod classify;
 pub mod dict;
+pub mod diff;
 pub mod error;
 pub mod evidence;
 pub mod gateway;
@@ -32,8 +33,9 @@ pub mod timestamp;
 pub mod verdict;
 
 pub use classify::{classify, warm_up, Message, Options};
+pub use diff::{Change, RegistryDiff, ServiceDiff};
 pub use error::{Error, Result};
-pub use gateway::{Decision, Gateway, GatewayOptions, ListQuery, Page, Sms, Stats};
+pub use gateway::{Classifier, Decision, Gateway, GatewayOptions, ListQuery, Page, Sms, Stats};
 pub use registry::{LinkPolicy, Registry, RegistryFile, ServiceSpec};
 pub use salvage::{Check, Salvaged};
 pub use store::{Record, Status, StoredLink, StoredReason};

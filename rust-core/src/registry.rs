@@ -381,6 +381,21 @@ fn extend_unique(into: &mut Vec<String>, from: Vec<String>) {
 }
 
 impl ServiceSpec {
+    /// The name shown to the user: the name, or the id for an entry without one.
+    pub fn shown_name(&self) -> &str {
+        if self.name.is_empty() {
+            &self.id
+        } else {
+            &self.name
+        }
+    }
+
+    /// What links its SMS may carry: as written, or [`LinkPolicy::Official`] for an entry
+    /// that does not say (the registry's default).
+    pub fn link_policy(&self) -> LinkPolicy {
+        self.links.unwrap_or(LinkPolicy::Official)
+    }
+
     pub(crate) fn validated_for(self, entry: &str) -> Result<Self> {
         self.validated(entry)
     }
@@ -800,11 +815,7 @@ impl Registry {
         let mut alias_words: Vec<(usize, String)> = Vec::new();
         let generic = |t: &str| crate::lookalike::GENERIC_LABELS.contains(&t);
         for (idx, spec) in file.services.iter().enumerate() {
-            let name = if spec.name.is_empty() {
-                spec.id.clone()
-            } else {
-                spec.name.clone()
-            };
+            let name = spec.shown_name().to_string();
             // A later entry of an id wins, as a map's insert does.
             *by_id.entry(&spec.id, || idx).0 = idx;
             for s in &spec.senders {
@@ -870,7 +881,7 @@ impl Registry {
                 id: spec.id.clone(),
                 name,
                 domains: spec.domains.clone(),
-                links: spec.links.unwrap_or(LinkPolicy::Official),
+                links: spec.link_policy(),
                 category: spec.category.clone(),
             });
         }
