@@ -78,7 +78,8 @@ class CompanionListener : NotificationListenerService() {
             // Not bound (a disconnect raced this), or the system refused: nothing to look at.
             emptyArray()
         }
-        for (sbn in on) if (fromSmsApp(sbn)) act(app.companion.posted(read(sbn), now))
+        val sms = defaultSmsPackage()
+        for (sbn in on) if (fromSmsApp(sbn, sms)) act(app.companion.posted(read(sbn), now))
     }
 
     /** Carry a plan out: cancel, tell the person what was judged or left, look again later. */
@@ -88,10 +89,13 @@ class CompanionListener : NotificationListenerService() {
         val notifier = Notifier(app)
         val lang = app.lang()
         val settings = app.prefs.settings()
-        val names = try {
-            ServiceNames.of(app.gate.services())
-        } catch (e: Exception) {
-            ServiceNames(emptyMap())
+        // The service names only when a notice is posted: a plain cancel reads nothing.
+        val names by lazy {
+            try {
+                ServiceNames.of(app.gate.services())
+            } catch (e: Exception) {
+                ServiceNames(emptyMap())
+            }
         }
         for (v in plan.unkept) planNotice(v, null, Kept.SHOWN_ONLY, settings, lang, names)?.let(notifier::post)
         // A warning about a text the SMS app shows itself: the text is there, the warning is ours.
@@ -110,14 +114,15 @@ class CompanionListener : NotificationListenerService() {
         }
     }
 
-    private fun fromSmsApp(sbn: StatusBarNotification): Boolean {
-        val sms = try {
-            Telephony.Sms.getDefaultSmsPackage(this)
-        } catch (e: RuntimeException) {
-            null
-        }
-        return sms != null && sbn.packageName == sms && sbn.notification.flags and Notification.FLAG_GROUP_SUMMARY == 0
+    private fun defaultSmsPackage(): String? = try {
+        Telephony.Sms.getDefaultSmsPackage(this)
+    } catch (e: RuntimeException) {
+        null
     }
+
+    /** Whether [sbn] is a message alert of the default SMS app [sms] (not a group's summary). */
+    private fun fromSmsApp(sbn: StatusBarNotification, sms: String? = defaultSmsPackage()): Boolean =
+        sms != null && sbn.packageName == sms && sbn.notification.flags and Notification.FLAG_GROUP_SUMMARY == 0
 
     /** A failure here is a bug: logged by its kind only, never the process's end. */
     private inline fun guarded(what: String, block: () -> Unit) {

@@ -50,7 +50,8 @@ class HealthWatch(private val app: SmishApp) {
     fun check(): List<Gap> {
         val now = gaps()
         val before = app.prefs.lastGaps
-        app.prefs.lastGaps = now
+        // Called on every screen's return: written only when it changed.
+        if (now != before) app.prefs.lastGaps = now
         healthNotice(before, now, app.lang())?.let { Notifier(app).post(it) }
         return now
     }

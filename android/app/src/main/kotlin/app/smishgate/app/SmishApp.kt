@@ -112,7 +112,10 @@ open class SmishApp : Application() {
      * brought is judged here, storing nothing: by the gate, or the built-in classifier when the
      * gate will not open.
      */
-    open val companion: CompanionWindow by lazy { CompanionWindow(::judgeShown) }
+    val companion: CompanionWindow by lazy { CompanionWindow(::judgeShown, graceMs = companionGraceMs) }
+
+    /** How long the companion waits for an SMS before it judges an alert on what it shows (a test shortens it). */
+    protected open val companionGraceMs: Long = CompanionWindow.GRACE_MS
 
     private fun judgeShown(sender: String, text: String): Verdict? = try {
         val sms = Sms(sender, text, null)

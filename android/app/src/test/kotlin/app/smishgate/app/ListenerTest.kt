@@ -9,14 +9,12 @@ import android.app.Person
 import android.content.ClipboardManager
 import android.os.Looper
 import android.service.notification.StatusBarNotification
-import app.smishgate.core.Sms
 import app.smishgate.gateway.CatalogEn
 import app.smishgate.gateway.Fix
 import app.smishgate.gateway.Gap
 import app.smishgate.gateway.Level
 import app.smishgate.gateway.CatalogJa
 import app.smishgate.gateway.Channel
-import app.smishgate.gateway.CompanionWindow
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
@@ -36,9 +34,7 @@ private const val SMS_APP = "com.google.android.apps.messaging"
 
 /** An app whose companion waits a fifth of a second, not five, for an SMS that never comes (RCS). */
 class QuickGraceApp : SmishApp() {
-    override val companion: CompanionWindow by lazy { CompanionWindow(::judgeShownForTests, graceMs = 200) }
-
-    private fun judgeShownForTests(sender: String, text: String) = gate.classify(Sms(sender, text, null))
+    override val companionGraceMs = 200L
 }
 
 @RunWith(RobolectricTestRunner::class)

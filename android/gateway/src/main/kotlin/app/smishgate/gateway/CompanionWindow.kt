@@ -48,9 +48,6 @@ data class Shown(
     val messages: List<ShownMessage>,
 )
 
-/** A held message a notification shows: its record, or none when it was judged only on what it showed. */
-data class HeldShown(val quarantineId: String?)
-
 /**
  * What to do about one notification of the SMS app. The shell cancels it when [cancel]; posts a
  * held notice (not kept) for each of [unkept] and a warning for each of [warnings], the
@@ -142,7 +139,8 @@ class CompanionWindow(
         val messages = n.messages.filter { !it.text.isNullOrBlank() || it.redacted }
         if (messages.isEmpty()) return Plan(n.key)
 
-        val held = mutableListOf<HeldShown>()
+        // The held messages it shows, by record (null: judged only on what it showed, no record).
+        val held = mutableListOf<String?>()
         var real = 0
         var pending = false
         var recheck: Long? = null
@@ -161,7 +159,7 @@ class CompanionWindow(
                 val candidates = if (from == null) emptyList() else seen.filter { it.sender == from && near(it, at) }
                 when {
                     candidates.isEmpty() -> real++
-                    candidates.all { it.action == Action.QUARANTINE } -> candidates.forEach { held += HeldShown(it.quarantineId); it.lastMs = nowMs }
+                    candidates.all { it.action == Action.QUARANTINE } -> candidates.forEach { held += it.quarantineId; it.lastMs = nowMs }
                     else -> real++
                 }
                 continue
@@ -176,9 +174,9 @@ class CompanionWindow(
                 match != null -> {
                     match.lastMs = nowMs
                     k.unknownSince.remove(d)
-                    if (match.action == Action.QUARANTINE) held += HeldShown(match.quarantineId) else real++
+                    if (match.action == Action.QUARANTINE) held += match.quarantineId else real++
                 }
-                ds.any { it in k.cancelled } -> held += HeldShown(null)
+                ds.any { it in k.cancelled } -> held += null
                 else -> {
                     // No SMS brought it yet: wait a moment for one, then judge what it shows.
                     val since = k.unknownSince.getOrPut(d) { nowMs }
@@ -191,7 +189,7 @@ class CompanionWindow(
                     val j = judged.getOrPut(d) { Judged(judge(sender.orEmpty(), m.text), nowMs) }.also { it.lastMs = nowMs }
                     when (j.verdict?.action) {
                         Action.QUARANTINE -> {
-                            held += HeldShown(null)
+                            held += null
                             if (first) unkept += j.verdict
                         }
                         Action.WARN -> {
@@ -205,7 +203,7 @@ class CompanionWindow(
         }
         while (judged.size > maxVerdicts) judged.remove(judged.keys.first())
         if (pending) return Plan(n.key, recheckAtMs = recheck, unkept = unkept, warnings = warnings)
-        val ids = held.mapNotNull { it.quarantineId }.distinct()
+        val ids = held.filterNotNull().distinct()
         if (held.isNotEmpty() && real == 0) {
             k.cancelled = k.cancelled + digests
             return Plan(n.key, cancel = true, held = ids, unkept = unkept, warnings = warnings)

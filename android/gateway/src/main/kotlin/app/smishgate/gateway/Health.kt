@@ -80,7 +80,7 @@ data class Conditions(
     val notificationsEnabled: Boolean,
     /** Channels the person blocked (importance none). */
     val blockedChannels: Set<Channel> = emptySet(),
-    /** Notification access granted to the listener; null where the person chose not to use the companion (never asked). */
+    /** Notification access granted to the listener. */
     val listenerGranted: Boolean,
     /** The listener is bound and connected now. */
     val listenerConnected: Boolean,

@@ -41,13 +41,13 @@ class Intake(
             } catch (e: SmishGateException) {
                 ServiceNames(emptyMap())
             }
-            g.ingestBatch(messages).let { decisions -> Triple(decisions.map { it.verdict }, decisions, names) }
+            g.ingestBatch(messages) to names
         } catch (e: SmishGateException) {
             null
         }
         if (stored != null) {
-            val (verdicts, decisions, names) = stored
-            tell(messages, verdicts, decisions.map { it.quarantineId })
+            val (decisions, names) = stored
+            tell(messages, decisions.map { it.verdict }, decisions.map { it.quarantineId })
             return messages.indices.mapNotNull { i -> planNotice(decisions[i], settings, lang, names, messages[i]) }
         }
         val verdicts = classifier().classifyBatch(messages)

@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
-import java.io.File
-import java.nio.file.Files
 
 /**
  * The database-less `Classifier` (for when the phone's database will not open), through the
@@ -14,18 +12,12 @@ import java.nio.file.Files
  * unknown region is refused as `SmishGate` refuses it.
  */
 class ClassifierTest {
-    private val dirs = mutableListOf<File>()
+    private val dbs = TempDbs()
 
-    private fun tempDb(): String {
-        val d = Files.createTempDirectory("smishgate-kt").toFile()
-        dirs += d
-        return File(d, "db").path
-    }
+    private fun tempDb(): String = dbs.path()
 
     @AfterEach
-    fun cleanUp() {
-        dirs.forEach { it.deleteRecursively() }
-    }
+    fun cleanUp() = dbs.close()
 
     private val messages = listOf(
         Sms("+81 80-4417-2093", "【SBI証券】お取引制限のお知らせ。本人確認はこちら https://sbisec-co-jp.xyz/login", null),

@@ -6,8 +6,6 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
-import java.io.File
-import java.nio.file.Files
 
 /**
  * `previewImport` through the generated bindings: the record shape a screen reads to ask
@@ -15,18 +13,12 @@ import java.nio.file.Files
  * changes nothing.
  */
 class ImportPreviewTest {
-    private val dirs = mutableListOf<File>()
+    private val dbs = TempDbs()
 
-    private fun tempDb(): String {
-        val d = Files.createTempDirectory("smishgate-kt").toFile()
-        dirs += d
-        return File(d, "db").path
-    }
+    private fun tempDb(): String = dbs.path()
 
     @AfterEach
-    fun cleanUp() {
-        dirs.forEach { it.deleteRecursively() }
-    }
+    fun cleanUp() = dbs.close()
 
     /** An attacker's "bank list": its domain and number for a built-in brokerage, links allowed. */
     private val bankList = """{"version":1,

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import java.io.File
-import java.nio.file.Files
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
@@ -21,18 +20,12 @@ import java.util.concurrent.TimeUnit
  * database's lock.
  */
 class SmishGateTest {
-    private val dirs = mutableListOf<File>()
+    private val dbs = TempDbs()
 
-    private fun tempDb(): String {
-        val d = Files.createTempDirectory("smishgate-kt").toFile()
-        dirs += d
-        return File(d, "db").path
-    }
+    private fun tempDb(): String = dbs.path()
 
     @AfterEach
-    fun cleanUp() {
-        dirs.forEach { it.deleteRecursively() }
-    }
+    fun cleanUp() = dbs.close()
 
     private val now = System.currentTimeMillis()
 
