@@ -952,7 +952,6 @@ const CODE_SECRETS: &[&str] = &[
     "認証番号",
     "確認番号",
     "承認番号",
-    "code",
     "桁の番号",
     "桁のコード",
     "届いた番号",
@@ -1140,6 +1139,36 @@ pub fn asks_for_secrets(folded: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
     use crate::normalize::normalize;
+    use crate::testing::assert_unique;
+
+    #[test]
+    fn word_lists_hold_each_entry_once() {
+        for (name, list) in [
+            ("SPEAKER_AFTER", SPEAKER_AFTER),
+            ("SPEAKER_BEFORE", SPEAKER_BEFORE),
+            ("CODE_AFTER", CODE_AFTER),
+            ("SERVICE_REGISTER", SERVICE_REGISTER),
+            ("CONTENT_BEFORE", CONTENT_BEFORE),
+            ("CONTENT_AFTER", CONTENT_AFTER),
+            ("SECRETS", SECRETS),
+            ("CODE_SECRETS", CODE_SECRETS),
+            ("SEND_WORDS", SEND_WORDS),
+            ("JA_SEND", JA_SEND),
+            ("JA_ENTER", JA_ENTER),
+            ("JA_NOT", JA_NOT),
+        ] {
+            assert_unique(name, list);
+        }
+        let cues: Vec<&str> = CUES.iter().map(|c| c.0).collect();
+        assert_unique("CUES", &cues);
+        // A code is a secret: every one-time-code word is a secret word too.
+        for w in CODE_SECRETS {
+            assert!(
+                SECRETS.contains(w),
+                "{w:?} is a code secret but not a secret"
+            );
+        }
+    }
     use crate::registry::{Registry, RegistryFile};
 
     fn reg() -> Registry {

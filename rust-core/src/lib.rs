@@ -40,3 +40,18 @@ pub use registry::{LinkPolicy, Registry, RegistryFile, ServiceSpec};
 pub use salvage::{Check, Salvaged};
 pub use store::{Record, Status, StoredLink, StoredReason};
 pub use verdict::{Action, Kind, Reason, ReasonCode, Verdict};
+
+/// Test support shared by the modules' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// Fails naming the list and the entry when a word list holds an entry twice: a copy is a
+    /// sign two lists were merged by hand, and the next edit changes only one of them.
+    pub fn assert_unique<T: PartialEq + std::fmt::Debug>(name: &str, list: &[T]) {
+        for (i, a) in list.iter().enumerate() {
+            assert!(
+                !list[..i].contains(a),
+                "{name} holds {a:?} twice (entry {i})"
+            );
+        }
+    }
+}

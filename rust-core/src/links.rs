@@ -166,7 +166,6 @@ pub const SHORTENERS: &[&str] = &[
     "qrco.de",
     "surl.li",
     "ln.run",
-    "is.gd",
     "tinu.be",
     "1url.com",
     "2u.pw",
@@ -373,33 +372,11 @@ fn reads_as_words(seg: &str) -> bool {
     lone <= 1 && !voiceless
 }
 
-/// Suffixes whose registry admits only governments, public bodies or schools: a host under one
-/// is an institution's, whatever its name (`courts.alaska.gov`, `city.kobe.lg.jp`).
-pub const RESTRICTED_SUFFIXES: &[&str] = &[
-    "gov",
-    "mil",
-    "edu",
-    "go.jp",
-    "lg.jp",
-    "ac.jp",
-    "ed.jp",
-    "gov.uk",
-    "nhs.uk",
-    "police.uk",
-    "ac.uk",
-    "gc.ca",
-    "gov.au",
-    "edu.au",
-    "govt.nz",
-    "gov.sg",
-    "gov.in",
-    "gov.ie",
-    "gouv.fr",
-];
-
-/// Is `host` under a [`RESTRICTED_SUFFIXES`] suffix?
+/// Is `host` under a [`suffix::RESTRICTED`](crate::suffix::RESTRICTED) suffix?
 pub fn is_restricted_host(host: &str) -> bool {
-    RESTRICTED_SUFFIXES.iter().any(|s| is_subdomain_of(host, s))
+    crate::suffix::RESTRICTED
+        .iter()
+        .any(|r| is_subdomain_of(host, r.suffix))
 }
 
 /// Is `host` a subdomain of `suffix` (`a.example.com` of `example.com`; neither
@@ -1057,6 +1034,20 @@ fn follow(url: &str, depth: u8) -> Option<Link> {
 mod tests {
     use super::*;
     use crate::normalize::normalize;
+    use crate::testing::assert_unique;
+
+    #[test]
+    fn word_lists_hold_each_entry_once() {
+        assert_unique("SHORTENERS", SHORTENERS);
+        assert_unique("WELL_KNOWN", WELL_KNOWN);
+        assert_unique("ABUSE_TLDS", ABUSE_TLDS);
+        assert_unique("FREE_HOSTS", FREE_HOSTS);
+        assert_unique("LEGACY_TLDS", LEGACY_TLDS);
+        assert_unique("COMMON_TLDS", COMMON_TLDS);
+        assert_unique("REDIRECT_PARAMS", REDIRECT_PARAMS);
+        let restricted: Vec<&str> = crate::suffix::RESTRICTED.iter().map(|r| r.suffix).collect();
+        assert_unique("suffix::RESTRICTED", &restricted);
+    }
 
     fn hosts(body: &str) -> Vec<String> {
         extract(&normalize(body))

@@ -12,7 +12,8 @@
 //! `paypay-bank.co.jp` are brands' own and never reach this module.
 
 use crate::links::Link;
-use crate::registry::{registrable_label, Registry};
+use crate::registry::Registry;
+use crate::suffix::registrable_label;
 use serde::Serialize;
 use std::sync::OnceLock;
 
@@ -115,18 +116,22 @@ fn general_skeleton(label: &str) -> String {
     } else {
         sk
     };
-    sk.chars()
-        .map(|c| match c {
-            '0' => 'o',
-            '1' | '!' | '|' | 'i' => 'l',
-            '3' => 'e',
-            '4' => 'a',
-            '5' => 's',
-            '7' => 't',
-            '$' => 's',
-            _ => c,
-        })
-        .collect()
+    sk.chars().map(swap).collect()
+}
+
+/// The swaps TR39 does not treat as confusable that phishing domains use: digits and signs for
+/// the letters they resemble (`paypa1`, `amaz0n`), and `i` read as `l` after the prototypes.
+fn swap(c: char) -> char {
+    match c {
+        '0' => 'o',
+        '1' | '!' | '|' | 'i' => 'l',
+        '3' => 'e',
+        '4' => 'a',
+        '5' => 's',
+        '7' => 't',
+        '$' => 's',
+        _ => c,
+    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/confusables.rs"));
@@ -173,16 +178,7 @@ fn ascii_skeleton(label: &str) -> Option<String> {
             i += 2;
             continue;
         }
-        out.push(match tb[i] {
-            b'0' => 'o',
-            b'1' | b'!' | b'|' | b'i' => 'l',
-            b'3' => 'e',
-            b'4' => 'a',
-            b'5' => 's',
-            b'7' => 't',
-            b'$' => 's',
-            c => char::from(c),
-        });
+        out.push(swap(char::from(tb[i])));
         i += 1;
     }
     Some(out)
@@ -282,12 +278,8 @@ pub fn check(link: &Link, reg: &Registry, named: &[usize]) -> Option<Lookalike> 
 
     if let Some(label_u) = registrable_label(host).and_then(|ascii_label| {
         // The Unicode form of the same label, for the skeleton.
-        let n = ascii_label.split('.').count();
         let parts: Vec<&str> = unicode_host.split('.').collect();
         let host_parts = host.split('.').count();
-        let suffix_parts = host_parts.checked_sub(n)?;
-        let idx = suffix_parts.checked_sub(0)?;
-        let _ = idx;
         // The registrable label is the label just before the suffix.
         let suffix_len = host_parts - host.split('.').position(|p| p == ascii_label)?;
         parts

@@ -85,7 +85,7 @@ impl RegistryFile {
     /// Parse and validate a registry file, reading numbers written without a country code as
     /// Japanese ones (see [`RegistryFile::from_json_in`]). Errors name the entry and the field.
     pub fn from_json(text: &str) -> Result<Self> {
-        RegistryFile::from_json_in(text, "JP")
+        RegistryFile::from_json_in(text, crate::sender::DEFAULT_REGION)
     }
 
     /// Parse and validate a registry file for a default region: two spellings of one blocked
@@ -478,7 +478,7 @@ pub fn check_sender(s: &str) -> Result<(), String> {
             s.trim().chars().take(16).collect::<String>()
         ));
     }
-    if sender::parse(s, "JP").kind == sender::SenderKind::Unknown {
+    if sender::parse(s, sender::DEFAULT_REGION).kind == sender::SenderKind::Unknown {
         return Err(format!("{s:?} is neither a number nor a sender name"));
     }
     Ok(())
@@ -574,14 +574,6 @@ pub(crate) fn extend_blocked(
     Ok(())
 }
 
-/// Public suffixes where only a government registers names: a public body's entry may name
-/// one (`gov.uk` for HMRC, `go.jp` for a ministry), because every host under it is a
-/// government's. Every other public suffix is refused as a domain.
-pub const GOVERNMENT_SUFFIXES: &[&str] = &[
-    "gov.uk", "nhs.uk", "go.jp", "lg.jp", "gov.au", "gc.ca", "govt.nz", "gov.sg", "gov.in",
-    "gov.ie",
-];
-
 /// Reduce a written domain to its ASCII (punycode) lowercase form, refusing anything that is
 /// not a host name (`*.x.com`, `a..com`, `-x-.com`, `a_b.com`, a label over 63 characters, a
 /// name over 253, a leading or trailing dot, spaces) or is only a public suffix (listing
@@ -653,7 +645,7 @@ pub fn normalize_domain(d: &str) -> Result<String, String> {
     let Some(split) = split else {
         return Err(format!("{d:?} does not end in a known public suffix"));
     };
-    if split.domain.is_none() && !GOVERNMENT_SUFFIXES.contains(&ascii.as_str()) {
+    if split.domain.is_none() && !crate::suffix::may_be_listed(&ascii) {
         return Err(format!(
             "{d:?} is a public suffix shared by many owners, not a service's domain"
         ));
@@ -865,7 +857,7 @@ impl Registry {
             first_label.push(None);
             for d in &spec.domains {
                 domains.entry(d, || idx);
-                if let Some(label) = registrable_label(d) {
+                if let Some(label) = crate::suffix::registrable_label(d) {
                     first_label[idx].get_or_insert(labels.len());
                     let skeleton = crate::lookalike::skeleton(&label);
                     labels.push(OfficialLabel {
@@ -1038,8 +1030,11 @@ impl Registry {
     pub fn builtin() -> &'static Registry {
         static BUILTIN: OnceLock<Registry> = OnceLock::new();
         BUILTIN.get_or_init(|| {
-            Registry::compile(RegistryFile::default_registry(), "JP")
-                .expect("the default registry compiles")
+            Registry::compile(
+                RegistryFile::default_registry(),
+                crate::sender::DEFAULT_REGION,
+            )
+            .expect("the default registry compiles")
         })
     }
 
@@ -1140,16 +1135,6 @@ impl Registry {
         let hi = lo + self.by_skeleton[lo..].partition_point(|i| key(i) == sk);
         self.by_skeleton[lo..hi].iter().map(|&i| i as usize)
     }
-}
-
-/// The label left of the public suffix: `sbisec` for `www.sbisec.co.jp`.
-pub fn registrable_label(host: &str) -> Option<String> {
-    let split = crate::suffix::split(host)?;
-    let label = split
-        .domain?
-        .strip_suffix(split.suffix)?
-        .trim_end_matches('.');
-    (!label.is_empty()).then(|| label.to_string())
 }
 
 #[cfg(test)]
@@ -1651,7 +1636,7 @@ mod tests {
             let typed = serde_json::from_str::<FastFile>(text);
             assert!(typed.is_ok(), "{:?}", typed.err());
             assert_eq!(
-                RegistryFile::from_json_in(text, "JP").unwrap(),
+                RegistryFile::from_json_in(text, crate::sender::DEFAULT_REGION).unwrap(),
                 RegistryFile::from_json_values(text, "JP").unwrap()
             );
         }

@@ -8,6 +8,10 @@
 
 use serde::Serialize;
 
+/// The region a number written without a country code is read in when nobody said otherwise:
+/// the product's first market. One constant, so that a second market changes one line.
+pub const DEFAULT_REGION: &str = "JP";
+
 /// What kind of address a sender is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

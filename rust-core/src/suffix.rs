@@ -54,6 +54,63 @@ pub fn split(host: &str) -> Option<Split<'_>> {
     })
 }
 
+/// The label left of the public suffix: `sbisec` for `www.sbisec.co.jp`.
+pub fn registrable_label(host: &str) -> Option<String> {
+    let split = split(host)?;
+    let label = split
+        .domain?
+        .strip_suffix(split.suffix)?
+        .trim_end_matches('.');
+    (!label.is_empty()).then(|| label.to_string())
+}
+
+/// A suffix whose registry admits only governments, public bodies or schools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Restricted {
+    /// The suffix (`go.jp`).
+    pub suffix: &'static str,
+    /// Whether only a government registers under it, so that a public body's registry entry
+    /// may name the suffix itself (`gov.uk` for HMRC): every host under it is a government's.
+    /// Schools' suffixes and the bare top-level domains are not listable.
+    pub listable: bool,
+}
+
+const fn r(suffix: &'static str, listable: bool) -> Restricted {
+    Restricted { suffix, listable }
+}
+
+/// Suffixes whose registry admits only governments, public bodies or schools: a host under one
+/// is an institution's, whatever its name (`courts.alaska.gov`, `city.kobe.lg.jp`). One table,
+/// so that links and the registry cannot drift apart.
+pub const RESTRICTED: &[Restricted] = &[
+    r("gov", false),
+    r("mil", false),
+    r("edu", false),
+    r("go.jp", true),
+    r("lg.jp", true),
+    r("ac.jp", false),
+    r("ed.jp", false),
+    r("gov.uk", true),
+    r("nhs.uk", true),
+    r("police.uk", false),
+    r("ac.uk", false),
+    r("gc.ca", true),
+    r("gov.au", true),
+    r("edu.au", false),
+    r("govt.nz", true),
+    r("gov.sg", true),
+    r("gov.in", true),
+    r("gov.ie", true),
+    r("gouv.fr", false),
+];
+
+/// May a registry entry name this public suffix itself as a domain? Only a government-only
+/// suffix (see [`Restricted::listable`]); every other public suffix would make every link under
+/// it official.
+pub fn may_be_listed(suffix: &str) -> bool {
+    RESTRICTED.iter().any(|r| r.listable && r.suffix == suffix)
+}
+
 /// Whether the host ends in a suffix some rule of the list names (see [`Split::known`]).
 pub fn known(host: &str) -> bool {
     split(host).is_some_and(|s| s.known)
@@ -79,6 +136,31 @@ fn last_labels(host: &str, n: usize) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_government_suffixes_may_be_listed() {
+        for s in [
+            "go.jp", "lg.jp", "gov.uk", "nhs.uk", "gov.au", "gc.ca", "govt.nz", "gov.sg",
+        ] {
+            assert!(may_be_listed(s), "{s}");
+        }
+        for s in [
+            "gov",
+            "edu",
+            "ac.jp",
+            "police.uk",
+            "co.jp",
+            "com",
+            "duckdns.org",
+        ] {
+            assert!(!may_be_listed(s), "{s}");
+        }
+        assert_eq!(
+            registrable_label("www.sbisec.co.jp").as_deref(),
+            Some("sbisec")
+        );
+        assert_eq!(registrable_label("co.jp"), None);
+    }
 
     /// host → (suffix, registrable domain, known).
     const TABLE: &[(&str, &str, Option<&str>, bool)] = &[
