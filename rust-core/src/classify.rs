@@ -11,7 +11,7 @@
 
 use crate::claims::{self, ClaimHow, Cue, Pressure};
 use crate::evidence;
-use crate::links::{self, Link};
+use crate::links::{self, Link, LinkFeature};
 use crate::lookalike::{self, Lookalike};
 use crate::normalize::normalize;
 use crate::otp;
@@ -298,32 +298,31 @@ fn is_well_known(l: &Link) -> bool {
 
 /// Risk of a link's own features: the judged target's, plus hiding it behind a redirect. A site
 /// that is neither a registered service's nor a well-known one starts at 1.
-fn link_risk(link: &Link, look: Option<&Lookalike>, known: bool) -> (u32, Vec<&'static str>) {
+fn link_risk(link: &Link, look: Option<&Lookalike>, known: bool) -> (u32, Vec<LinkFeature>) {
+    use LinkFeature::*;
     let f = &link.effective().features;
-    let mut r = 0;
-    let mut why = Vec::new();
-    let mut add = |cond: bool, w: u32, name: &'static str| {
-        if cond {
-            r += w;
-            why.push(name);
-        }
-    };
-    add(!known, 1, "unknown-site");
-    add(f.ip_host, 3, "ip-host");
-    add(f.apk, 4, "apk");
-    add(f.punycode, 3, "punycode");
-    add(f.abuse_tld, 2, "abuse-prone-tld");
-    add(f.shortener, 1, "shortener");
-    add(f.port, 2, "non-default-port");
-    add(f.userinfo || link.features.userinfo, 3, "userinfo");
-    add(f.subdomain_depth >= 3, 1, "deep-subdomain");
-    add(link.features.redirect, 1, "redirect");
-    add(look.is_some(), 2, "brand-lookalike");
-    add(f.free_hosting, 2, "free-hosting");
-    add(f.random_host, 2, "random-host");
-    add(f.new_tld && !f.abuse_tld, 1, "new-tld");
-    add(f.token_path && !f.shortener, 1, "token-path");
-    (r, why)
+    let has = [
+        (!known, UnknownSite),
+        (f.ip_host, IpHost),
+        (f.apk, Apk),
+        (f.punycode, Punycode),
+        (f.abuse_tld, AbuseProneTld),
+        (f.shortener, Shortener),
+        (f.port, NonDefaultPort),
+        (f.userinfo || link.features.userinfo, Userinfo),
+        (
+            f.subdomain_depth >= crate::weights::link::DEEP_SUBDOMAIN_DEPTH,
+            DeepSubdomain,
+        ),
+        (link.features.redirect, Redirect),
+        (look.is_some(), BrandLookalike),
+        (f.free_hosting, FreeHosting),
+        (f.random_host, RandomHost),
+        (f.new_tld && !f.abuse_tld, NewTld),
+        (f.token_path && !f.shortener, TokenPath),
+    ];
+    let why: Vec<LinkFeature> = has.iter().filter(|(c, _)| *c).map(|(_, w)| *w).collect();
+    (why.iter().map(|w| w.weight()).sum(), why)
 }
 
 struct Ctx<'a> {
@@ -726,7 +725,7 @@ fn decide(
     }
 
     // Then the evidence model: the riskiest link, the text, the sender.
-    let mut worst: Option<(u32, &Analysed, Vec<&'static str>)> = None;
+    let mut worst: Option<(u32, &Analysed, Vec<LinkFeature>)> = None;
     for a in analysed.iter().filter(|a| a.official.is_none()) {
         let known = is_well_known(a.report.link.effective());
         let (r, why) = link_risk(&a.report.link, a.lookalike.as_ref(), known);

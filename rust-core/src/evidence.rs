@@ -20,7 +20,7 @@
 //! false quarantine hides a real message. Everything here is pure and linear in the text.
 
 use crate::claims::{Cue, Pressure};
-use crate::links::Link;
+use crate::links::{Link, LinkFeature};
 use crate::model;
 use crate::verdict::{Action, Arg, Kind, Reason, ReasonCode};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -534,7 +534,7 @@ pub struct Input<'a> {
     /// Byte ranges of the links in `folded`.
     pub spans: &'a [(usize, usize)],
     /// The riskiest link: its score, the names of its features, the link.
-    pub worst: Option<(u32, Vec<&'static str>, &'a Link)>,
+    pub worst: Option<(u32, Vec<LinkFeature>, &'a Link)>,
     /// How many links the message carries.
     pub links: usize,
     /// Pressure cues.
@@ -756,7 +756,13 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
     let inst = institution(input.folded);
     // Text points without the learned score: an unknown but ordinary-looking site is held only
     // on these, so the model never decides a quarantine with nothing else behind it.
-    let t_rules = p + fam_points + if inst.is_some() { 2 } else { 0 };
+    let t_rules = p
+        + fam_points
+        + if inst.is_some() {
+            crate::weights::text::INSTITUTION
+        } else {
+            0
+        };
     let t = t_rules + model_points;
     let sender = unusual_sender(input.sender);
     let s = u32::from(sender.is_some());
@@ -807,39 +813,44 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
     };
 
     if let Some((risk, why, link)) = &input.worst {
-        let mut l = *risk + u32::from(input.links > 3);
+        use crate::weights::link_verdict as v;
+        let mut l = *risk;
         let mut why = why.clone();
-        if input.links > 3 {
-            why.push("many-links");
+        if input.links > crate::weights::link::MANY_LINKS_ABOVE {
+            l += LinkFeature::ManyLinks.weight();
+            why.push(LinkFeature::ManyLinks);
         }
         if bare_link(input.folded, input.spans) && l >= 1 {
-            l += 1;
+            l += crate::weights::link::BARE_LINK;
         }
         // The learned score counts towards a quarantine only where it agrees with the rules:
         // at its top band, beside rule-based text evidence of its own.
-        let agreed = model_points >= 3 && t_rules >= 2;
+        let agreed = model_points >= v::AGREED_MODEL_POINTS && t_rules >= v::AGREED_RULE_POINTS;
         // A risky link and a request for a secret: the link is where the secret goes.
         let action = if (l >= 1 && input.secret.is_some())
-            || (l >= 2 && t >= 2 && l + t + s >= 5)
-            || (l >= 1 && (p >= 5 || t_rules >= 7 || agreed))
-            || (l >= 4 && t_rules >= 1)
+            || (l >= v::HOLD_LINK && t >= v::HOLD_LINK_TEXT && l + t + s >= v::HOLD_SUM)
+            || (l >= 1 && (p >= v::HOLD_PRESSURE || t_rules >= v::HOLD_RULE_TEXT || agreed))
+            || (l >= v::HOLD_RISKY_LINK && t_rules >= v::HOLD_RISKY_LINK_TEXT)
         {
             Action::Quarantine
-        } else if l >= 2 || (l >= 1 && t >= 2) || l + t + s >= 4 {
+        } else if l >= v::WARN_LINK
+            || (l >= 1 && t >= v::WARN_LINK_TEXT)
+            || l + t + s >= v::WARN_SUM
+        {
             Action::Warn
         } else {
             return None;
         };
         let eff = link.effective();
         let host = eff.host_unicode.clone().unwrap_or_else(|| eff.host.clone());
-        let mut r = if why.is_empty() || why == ["unknown-site"] {
+        let mut r = if why.is_empty() || why == [LinkFeature::UnknownSite] {
             Reason::say(
                 ReasonCode::RiskyLink,
                 "risky-link.unknown",
                 &[("host", host.into())],
             )
         } else {
-            let keys = why.iter().map(|w| format!("feature.{w}")).collect();
+            let keys = why.iter().map(|w| w.key()).collect();
             Reason::say(
                 ReasonCode::RiskyLink,
                 "risky-link.features",

@@ -31,6 +31,7 @@ pub mod store;
 pub mod suffix;
 pub mod timestamp;
 pub mod verdict;
+pub mod weights;
 
 pub use classify::{classify, warm_up, Message, Options};
 pub use diff::{Change, RegistryDiff, ServiceDiff};

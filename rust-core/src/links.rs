@@ -26,6 +26,120 @@ pub const MAX_LINKS: usize = 32;
 /// classifier sees that there were more links than it analysed.
 pub const MAX_FOUND: usize = 1024;
 
+/// A risky feature a verdict names for a link: its catalog sentence and its weight in one
+/// place, so that a new feature is a variant, a weight and a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkFeature {
+    /// Neither a registered service's site nor a well-known one.
+    UnknownSite,
+    /// A bare IP address.
+    IpHost,
+    /// An app package download.
+    Apk,
+    /// An internationalised name.
+    Punycode,
+    /// An ending much used by phishing sites.
+    #[serde(rename = "abuse-prone-tld")]
+    AbuseProneTld,
+    /// A link shortener.
+    Shortener,
+    /// A port other than the scheme's own.
+    NonDefaultPort,
+    /// A name before an `@` that hides the real host.
+    Userinfo,
+    /// Many subdomains.
+    DeepSubdomain,
+    /// A redirect to another site.
+    Redirect,
+    /// A name resembling a brand's domain.
+    BrandLookalike,
+    /// Free hosting or dynamic DNS.
+    FreeHosting,
+    /// A machine-made name.
+    RandomHost,
+    /// A cheap new ending.
+    NewTld,
+    /// A per-recipient tracking token.
+    TokenPath,
+    /// More links than a genuine SMS carries.
+    ManyLinks,
+}
+
+impl LinkFeature {
+    /// Its stable name (`abuse-prone-tld`), as serialised.
+    pub fn as_str(self) -> &'static str {
+        use LinkFeature::*;
+        match self {
+            UnknownSite => "unknown-site",
+            IpHost => "ip-host",
+            Apk => "apk",
+            Punycode => "punycode",
+            AbuseProneTld => "abuse-prone-tld",
+            Shortener => "shortener",
+            NonDefaultPort => "non-default-port",
+            Userinfo => "userinfo",
+            DeepSubdomain => "deep-subdomain",
+            Redirect => "redirect",
+            BrandLookalike => "brand-lookalike",
+            FreeHosting => "free-hosting",
+            RandomHost => "random-host",
+            NewTld => "new-tld",
+            TokenPath => "token-path",
+            ManyLinks => "many-links",
+        }
+    }
+
+    /// The catalog entry that names it in a sentence (`feature.apk`).
+    pub fn key(self) -> String {
+        format!("feature.{}", self.as_str())
+    }
+
+    /// The risk points it adds (see [`crate::weights::link`]).
+    pub fn weight(self) -> u32 {
+        use crate::weights::link as w;
+        use LinkFeature::*;
+        match self {
+            UnknownSite => w::UNKNOWN_SITE,
+            IpHost => w::IP_HOST,
+            Apk => w::APK,
+            Punycode => w::PUNYCODE,
+            AbuseProneTld => w::ABUSE_TLD,
+            Shortener => w::SHORTENER,
+            NonDefaultPort => w::PORT,
+            Userinfo => w::USERINFO,
+            DeepSubdomain => w::DEEP_SUBDOMAIN,
+            Redirect => w::REDIRECT,
+            BrandLookalike => w::BRAND_LOOKALIKE,
+            FreeHosting => w::FREE_HOSTING,
+            RandomHost => w::RANDOM_HOST,
+            NewTld => w::NEW_TLD,
+            TokenPath => w::TOKEN_PATH,
+            ManyLinks => w::MANY_LINKS,
+        }
+    }
+
+    /// Every feature, for the catalog test.
+    pub const ALL: [LinkFeature; 16] = [
+        LinkFeature::UnknownSite,
+        LinkFeature::IpHost,
+        LinkFeature::Apk,
+        LinkFeature::Punycode,
+        LinkFeature::AbuseProneTld,
+        LinkFeature::Shortener,
+        LinkFeature::NonDefaultPort,
+        LinkFeature::Userinfo,
+        LinkFeature::DeepSubdomain,
+        LinkFeature::Redirect,
+        LinkFeature::BrandLookalike,
+        LinkFeature::FreeHosting,
+        LinkFeature::RandomHost,
+        LinkFeature::NewTld,
+        LinkFeature::TokenPath,
+        LinkFeature::ManyLinks,
+    ];
+}
+
 /// Registry-free features of one link.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Features {
@@ -1035,6 +1149,24 @@ mod tests {
     use super::*;
     use crate::normalize::normalize;
     use crate::testing::assert_unique;
+
+    #[test]
+    fn every_link_feature_has_a_sentence_in_every_catalog() {
+        for f in LinkFeature::ALL {
+            for (lang, _) in crate::catalog::LANGS {
+                assert!(
+                    crate::catalog::template(lang, &f.key()).is_some(),
+                    "{lang} has no sentence for {}",
+                    f.key()
+                );
+            }
+            assert_eq!(
+                serde_json::to_value(f).unwrap(),
+                serde_json::Value::String(f.as_str().into())
+            );
+            assert!(f.weight() >= 1, "{f:?} weighs nothing");
+        }
+    }
 
     #[test]
     fn word_lists_hold_each_entry_once() {

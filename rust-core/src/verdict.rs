@@ -201,7 +201,7 @@ pub struct Reason {
     pub cues: Vec<Cue>,
     /// Risky link features.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub features: Vec<&'static str>,
+    pub features: Vec<crate::links::LinkFeature>,
     /// The lure family recognised (`delivery`, `toll`, `wrong-number` …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub family: Option<&'static str>,

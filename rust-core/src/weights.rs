@@ -1,0 +1,93 @@
+//! Every weight and threshold the rules add up, named, each with one line of why.
+//!
+//! The numbers were chosen on the shared development sets and checked against the blind ones;
+//! changing one changes verdicts, so it is changed here, in one place, and measured with the
+//! verdict-diff tool (`cargo run --release -p smishgate-tests --bin verdicts`) and the corpus
+//! scores. The rule code names these constants and never writes a bare number.
+
+/// Link risk points, one per feature of the link's judged target (see
+/// [`LinkFeature`](crate::links::LinkFeature)).
+pub mod link {
+    /// A site neither a registered service's nor well known: a small risk on its own.
+    pub const UNKNOWN_SITE: u32 = 1;
+    /// A bare IP address: no genuine service texts one.
+    pub const IP_HOST: u32 = 3;
+    /// An app package download: the malware lure itself.
+    pub const APK: u32 = 4;
+    /// An internationalised name, which can hide look-alike letters.
+    pub const PUNYCODE: u32 = 3;
+    /// An ending much used by phishing sites.
+    pub const ABUSE_TLD: u32 = 2;
+    /// A shortener hides where the link goes, but genuine bulk senders use them too.
+    pub const SHORTENER: u32 = 1;
+    /// A port in the link: genuine services' links never carry one.
+    pub const PORT: u32 = 2;
+    /// A familiar name before an `@` that hides the real host.
+    pub const USERINFO: u32 = 3;
+    /// Many subdomains, a way to put a brand's name left of an unrelated domain.
+    pub const DEEP_SUBDOMAIN: u32 = 1;
+    /// Subdomain depth from which [`DEEP_SUBDOMAIN`] counts.
+    pub const DEEP_SUBDOMAIN_DEPTH: u8 = 3;
+    /// A redirect to another site: the first host is not where the reader lands.
+    pub const REDIRECT: u32 = 1;
+    /// A name that resembles a brand's domain.
+    pub const BRAND_LOOKALIKE: u32 = 2;
+    /// Free hosting or dynamic DNS, where anyone gets a name in seconds.
+    pub const FREE_HOSTING: u32 = 2;
+    /// A machine-made name, as kits generate by the thousand.
+    pub const RANDOM_HOST: u32 = 2;
+    /// A cheap new ending (counted only when it is not already an abuse-prone one).
+    pub const NEW_TLD: u32 = 1;
+    /// A per-recipient tracking token (not counted on a shortener, whose paths all look so).
+    pub const TOKEN_PATH: u32 = 1;
+    /// More links than a genuine SMS carries.
+    pub const MANY_LINKS: u32 = 1;
+    /// From how many links [`MANY_LINKS`] counts (more than this many).
+    pub const MANY_LINKS_ABOVE: usize = 3;
+    /// A link standing bare, without a sentence around it, once the link is risky at all.
+    pub const BARE_LINK: u32 = 1;
+}
+
+/// Text points of the evidence model.
+pub mod text {
+    /// An institution's header (`【国税庁】`, `E-ZPass:`): the lure's borrowed authority.
+    pub const INSTITUTION: u32 = 2;
+}
+
+/// Where the sums of link points `l`, text points `t` (rules and learned score), text points
+/// from rules alone `t_rules`, pressure `p` and sender `s` hold or warn a message with a link.
+pub mod link_verdict {
+    /// The learned score counts towards a quarantine only at its top band ...
+    pub const AGREED_MODEL_POINTS: u32 = 3;
+    /// ... and beside this many rule-based text points of its own.
+    pub const AGREED_RULE_POINTS: u32 = 2;
+    /// Held: a link at least this risky ...
+    pub const HOLD_LINK: u32 = 2;
+    /// ... with at least this much text evidence ...
+    pub const HOLD_LINK_TEXT: u32 = 2;
+    /// ... and link, text and sender together at least this.
+    pub const HOLD_SUM: u32 = 5;
+    /// Held: any risky link beside this much pressure ...
+    pub const HOLD_PRESSURE: u32 = 5;
+    /// ... or this many rule-based text points.
+    pub const HOLD_RULE_TEXT: u32 = 7;
+    /// Held: a link this risky by itself ...
+    pub const HOLD_RISKY_LINK: u32 = 4;
+    /// ... with any rule-based text evidence.
+    pub const HOLD_RISKY_LINK_TEXT: u32 = 1;
+    /// Warned: a link this risky alone.
+    pub const WARN_LINK: u32 = 2;
+    /// Warned: any risky link with this much text evidence.
+    pub const WARN_LINK_TEXT: u32 = 2;
+    /// Warned: link, text and sender together at least this.
+    pub const WARN_SUM: u32 = 4;
+}
+
+// Each hold rule asks for more than the warning it extends: a threshold edited on one side
+// only would hold what is not even warned. Checked when the crate compiles.
+const _: () = {
+    assert!(link_verdict::HOLD_SUM > link_verdict::WARN_SUM);
+    assert!(link_verdict::HOLD_LINK >= link_verdict::WARN_LINK);
+    assert!(link_verdict::HOLD_RISKY_LINK > link_verdict::WARN_LINK);
+    assert!(link_verdict::HOLD_RULE_TEXT > link_verdict::WARN_LINK_TEXT);
+};
