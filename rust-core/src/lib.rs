@@ -40,7 +40,7 @@ pub use gateway::{Classifier, Decision, Gateway, GatewayOptions, ListQuery, Page
 pub use registry::{LinkPolicy, Registry, RegistryFile, ServiceSpec};
 pub use salvage::{Check, Salvaged};
 pub use store::{Record, Status, StoredLink, StoredReason};
-pub use verdict::{Action, Kind, Reason, ReasonCode, Verdict};
+pub use verdict::{Action, Kind, Reason, ReasonCode, Rule, Verdict};
 
 /// Test support shared by the modules' tests.
 #[cfg(test)]

@@ -314,6 +314,51 @@ pub struct LinkReport {
     pub risk: u32,
 }
 
+/// The classifier's rules, in the order they are asked (see `classify`'s rule list): which one
+/// decided a verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// The sender is on the blocked list.
+    BlockedSender,
+    /// A registered sender of a no-links service carried a foreign link.
+    SpoofedSender,
+    /// An origin-bound code names a site that is not the claimed service's.
+    OriginMismatch,
+    /// A claimed service's message links outside its domains.
+    LinkOutsideService,
+    /// A link imitates a service's domain.
+    LookalikeLink,
+    /// The claimed service's registered sender.
+    RegisteredSender,
+    /// A service claimed by a sender not registered for it.
+    UnregisteredClaim,
+    /// No link, no service: a request for a secret or a call-back.
+    TextBack,
+    /// No service: the evidence model of links, text and sender.
+    Evidence,
+    /// Nothing risky found.
+    NothingFound,
+}
+
+impl Rule {
+    /// Its stable name (`link-outside-service`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::BlockedSender => "blocked-sender",
+            Rule::SpoofedSender => "spoofed-sender",
+            Rule::OriginMismatch => "origin-mismatch",
+            Rule::LinkOutsideService => "link-outside-service",
+            Rule::LookalikeLink => "lookalike-link",
+            Rule::RegisteredSender => "registered-sender",
+            Rule::UnregisteredClaim => "unregistered-claim",
+            Rule::TextBack => "text-back",
+            Rule::Evidence => "evidence",
+            Rule::NothingFound => "nothing-found",
+        }
+    }
+}
+
 /// The classifier's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {
@@ -321,6 +366,9 @@ pub struct Verdict {
     pub action: Action,
     /// Why, in one word.
     pub kind: Kind,
+    /// The rule that decided (a cut body or unread links may still have raised the action
+    /// after it, and say so in the reasons).
+    pub rule: Rule,
     /// The service the message claims to be (id), if any.
     pub service: Option<String>,
     /// The one-time code, if any.

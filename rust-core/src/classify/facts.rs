@@ -1,0 +1,441 @@
+//! What a message is, gathered once: every fact the rules read, computed before any rule runs.
+//!
+//! The rules in [`super::rules`] only read these facts; none re-derives one. Facts that only
+//! some messages need (the secret requests, the call-back request) are computed on first use
+//! and kept, so a registered code message pays for none of them and no message pays twice.
+
+use super::{account_cues, distinct_links, lure_context};
+use crate::claims::{self, ClaimHow, Pressure, TextClaim};
+use crate::evidence;
+use crate::links::{self, Link, LinkFeature};
+use crate::lookalike::{self, Lookalike};
+use crate::normalize::{normalize, Normalized};
+use crate::otp;
+use crate::registry::Registry;
+use crate::sender;
+use crate::verdict::{Arg, LinkReport, LookalikeReport, Reason, ReasonCode};
+use std::cell::OnceCell;
+
+/// Per-link analysis kept while classifying.
+pub(super) struct Analysed {
+    pub(super) report: LinkReport,
+    pub(super) official: Option<usize>,
+    pub(super) lookalike: Option<Lookalike>,
+}
+
+/// Everything the rules read about one message.
+pub(super) struct Facts<'a> {
+    /// The registry the message is judged against.
+    pub(super) reg: &'a Registry,
+    /// The body normalised (its `folded` form is what the word lists match).
+    pub(super) text: Normalized,
+    /// Where each link stands in the text: the text rules step over them.
+    pub(super) spans: Vec<(usize, usize)>,
+    /// The sender as received.
+    pub(super) sender_raw: &'a str,
+    /// The sender as a comparable key and kind.
+    pub(super) from: sender::Sender,
+    /// The services this sender is registered for.
+    pub(super) sender_services: &'a [usize],
+    /// The services the text speaks as, in order (a header, a signature, a lure's content).
+    pub(super) text_claims: Vec<TextClaim>,
+    /// Every distinct link with its analysis.
+    pub(super) analysed: Vec<Analysed>,
+    /// Distinct links left unread past the cap.
+    pub(super) unchecked: usize,
+    /// Pressure cues.
+    pub(super) pressure: Pressure,
+    /// Lure families recognised.
+    pub(super) families: Vec<evidence::Family>,
+    /// The one-time code and its origin line.
+    pub(super) code: otp::Otp,
+    /// A link imitating a service in company that makes it a claim: (service, link index).
+    pub(super) link_claim: Option<(usize, usize)>,
+    /// Who the message claims to be: text over sender over link.
+    pub(super) claimed: Option<(usize, ClaimHow)>,
+    secret: OnceCell<Option<&'static str>>,
+    enter_secret: OnceCell<Option<&'static str>>,
+    call_back: OnceCell<bool>,
+}
+
+impl<'a> Facts<'a> {
+    /// Gather every fact of `body` from `sender` against `reg`. Linear in the body.
+    pub(super) fn gather(sender_raw: &'a str, body: &str, reg: &'a Registry) -> Facts<'a> {
+        let text = normalize(body);
+        let from = sender::parse(sender_raw, reg.region());
+        let mut found = links::extract(&text);
+        let code = otp::extract(&text);
+        let spans: Vec<(usize, usize)> = found.iter().map(|l| l.span).collect();
+        // A link written twice is judged once; past MAX_LINKS distinct links the rest are not
+        // analysed, and the verdict says so (padding cannot hide a link, see `unchecked`).
+        let unchecked = distinct_links(&mut found, &text.folded);
+        let mut text_claims = claims::text_claims(&text, reg, &spans);
+        let pressure = claims::pressure(&text.folded, &spans);
+        let families = evidence::families(&text.folded, &spans);
+        // Mentions matter only next to a link (a brand named in a lure, a look-alike of a named
+        // brand): a link-free message skips the second pass over the aliases.
+        let mentioned = if found.is_empty() {
+            Vec::new()
+        } else {
+            claims::mentions(&text, reg, &spans)
+        };
+        // A brand named inside a lure speaks as the brand even without a header: "Verizon You've
+        // won a prize! … bit.ly/…", "…のアカウントが停止されました". The lure must carry a link
+        // and push on an account, a payment, a parcel or a prize; a friend's "the Amazon refund
+        // came through" has neither.
+        if text_claims.is_empty() && !found.is_empty() && account_cues(&pressure) >= 2 {
+            if let Some(&service) = mentioned.first() {
+                text_claims.push(TextClaim {
+                    service,
+                    how: ClaimHow::Content,
+                });
+            }
+        }
+        let sender_services = reg.services_of_sender(&from.key);
+        let analysed: Vec<Analysed> = found
+            .into_iter()
+            .map(|l| analyse(l, reg, &mentioned))
+            .collect();
+        // A look-alike link is a claim when something beside it says "company": a strong
+        // technique, an abuse-prone ending, pressure, a lure, or the brand named in the text
+        // (`佐川急便 … sagawa-tku.com`).
+        let link_claim = analysed.iter().enumerate().find_map(|(i, a)| {
+            let l = a.lookalike.as_ref()?;
+            let company = l.technique.is_strong()
+                || a.report.link.effective().features.abuse_tld
+                || pressure.score >= 2
+                || lure_context(&pressure, &families)
+                || mentioned.contains(&l.service);
+            company.then_some((l.service, i))
+        });
+        let claimed = text_claims
+            .first()
+            .map(|c| (c.service, c.how))
+            .or_else(|| sender_services.first().map(|&s| (s, ClaimHow::Sender)))
+            .or_else(|| link_claim.map(|(s, _)| (s, ClaimHow::Link)));
+        Facts {
+            reg,
+            text,
+            spans,
+            sender_raw,
+            from,
+            sender_services,
+            text_claims,
+            analysed,
+            unchecked,
+            pressure,
+            families,
+            code,
+            link_claim,
+            claimed,
+            secret: OnceCell::new(),
+            enter_secret: OnceCell::new(),
+            call_back: OnceCell::new(),
+        }
+    }
+
+    /// The case-folded text the word lists match.
+    pub(super) fn folded(&self) -> &str {
+        &self.text.folded
+    }
+
+    /// Is the sender registered for service `s`?
+    pub(super) fn registered_for(&self, s: usize) -> bool {
+        self.sender_services.contains(&s)
+    }
+
+    /// The secret the text asks to be sent back (a password, a PIN, a code), if any.
+    pub(super) fn secret_asked(&self) -> Option<&'static str> {
+        *self
+            .secret
+            .get_or_init(|| claims::asks_for_secrets(&self.text.folded))
+    }
+
+    /// The secret the text asks to be typed in somewhere, if any.
+    pub(super) fn secret_to_enter(&self) -> Option<&'static str> {
+        *self
+            .enter_secret
+            .get_or_init(|| claims::asks_to_enter_secret(&self.text.folded))
+    }
+
+    /// Does the text ask to call or text a number back?
+    pub(super) fn asks_to_call_back(&self) -> bool {
+        *self
+            .call_back
+            .get_or_init(|| asks_to_call_back(&self.text.folded))
+    }
+}
+
+impl Facts<'_> {
+    pub(super) fn id(&self, s: usize) -> String {
+        self.reg.service(s).id.clone()
+    }
+
+    pub(super) fn name(&self, s: usize) -> String {
+        self.reg.service(s).name.clone()
+    }
+
+    /// A reason about service `s`, its name given to the sentence as `{name}`.
+    pub(super) fn say_for(
+        &self,
+        s: usize,
+        code: ReasonCode,
+        key: &str,
+        args: &[(&str, Arg)],
+    ) -> Reason {
+        let mut all: Vec<(&str, Arg)> = vec![("name", self.name(s).into())];
+        all.extend(args.iter().cloned());
+        let mut r = Reason::say(code, key, &all);
+        r.service = Some(self.id(s));
+        r
+    }
+
+    pub(super) fn claim_reason(&self, rs: &mut Vec<Reason>, s: usize, how: ClaimHow) {
+        let mut r = self.say_for(
+            s,
+            ReasonCode::Claim,
+            "claim",
+            &[("how", Arg::Key(how.key().into()))],
+        );
+        r.claim = Some(how);
+        rs.push(r);
+    }
+
+    pub(super) fn lookalike_reason(&self, rs: &mut Vec<Reason>, a: &Analysed) {
+        let Some(l) = &a.lookalike else { return };
+        let eff = a.report.link.effective();
+        let host = eff.host_unicode.clone().unwrap_or_else(|| eff.host.clone());
+        let mut r = self.say_for(
+            l.service,
+            ReasonCode::LookalikeDomain,
+            "lookalike-domain",
+            &[
+                ("host", host.into()),
+                ("imitates", l.imitates.clone().into()),
+                ("technique", Arg::Key(l.technique.key().into())),
+            ],
+        );
+        r.host = Some(eff.host.clone());
+        r.domain = eff.domain.clone();
+        r.imitates = Some(l.imitates.clone());
+        r.technique = Some(l.technique);
+        rs.push(r);
+    }
+
+    pub(super) fn outside_reason(&self, rs: &mut Vec<Reason>, s: usize, a: &Analysed) {
+        let eff = a.report.link.effective();
+        let host = eff.host_unicode.clone().unwrap_or_else(|| eff.host.clone());
+        let domains = self.reg.service(s).domains.join(", ");
+        let mut r = match a.official {
+            Some(o) => self.say_for(
+                s,
+                ReasonCode::LinkOutsideService,
+                "link-outside-service.owned",
+                &[
+                    ("host", host.into()),
+                    ("owner", self.name(o).into()),
+                    ("domains", domains.into()),
+                ],
+            ),
+            None => self.say_for(
+                s,
+                ReasonCode::LinkOutsideService,
+                "link-outside-service",
+                &[("host", host.into()), ("domains", domains.into())],
+            ),
+        };
+        r.host = Some(eff.host.clone());
+        r.domain = eff.domain.clone();
+        rs.push(r);
+        if a.report.link.features.redirect {
+            self.redirect_reason(rs, a);
+        }
+        self.lookalike_reason(rs, a);
+    }
+
+    pub(super) fn redirect_reason(&self, rs: &mut Vec<Reason>, a: &Analysed) {
+        let outer = &a.report.link;
+        let eff = outer.effective();
+        let mut r = Reason::say(
+            ReasonCode::Redirect,
+            "redirect",
+            &[
+                ("from", outer.host.clone().into()),
+                ("host", eff.host.clone().into()),
+            ],
+        );
+        r.host = Some(eff.host.clone());
+        r.domain = eff.domain.clone();
+        rs.push(r);
+    }
+
+    pub(super) fn pressure_reason(&self, rs: &mut Vec<Reason>) {
+        if let Some(r) = evidence::pressure_reason(&self.pressure) {
+            rs.push(r);
+        }
+    }
+}
+
+/// Is this link a merchant name written as a host (`Bol.com` in a card code), not a link the
+/// reader is asked to open?
+pub(super) fn merchant_mention(a: &Analysed) -> bool {
+    let l = &a.report.link;
+    l.scheme_less()
+        && l.path.is_empty()
+        && !l.host.starts_with("www.")
+        && !l.features.redirect
+        && a.report.risk <= 1
+        && a.lookalike.is_none()
+}
+
+fn analyse(mut link: Link, reg: &Registry, mentioned: &[usize]) -> Analysed {
+    // A redirect is followed only through a site whose forwarding means something: a
+    // registered service's or a well-known one (`google.com/url?q=`, an official open
+    // redirect). An unknown site that names another in its query (`evil.top/?u=https://
+    // amazon.com`) is where the reader lands first, and it is judged itself.
+    if link.target.is_some() && !(reg.official_owner(&link.host).is_some() || is_well_known(&link))
+    {
+        link.target = None;
+    }
+    let eff = link.effective();
+    let official = if eff.features.ip_host {
+        None
+    } else {
+        reg.official_owner(&eff.host)
+    };
+    // A host under a suffix only governments or schools can register (`.gov`, `go.jp`,
+    // `courts.alaska.gov`) is nobody's look-alike: an attacker cannot hold one.
+    let lookalike = if official.is_none() && !links::is_restricted_host(&eff.host) {
+        lookalike::check(&link, reg, mentioned)
+    } else {
+        None
+    };
+    let known = official.is_some() || is_well_known(eff);
+    // A service's own domain is not risky for its features (a brand's app on a hosting
+    // platform, its own shortener): whether it is the right service's is rule 4's question.
+    let risk = if official.is_some() {
+        0
+    } else {
+        link_risk(&link, lookalike.as_ref(), known).0
+    };
+    let report = LinkReport {
+        official_for: official.map(|i| reg.service(i).id.clone()),
+        lookalike: lookalike.as_ref().map(|l| LookalikeReport {
+            service: reg.service(l.service).id.clone(),
+            imitates: l.imitates.clone(),
+            technique: l.technique,
+        }),
+        risk,
+        link,
+    };
+    Analysed {
+        report,
+        official,
+        lookalike,
+    }
+}
+
+pub(super) fn is_well_known(l: &Link) -> bool {
+    l.domain
+        .as_deref()
+        .is_some_and(|d| links::WELL_KNOWN.contains(&d))
+        || links::is_restricted_host(&l.host)
+}
+
+/// Risk of a link's own features: the judged target's, plus hiding it behind a redirect. A site
+/// that is neither a registered service's nor a well-known one starts at 1.
+pub(super) fn link_risk(
+    link: &Link,
+    look: Option<&Lookalike>,
+    known: bool,
+) -> (u32, Vec<LinkFeature>) {
+    use LinkFeature::*;
+    let f = &link.effective().features;
+    let has = [
+        (!known, UnknownSite),
+        (f.ip_host, IpHost),
+        (f.apk, Apk),
+        (f.punycode, Punycode),
+        (f.abuse_tld, AbuseProneTld),
+        (f.shortener, Shortener),
+        (f.port, NonDefaultPort),
+        (f.userinfo || link.features.userinfo, Userinfo),
+        (
+            f.subdomain_depth >= crate::weights::link::DEEP_SUBDOMAIN_DEPTH,
+            DeepSubdomain,
+        ),
+        (link.features.redirect, Redirect),
+        (look.is_some(), BrandLookalike),
+        (f.free_hosting, FreeHosting),
+        (f.random_host, RandomHost),
+        (f.new_tld && !f.abuse_tld, NewTld),
+        (f.token_path && !f.shortener, TokenPath),
+    ];
+    let why: Vec<LinkFeature> = has.iter().filter(|(c, _)| *c).map(|(_, w)| *w).collect();
+    (why.iter().map(|w| w.weight()).sum(), why)
+}
+
+/// A number to call or text back: a call word and a run of at least five digits.
+fn asks_to_call_back(folded: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "call",
+        "claim",
+        "speak to",
+        "operator",
+        "whatsapp",
+        "dial",
+        "txt",
+        "text",
+        "reply",
+        "send",
+        "ring",
+        "contact",
+        "phone",
+        "ph:",
+        "ph ",
+        "tel",
+        "電話",
+        "連絡",
+        "返信",
+        "折り返し",
+        "お問い合わせ",
+        "フリーダイヤル",
+    ];
+    // "Reply YES or NO", "Reply 1 to receive a secure link", "Reply <<ok>>": the reply starts
+    // the conversation the scam needs, as a call would.
+    const REPLY_PROMPTS: &[&str] = &[
+        "reply yes",
+        "reply y ",
+        "reply \"yes",
+        "reply 'yes",
+        "reply 1",
+        "reply 2",
+        "reply <<",
+        "reply ok",
+        "reply \"ok",
+        "reply with",
+        "reply cancel",
+        "text back",
+        "respond yes",
+        "はいと返信",
+        "「はい」と返信",
+    ];
+    if REPLY_PROMPTS.iter().any(|w| folded.contains(w)) {
+        return true;
+    }
+    let has_word = WORDS.iter().any(|w| folded.contains(w));
+    let mut run = 0;
+    let mut has_number = false;
+    for c in folded.chars() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run >= 5 {
+                has_number = true;
+                break;
+            }
+        } else if !matches!(c, ' ' | '-' | '(' | ')') {
+            run = 0;
+        }
+    }
+    has_word && has_number
+}

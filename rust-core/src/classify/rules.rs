@@ -1,0 +1,574 @@
+//! The rules, in the order they are asked: each reads the [`Facts`] and either decides the
+//! message, with the reasons that explain it, or passes.
+//!
+//! The order is the design (see the [module docs](super)): quarantine rules first, most
+//! specific first, then the gentler outcomes for a claimed service, then the link-free text
+//! lures, then the evidence model, and last "nothing found". A new rule is a function and a
+//! line in [`RULES`]; the verdict records which rule decided ([`Rule`]), and the tests assert it.
+
+use super::facts::{is_well_known, link_risk, merchant_mention, Analysed, Facts};
+use crate::claims::{self, ClaimHow, Cue};
+use crate::evidence;
+use crate::links::{self, LinkFeature};
+use crate::lookalike;
+use crate::normalize::normalize;
+use crate::registry::LinkPolicy;
+use crate::verdict::{Action, Kind, Reason, ReasonCode, Rule};
+
+/// What a rule decided.
+pub(super) struct Outcome {
+    /// What to do.
+    pub(super) action: Action,
+    /// Why, in one word.
+    pub(super) kind: Kind,
+    /// The service concerned (an index into the registry).
+    pub(super) service: Option<usize>,
+    /// The reasons, most important first.
+    pub(super) reasons: Vec<Reason>,
+}
+
+fn decided(
+    action: Action,
+    kind: Kind,
+    service: Option<usize>,
+    reasons: Vec<Reason>,
+) -> Option<Outcome> {
+    Some(Outcome {
+        action,
+        kind,
+        service,
+        reasons,
+    })
+}
+
+/// A rule: it decides the message or passes.
+pub(super) type Ask = fn(&Facts<'_>) -> Option<Outcome>;
+
+/// The rules in the order they are asked; the first that decides is the verdict.
+pub(super) const RULES: &[(Rule, Ask)] = &[
+    (Rule::BlockedSender, blocked_sender),
+    (Rule::SpoofedSender, spoofed_sender),
+    (Rule::OriginMismatch, origin_mismatch),
+    (Rule::LinkOutsideService, link_outside_service),
+    (Rule::LookalikeLink, lookalike_link),
+    (Rule::RegisteredSender, registered_sender),
+    (Rule::UnregisteredClaim, unregistered_claim),
+    (Rule::TextBack, text_back),
+    (Rule::Evidence, evidence_model),
+    (Rule::NothingFound, nothing_found),
+];
+
+/// Ask the rules in order. The last rule always decides.
+pub(super) fn decide(f: &Facts<'_>) -> (Rule, Outcome) {
+    for (rule, ask) in RULES {
+        if let Some(o) = ask(f) {
+            return (*rule, o);
+        }
+    }
+    // `nothing_found` decides every message; this is only reached if a rule list without it
+    // were written, and then the message is warned, never silently delivered.
+    (
+        Rule::NothingFound,
+        Outcome {
+            action: Action::Warn,
+            kind: Kind::SuspiciousText,
+            service: None,
+            reasons: Vec::new(),
+        },
+    )
+}
+
+/// Rule 1: A blocked sender.
+fn blocked_sender(f: &Facts<'_>) -> Option<Outcome> {
+    if !f.reg.is_blocked(&f.from.key) {
+        return None;
+    }
+    let rs = vec![Reason::say(
+        ReasonCode::BlockedSender,
+        "blocked-sender",
+        &[],
+    )];
+    let svc = f
+        .text_claims
+        .first()
+        .map(|c| c.service)
+        .or(f.sender_services.first().copied());
+    decided(Action::Quarantine, Kind::Blocked, svc, rs)
+}
+
+/// Rule 2: A registered sender of a no-links service carrying a foreign link: sender IDs can be
+/// spoofed, so sharing a thread with real codes proves nothing.
+fn spoofed_sender(f: &Facts<'_>) -> Option<Outcome> {
+    let reg = f.reg;
+    for &s in f.sender_services {
+        if reg.service(s).links != LinkPolicy::Never {
+            continue;
+        }
+        if let Some(a) = f.analysed.iter().find(|a| {
+            !reg.is_official_for(s, &a.report.link.effective().host) && !merchant_mention(a)
+        }) {
+            let mut rs = vec![f.say_for(s, ReasonCode::SpoofedSender, "spoofed-sender", &[])];
+            f.outside_reason(&mut rs, s, a);
+            f.pressure_reason(&mut rs);
+            return decided(Action::Quarantine, Kind::SpoofedSender, Some(s), rs);
+        }
+    }
+    None
+}
+
+/// Rule 3: An origin-bound code for a site that is not the claimed service's (or, with no claim, a
+/// strong look-alike of a service's).
+fn origin_mismatch(f: &Facts<'_>) -> Option<Outcome> {
+    let reg = f.reg;
+    let origin = f.code.origin.as_ref()?;
+    let mismatch = match f.claimed {
+        Some((s, _)) => {
+            let ok = reg.is_official_for(s, &origin.host)
+                || origin
+                    .embedded
+                    .as_deref()
+                    .is_some_and(|e| reg.is_official_for(s, e));
+            (!ok).then_some(s)
+        }
+        None => {
+            let probe = links::extract(&normalize(&format!("https://{}/", origin.host)));
+            probe
+                .first()
+                .and_then(|l| lookalike::check(l, reg, &[]))
+                .filter(|l| l.technique.is_strong())
+                .map(|l| l.service)
+        }
+    };
+    let s = mismatch?;
+    let mut rs = Vec::new();
+    if let Some((c, how)) = f.claimed {
+        f.claim_reason(&mut rs, c, how);
+    }
+    let mut r = f.say_for(
+        s,
+        ReasonCode::OriginMismatch,
+        "origin-mismatch",
+        &[("host", origin.host.clone().into())],
+    );
+    r.host = Some(origin.host.clone());
+    rs.push(r);
+    decided(Action::Quarantine, Kind::OtpPhishing, Some(s), rs)
+}
+
+/// Rule 4: A service claimed by text or sender, with a link outside its domains.
+fn link_outside_service(f: &Facts<'_>) -> Option<Outcome> {
+    let reg = f.reg;
+    let (s, how) = f.claimed.filter(|(_, how)| *how != ClaimHow::Link)?;
+    let sender_ok = f.registered_for(s);
+    let a = f.analysed.iter().find(|a| {
+        let host = &a.report.link.effective().host;
+        // A government or school host is nobody's phishing site (registration there is
+        // restricted): a tax service linking to the state's `.gov` portal is not a foreign link.
+        !(reg.is_official_for(s, host)
+            || links::is_restricted_host(host)
+            || (sender_ok && merchant_mention(a)))
+    })?;
+    let mut rs = Vec::new();
+    f.claim_reason(&mut rs, s, how);
+    f.outside_reason(&mut rs, s, a);
+    f.pressure_reason(&mut rs);
+    // A brand that links through a generic shortener, with nothing pushing the reader, cannot
+    // be checked either way (real campaigns do it): warned, not hidden. Any push, a no-links
+    // service, or any other foreign link is an impersonation.
+    let only_shorteners = f.analysed.iter().all(|a| {
+        let eff = a.report.link.effective();
+        reg.is_official_for(s, &eff.host)
+            || is_well_known(eff)
+            || (eff.features.shortener && a.report.risk <= 2)
+    });
+    if only_shorteners
+        && f.pressure.score == 0
+        && reg.service(s).links != LinkPolicy::Never
+        && how != ClaimHow::Content
+    {
+        return decided(Action::Warn, Kind::UnverifiedClaim, Some(s), rs);
+    }
+    decided(Action::Quarantine, Kind::Impersonation, Some(s), rs)
+}
+
+/// Rule 4b: A link imitating a service's domain, in company that makes it a claim, when no text or
+/// sender claims another service.
+fn lookalike_link(f: &Facts<'_>) -> Option<Outcome> {
+    let (s, i) = f.link_claim?;
+    if !f.claimed.is_none_or(|(_, how)| how == ClaimHow::Link) {
+        return None;
+    }
+    let a = &f.analysed[i];
+    let mut rs = Vec::new();
+    f.lookalike_reason(&mut rs, a);
+    if a.report.link.features.redirect {
+        f.redirect_reason(&mut rs, a);
+    }
+    f.pressure_reason(&mut rs);
+    decided(Action::Quarantine, Kind::LookalikeDomain, Some(s), rs)
+}
+
+/// Rule 5: A claimed service's registered sender: trusted, unless it carries what the service
+/// does not send (a merchant's host, a link from a no-links service).
+fn registered_sender(f: &Facts<'_>) -> Option<Outcome> {
+    let reg = f.reg;
+    let (s, _) = f.claimed.filter(|&(s, _)| f.registered_for(s))?;
+    let mut rs = vec![f.say_for(s, ReasonCode::RegisteredSender, "registered-sender", &[])];
+    if let Some(a) = f
+        .analysed
+        .iter()
+        .find(|a| merchant_mention(a) && !reg.is_official_for(s, &a.report.link.host))
+    {
+        let host = a.report.link.host.clone();
+        let mut r = f.say_for(
+            s,
+            ReasonCode::MerchantHost,
+            "merchant-host",
+            &[("host", host.clone().into())],
+        );
+        r.host = Some(host);
+        rs.push(r);
+        return decided(Action::Warn, Kind::OffPolicy, Some(s), rs);
+    }
+    if reg.service(s).links == LinkPolicy::Never && !f.analysed.is_empty() {
+        let host = f.analysed[0].report.link.effective().host.clone();
+        let mut r = f.say_for(
+            s,
+            ReasonCode::OffPolicyLink,
+            "off-policy-link",
+            &[("host", host.clone().into())],
+        );
+        r.host = Some(host);
+        rs.push(r);
+        return decided(Action::Warn, Kind::OffPolicy, Some(s), rs);
+    }
+    code_reason(f, &mut rs);
+    decided(Action::Deliver, Kind::Trusted, Some(s), rs)
+}
+
+/// Rule 5b: A claimed service from a sender not registered for it: its own links (rule 4 held any
+/// other), a code, or nothing to prove the claim; what the text asks for decides.
+fn unregistered_claim(f: &Facts<'_>) -> Option<Outcome> {
+    let reg = f.reg;
+    let (s, how) = f.claimed?;
+    let mut rs = Vec::new();
+    f.claim_reason(&mut rs, s, how);
+    if !f.analysed.is_empty() {
+        // Every link is the service's own (rule 4 quarantined anything else).
+        rs.push(f.say_for(s, ReasonCode::OfficialLinks, "official-links", &[]));
+        // An official link vouches for the link, not for the text: what the message asks for
+        // is judged as if the link were not there.
+        if let Some((action, kind)) = text_in_name_of(f, &mut rs, s) {
+            return decided(action, kind, Some(s), rs);
+        }
+        // A service that never sends links, named by a sender not registered for it: even its
+        // own domain is off its policy, and the real service would not have sent it.
+        if reg.service(s).links == LinkPolicy::Never {
+            let host = f.analysed[0].report.link.effective().host.clone();
+            let mut r = f.say_for(
+                s,
+                ReasonCode::OffPolicyLink,
+                "off-policy-link.unregistered",
+                &[("host", host.clone().into())],
+            );
+            r.host = Some(host);
+            rs.push(r);
+            f.pressure_reason(&mut rs);
+            return decided(Action::Warn, Kind::UnverifiedClaim, Some(s), rs);
+        }
+        // A chat app's own invite link (`chat.whatsapp.com/…`) under a job or investment
+        // opener: the link is genuine, the offer is the lure.
+        if let Some(fam) = f.families.iter().find(|fam| fam.is_opener()) {
+            let mut r = Reason::say(ReasonCode::Lure, &format!("lure.{}", fam.as_str()), &[]);
+            r.family = Some(fam.as_str());
+            rs.push(r);
+            f.pressure_reason(&mut rs);
+            return decided(Action::Warn, Kind::SuspiciousText, Some(s), rs);
+        }
+        let kind = if f.code.code.is_some() {
+            Kind::Otp
+        } else {
+            Kind::Clean
+        };
+        code_reason(f, &mut rs);
+        return decided(Action::Deliver, kind, Some(s), rs);
+    }
+    if f.code.code.is_some() {
+        rs.push(f.say_for(s, ReasonCode::UnverifiedSender, "unverified-sender", &[]));
+        code_reason(f, &mut rs);
+        return decided(Action::Deliver, Kind::Otp, Some(s), rs);
+    }
+    if let Some((action, kind)) = text_in_name_of(f, &mut rs, s) {
+        return decided(action, kind, Some(s), rs);
+    }
+    rs.push(f.say_for(s, ReasonCode::ClaimWithoutProof, "claim-without-proof", &[]));
+    f.pressure_reason(&mut rs);
+    decided(Action::Warn, Kind::UnverifiedClaim, Some(s), rs)
+}
+
+/// Rule 6: No service involved, no link, no code: a request for a secret sent back or typed in
+/// (text-back harvesting: the reply itself is the theft), or a call-back lure. They name what
+/// the reader is asked to do.
+fn text_back(f: &Facts<'_>) -> Option<Outcome> {
+    if f.claimed.is_some() || !f.analysed.is_empty() || f.code.code.is_some() {
+        return None;
+    }
+    let p = f.pressure.score;
+    // Or typing a password in somewhere, with no link: the link was cut off or comes next.
+    let asked = f
+        .secret_asked()
+        .filter(|&s| p >= 2 || claims::is_code_secret(s))
+        .map(|s| ("asks-for-secrets", s))
+        .or_else(|| f.secret_to_enter().map(|s| ("asks-to-enter-secret", s)));
+    if let Some((key, secret)) = asked {
+        let mut rs = vec![Reason::say(
+            ReasonCode::AsksForSecrets,
+            key,
+            &[("secret", secret.into())],
+        )];
+        f.pressure_reason(&mut rs);
+        return decided(Action::Warn, Kind::CallbackLure, None, rs);
+    }
+    // A prize, a blocked account, a security alert or a refund needs less company than a
+    // reminder that mentions payment or rescheduling.
+    let lure = f.pressure.cues.iter().any(|c| {
+        matches!(
+            c,
+            Cue::Prize | Cue::Suspension | Cue::SecurityAlert | Cue::Refund
+        )
+    });
+    if (p >= 3 || (p >= 2 && lure)) && f.asks_to_call_back() {
+        let mut rs = vec![Reason::say(ReasonCode::CallbackLure, "callback-lure", &[])];
+        f.pressure_reason(&mut rs);
+        return decided(Action::Warn, Kind::CallbackLure, None, rs);
+    }
+    None
+}
+
+/// Rule 7: No service involved: the evidence model weighs the riskiest link, the text and the
+/// sender.
+fn evidence_model(f: &Facts<'_>) -> Option<Outcome> {
+    if f.claimed.is_some() {
+        return None;
+    }
+    let mut worst: Option<(u32, &Analysed, Vec<LinkFeature>)> = None;
+    for a in f.analysed.iter().filter(|a| a.official.is_none()) {
+        let known = is_well_known(a.report.link.effective());
+        let (r, why) = link_risk(&a.report.link, a.lookalike.as_ref(), known);
+        if r == 0 {
+            continue;
+        }
+        if worst.as_ref().is_none_or(|(w, _, _)| r > *w) {
+            worst = Some((r, a, why));
+        }
+    }
+    let input = evidence::Input {
+        folded: f.folded(),
+        spans: &f.spans,
+        worst: worst
+            .as_ref()
+            .map(|(r, a, why)| (*r, why.clone(), &a.report.link)),
+        links: f.analysed.len(),
+        pressure: &f.pressure,
+        families: &f.families,
+        sender: f.sender_raw,
+        has_code: f.code.code.is_some(),
+        secret: f
+            .secret_asked()
+            .map(|w| ("asks-for-secrets", w))
+            .or_else(|| f.secret_to_enter().map(|w| ("asks-to-enter-secret", w))),
+    };
+    let j = evidence::judge(&input)?;
+    let mut rs = j.reasons;
+    if let Some((_, a, _)) = worst {
+        if a.report.link.features.redirect {
+            f.redirect_reason(&mut rs, a);
+        }
+        f.lookalike_reason(&mut rs, a);
+    }
+    decided(j.action, j.kind, None, rs)
+}
+
+/// Rule 8: Nothing risky found: delivered, a code noted.
+fn nothing_found(f: &Facts<'_>) -> Option<Outcome> {
+    let mut rs = Vec::new();
+    code_reason(f, &mut rs);
+    let kind = if f.code.code.is_some() {
+        Kind::Otp
+    } else {
+        Kind::Clean
+    };
+    decided(Action::Deliver, kind, None, rs)
+}
+
+/// What the text of a message in service `s`'s name (from a sender not registered for it)
+/// asks for, whatever its links: a secret sent back or typed in, or a call-back under
+/// pressure. An official link vouches for the link, never for what the text asks, so the
+/// verdict is the one the same text without a link gets. A secret asked for in a brand's name
+/// is held as an impersonation: no bank, shop or carrier asks for a password, PIN or card
+/// number by SMS, so the request is the strong evidence a quarantine needs. A call-back is
+/// warned. `None` when the text asks for neither.
+fn text_in_name_of(f: &Facts<'_>, rs: &mut Vec<Reason>, s: usize) -> Option<(Action, Kind)> {
+    if f.code.code.is_some() {
+        return None;
+    }
+    let linked = !f.analysed.is_empty();
+    let secret = f
+        .secret_asked()
+        .filter(|&w| !claims::is_code_secret(w))
+        .map(|w| ("asks-for-secrets", w))
+        .or_else(|| f.secret_to_enter().map(|w| ("asks-to-enter-secret", w)));
+    if let Some((key, secret)) = secret {
+        rs.push(Reason::say(
+            ReasonCode::AsksForSecrets,
+            key,
+            &[("secret", secret.into())],
+        ));
+        let r = f.say_for(
+            s,
+            ReasonCode::ClaimWithoutProof,
+            "claim-without-proof.secret",
+            &[],
+        );
+        rs.push(r);
+        f.pressure_reason(rs);
+        return Some((Action::Quarantine, Kind::Impersonation));
+    }
+    if !(f.pressure.score >= 2 && f.asks_to_call_back()) {
+        return None;
+    }
+    let r = f.say_for(s, ReasonCode::CallbackLure, "callback-lure.named", &[]);
+    rs.push(r);
+    if !linked {
+        let r = f.say_for(s, ReasonCode::ClaimWithoutProof, "claim-without-proof", &[]);
+        rs.push(r);
+    }
+    f.pressure_reason(rs);
+    Some((Action::Warn, Kind::UnverifiedClaim))
+}
+
+fn code_reason(f: &Facts<'_>, rs: &mut Vec<Reason>) {
+    if f.code.code.is_some() {
+        rs.push(Reason::say(ReasonCode::CodeFound, "code-found", &[]));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::{Registry, RegistryFile};
+    use crate::{classify, Message, Options};
+
+    fn registry() -> Registry {
+        let mut file = RegistryFile::default_registry().clone();
+        let user = RegistryFile::from_json(
+            r#"{"version": 1, "services": [
+                {"id": "monex", "name": "マネックス証券", "aliases": [], "senders": ["MONEX"],
+                 "domains": [], "links": "never"}],
+                "blocked": ["+81 90-1111-2222"]}"#,
+        )
+        .unwrap();
+        file.merge(user);
+        Registry::compile(&file, crate::sender::DEFAULT_REGION).unwrap()
+    }
+
+    /// One message per rule: (sender, body, the rule that must decide, action).
+    #[test]
+    fn each_rule_decides_its_own_message() {
+        let reg = registry();
+        let cases: &[(&str, &str, Rule, Action)] = &[
+            (
+                "+81 90-1111-2222",
+                "こんにちは",
+                Rule::BlockedSender,
+                Action::Quarantine,
+            ),
+            (
+                "MONEX",
+                "【マネックス証券】本人確認が必要です https://monex-login.top/x",
+                Rule::SpoofedSender,
+                Action::Quarantine,
+            ),
+            (
+                "+1 415 555 0100",
+                "Your Amazon code is 482913.\n\n@amazon-login.top #482913",
+                Rule::OriginMismatch,
+                Action::Quarantine,
+            ),
+            (
+                "+81 90-5555-1234",
+                "【マネックス証券】お客様の口座が凍結されました。https://monex-verify.top/login",
+                Rule::LinkOutsideService,
+                Action::Quarantine,
+            ),
+            (
+                "+81 90-5555-1234",
+                "お荷物をお届けしましたが不在のため持ち帰りました。https://sagawa-exp.top/a",
+                Rule::LookalikeLink,
+                Action::Quarantine,
+            ),
+            (
+                "MONEX",
+                "【マネックス証券】認証コード: 482913",
+                Rule::RegisteredSender,
+                Action::Deliver,
+            ),
+            (
+                "+81 90-5555-1234",
+                "【マネックス証券】認証コード: 482913",
+                Rule::UnregisteredClaim,
+                Action::Deliver,
+            ),
+            (
+                "+1 415 555 0100",
+                "Your account has been suspended. Reply with your PIN to restore access.",
+                Rule::TextBack,
+                Action::Warn,
+            ),
+            (
+                "+1 415 555 0100",
+                "URGENT! You have won a $1000 prize. Claim it now at http://win-prize.top/claim",
+                Rule::Evidence,
+                Action::Quarantine,
+            ),
+            (
+                "+1 415 555 0100",
+                "See you at seven tonight?",
+                Rule::NothingFound,
+                Action::Deliver,
+            ),
+        ];
+        let mut wrong = Vec::new();
+        for (sender, body, rule, action) in cases {
+            let v = classify(
+                &Message {
+                    sender,
+                    body,
+                    cut: false,
+                },
+                &reg,
+                &Options::default(),
+            );
+            if (v.rule, v.action) != (*rule, *action) {
+                wrong.push(format!(
+                    "{body:?}: want {rule:?} {action:?}, got {:?} {:?} {:?}",
+                    v.rule,
+                    v.action,
+                    v.reasons.iter().map(|r| r.code).collect::<Vec<_>>()
+                ));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn every_rule_is_asked_once_and_the_last_always_decides() {
+        for (i, (r, _)) in RULES.iter().enumerate() {
+            assert!(
+                !RULES[..i].iter().any(|(o, _)| o == r),
+                "{r:?} is listed twice"
+            );
+        }
+        assert_eq!(RULES.last().map(|r| r.0), Some(Rule::NothingFound));
+    }
+}
