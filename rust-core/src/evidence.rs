@@ -71,12 +71,33 @@ impl Family {
         }
     }
 
-    /// Text points the family adds next to a link.
+    /// The catalog entry that names it (`lure.toll`).
+    pub fn key(self) -> String {
+        format!("lure.{}", self.as_str())
+    }
+
+    /// Every family, for the catalog test.
+    pub const ALL: [Family; 11] = [
+        Family::Delivery,
+        Family::Toll,
+        Family::Tax,
+        Family::Prize,
+        Family::Billing,
+        Family::Account,
+        Family::Job,
+        Family::Investment,
+        Family::WrongNumber,
+        Family::FamilyNewNumber,
+        Family::MoveToChat,
+    ];
+
+    /// Text points the family adds next to a link (see [`crate::weights::family`]).
     fn weight(self) -> u32 {
+        use crate::weights::family as w;
         match self {
-            Family::Delivery | Family::Toll | Family::Tax => 3,
-            Family::Account => 1,
-            _ => 2,
+            Family::Delivery | Family::Toll | Family::Tax => w::STORY,
+            Family::Account => w::ACCOUNT,
+            _ => w::OTHER,
         }
     }
 
@@ -93,6 +114,13 @@ impl Family {
                 | Family::FamilyNewNumber
                 | Family::Billing
         )
+    }
+}
+
+/// Serialised under its evidence name (`wrong-number`, `family`), as [`Family::as_str`] gives.
+impl serde::Serialize for Family {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -773,8 +801,8 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
             if only_openers && !f.is_opener() {
                 continue;
             }
-            let mut r = Reason::say(ReasonCode::Lure, &format!("lure.{}", f.as_str()), &[]);
-            r.family = Some(f.as_str());
+            let mut r = Reason::say(ReasonCode::Lure, &f.key(), &[]);
+            r.family = Some(*f);
             reasons.push(r);
         }
     };
@@ -961,6 +989,23 @@ fn apk_file(folded: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use crate::normalize::normalize;
+
+    #[test]
+    fn every_family_has_a_sentence_in_every_catalog_and_its_name() {
+        for f in Family::ALL {
+            for (lang, _) in crate::catalog::LANGS {
+                assert!(
+                    crate::catalog::template(lang, &f.key()).is_some(),
+                    "{lang} has no sentence for {}",
+                    f.key()
+                );
+            }
+            assert_eq!(
+                serde_json::to_value(f).unwrap(),
+                serde_json::Value::String(f.as_str().into())
+            );
+        }
+    }
 
     #[test]
     fn apk_files() {

@@ -54,6 +54,16 @@ pub mod text {
     pub const INSTITUTION: u32 = 2;
 }
 
+/// Text points a recognised lure family adds next to a link.
+pub mod family {
+    /// A parcel, a toll or a tax: the stories most sent with a link, rarely told by a friend.
+    pub const STORY: u32 = 3;
+    /// An account locked or used by someone else: genuine security notices tell it too.
+    pub const ACCOUNT: u32 = 1;
+    /// Every other family (a prize, a bill, a job, an investment, a stranger's opener).
+    pub const OTHER: u32 = 2;
+}
+
 /// Where the sums of link points `l`, text points `t` (rules and learned score), text points
 /// from rules alone `t_rules`, pressure `p` and sender `s` hold or warn a message with a link.
 pub mod link_verdict {

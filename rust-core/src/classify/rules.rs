@@ -279,8 +279,8 @@ fn unregistered_claim(f: &Facts<'_>) -> Option<Outcome> {
         // A chat app's own invite link (`chat.whatsapp.com/…`) under a job or investment
         // opener: the link is genuine, the offer is the lure.
         if let Some(fam) = f.families.iter().find(|fam| fam.is_opener()) {
-            let mut r = Reason::say(ReasonCode::Lure, &format!("lure.{}", fam.as_str()), &[]);
-            r.family = Some(fam.as_str());
+            let mut r = Reason::say(ReasonCode::Lure, &fam.key(), &[]);
+            r.family = Some(*fam);
             rs.push(r);
             f.pressure_reason(&mut rs);
             return decided(Action::Warn, Kind::SuspiciousText, Some(s), rs);
