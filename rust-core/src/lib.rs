@@ -15,6 +15,7 @@ pub mod dict;
 pub mod diff;
 pub mod error;
 pub mod evidence;
+pub mod family;
 pub mod gateway;
 pub mod guard;
 pub mod import;

@@ -204,7 +204,7 @@ pub struct Reason {
     pub features: Vec<crate::links::LinkFeature>,
     /// The lure family recognised (`delivery`, `toll`, `wrong-number` …).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub family: Option<crate::evidence::Family>,
+    pub family: Option<crate::family::Family>,
     /// The n-grams that pushed the learned text score most.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ngrams: Vec<String>,
