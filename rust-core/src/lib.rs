@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod brands;
 pub mod catalog;
 pub mod claims;
 pub mod classify;
@@ -28,6 +29,7 @@ pub mod otp;
 pub mod registry;
 pub mod salvage;
 pub mod sender;
+pub mod skeleton;
 pub mod store;
 pub mod suffix;
 pub mod timestamp;

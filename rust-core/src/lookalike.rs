@@ -11,25 +11,15 @@
 //! The caller first checks that the host is nobody's official domain: `amazon.de` and
 //! `paypay-bank.co.jp` are brands' own and never reach this module.
 
+use crate::brands::{
+    key, neighbourhood, KEY_HEAD, KEY_SHORT, KEY_TAIL, MIN_EDIT_LABEL, TWO_EDIT_LABEL,
+};
+pub use crate::brands::{GENERIC_LABELS, MIN_TOKEN_LEN};
 use crate::links::Link;
 use crate::registry::Registry;
+pub use crate::skeleton::skeleton;
 use crate::suffix::registrable_label;
 use serde::Serialize;
-use std::sync::OnceLock;
-
-/// Brand tokens shorter than this are not searched inside foreign hosts at all (`au`); tokens
-/// shorter than [`FREE_TOKEN_LEN`] count only when they stand alone between hyphens or dots
-/// (`dhl-parcel.top`, not `online`).
-pub const MIN_TOKEN_LEN: usize = 3;
-
-/// Labels that name no brand (`www` of `www.gov.uk`): never searched as tokens.
-pub const GENERIC_LABELS: &[&str] = &[
-    "www", "web", "app", "api", "mail", "login", "secure", "account", "online", "mobile", "help",
-    "support", "service", "info", "news", "shop", "store", "card", "bank", "pay", "post", "home",
-    // Public bodies' hosts carry place and office words any city or prefecture's site shares.
-    "police", "pref", "city", "metro", "tokyo", "osaka", "kanagawa", "chiba", "gov", "govt",
-    "canada",
-];
 
 /// Tokens at least this long count where they open a label (`uspsparcel-care.com`).
 pub const PREFIX_TOKEN_LEN: usize = 4;
@@ -91,127 +81,6 @@ pub struct Lookalike {
     pub imitates: String,
     /// How.
     pub technique: Technique,
-}
-
-/// TR39 confusable skeleton of a label, lower-cased, with the digit/letter swaps phishers use.
-pub fn skeleton(label: &str) -> String {
-    if let Some(sk) = ascii_skeleton(label) {
-        return sk;
-    }
-    general_skeleton(label)
-}
-
-/// The skeleton through TR39 for any label ([`skeleton`]'s path when the one-pass ASCII one
-/// does not apply; the tests hold the two to the same answers).
-fn general_skeleton(label: &str) -> String {
-    let lower = label.to_lowercase();
-    let sk: String = tr39_ascii(&lower)
-        .unwrap_or_else(|| tr39_skeleton(&lower))
-        .to_lowercase();
-    // TR39 maps `m` to `rn`, `w` to `vv`, `0` to `O`, `1`/`I` to `l` already; a few swaps it
-    // does not treat as confusable are common in phishing domains.
-    // `vv` reads as `w` at a glance (`vvellsfargo`); TR39 leaves it alone.
-    let sk = if sk.contains("vv") {
-        sk.replace("vv", "w")
-    } else {
-        sk
-    };
-    sk.chars().map(swap).collect()
-}
-
-/// The swaps TR39 does not treat as confusable that phishing domains use: digits and signs for
-/// the letters they resemble (`paypa1`, `amaz0n`), and `i` read as `l` after the prototypes.
-fn swap(c: char) -> char {
-    match c {
-        '0' => 'o',
-        '1' | '!' | '|' | 'i' => 'l',
-        '3' => 'e',
-        '4' => 'a',
-        '5' => 's',
-        '7' => 't',
-        '$' => 's',
-        _ => c,
-    }
-}
-
-include!(concat!(env!("OUT_DIR"), "/confusables.rs"));
-
-/// The TR39 skeleton (Unicode's confusables): decompose, replace each character by its
-/// prototype, decompose again. Exactly `unicode_security::skeleton`, from the compact table the
-/// build script writes (see `build.rs`; the tests compare the two over every character).
-fn tr39_skeleton(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let mut mapped = String::with_capacity(s.len());
-    for c in s.chars().nfd() {
-        match CONFUSABLE_KEYS.binary_search(&u32::from(c)) {
-            Ok(i) => {
-                let v = CONFUSABLE_VALUES[i] as usize;
-                mapped.push_str(&CONFUSABLE_TEXT[v >> 8..][..v & 0xFF]);
-            }
-            Err(_) => mapped.push(c),
-        }
-    }
-    mapped.nfd().collect()
-}
-
-/// What [`skeleton`] makes of an ASCII label, in one pass over a table and one allocation:
-/// compiling a registry takes the skeleton of every label, token and domain, and a link's
-/// host is folded the same way. `None` when a character's prototype is not ASCII.
-fn ascii_skeleton(label: &str) -> Option<String> {
-    if !label.is_ascii() {
-        return None;
-    }
-    let table = tr39_table();
-    // Lower case, the prototypes, lower case again: the steps of the general path.
-    let mut t = String::with_capacity(label.len() + 4);
-    for b in label.bytes() {
-        t.push_str(table[usize::from(b.to_ascii_lowercase())].as_deref()?);
-    }
-    t.make_ascii_lowercase();
-    let tb = t.as_bytes();
-    let mut out = String::with_capacity(t.len());
-    let mut i = 0;
-    while i < tb.len() {
-        // `vv` reads as `w`, left to right, before the digit swaps (which make no `v`).
-        if tb[i] == b'v' && tb.get(i + 1) == Some(&b'v') {
-            out.push('w');
-            i += 2;
-            continue;
-        }
-        out.push(swap(char::from(tb[i])));
-        i += 1;
-    }
-    Some(out)
-}
-
-/// Per ASCII character, its TR39 prototype when that is ASCII too.
-fn tr39_table() -> &'static [Option<String>] {
-    static TABLE: OnceLock<Vec<Option<String>>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        (0u8..128)
-            .map(|b| {
-                let p = tr39_skeleton(&char::from(b).to_string());
-                p.is_ascii().then_some(p)
-            })
-            .collect()
-    })
-}
-
-/// The TR39 skeleton of an ASCII string, from a per-character table: most labels and tokens
-/// are ASCII, and the full algorithm (two normalisations around the mapping) costs most of a
-/// registry compile. Exact: for ASCII input both normalisations are the identity, so the
-/// skeleton is the characters' prototypes end to end, used only when they are ASCII too.
-/// `None` sends anything else through the full algorithm.
-fn tr39_ascii(s: &str) -> Option<String> {
-    let table = tr39_table();
-    if !s.is_ascii() {
-        return None;
-    }
-    let mut out = String::with_capacity(s.len() + 4);
-    for b in s.bytes() {
-        out.push_str(table[usize::from(b)].as_deref()?);
-    }
-    Some(out)
 }
 
 /// Keep the better of the current finding and a candidate.
@@ -421,129 +290,12 @@ fn token_is_bounded(host: &str, token: &str) -> bool {
     })
 }
 
-/// Labels shorter than this (skeleton characters) are not matched by edit distance.
-const MIN_EDIT_LABEL: usize = 5;
-
-/// Labels this long (skeleton characters) or longer may be two edits away, where two slips
-/// still leave most of a long name; shorter ones one.
-const TWO_EDIT_LABEL: usize = 9;
-
 /// Edits allowed to an official label of `len` skeleton characters.
 fn edit_limit(len: usize) -> usize {
     if len >= TWO_EDIT_LABEL {
         2
     } else {
         1
-    }
-}
-
-/// An index of the official labels' skeletons that yields, for a host label, every official
-/// label within its [`edit_limit`] — and a few more, which the distance then refuses — without
-/// looking at the others. It replaced a scan of every label, which a registry of 100,000
-/// services made cost milliseconds a link.
-///
-/// Keys are hashes of deletion neighbourhoods (SymSpell's idea), each label's and each host's:
-///
-/// * A label of 5 to 8 characters is keyed by itself and by each of its one-deletion
-///   variants: two strings one edit apart (a substitution, insertion, deletion or adjacent
-///   transposition) always share one such variant.
-/// * A label of 9 or more, allowed two edits, would need every two-deletion variant (dozens a
-///   label). It is cut in two instead, at `h = len / 2` and again at `h + 1`, and keyed by the
-///   first half with its one-deletion variants and by the second half as it is. Take the two
-///   edits of any alignment: a transposition cannot straddle both cuts (it would edit one
-///   character twice), so at one of them each edit lies in one half. Then either the first half
-///   has at most one (edits at the cut counted with it), and the host's first `h ± 1`
-///   characters share a key with it, or it has both and the host ends with the second half.
-///
-/// A host label is looked up under every cut that a label of a length within two of its own
-/// would have. Hash collisions only add candidates; every candidate is checked with
-/// [`osa_distance`].
-#[derive(Debug, Default)]
-pub(crate) struct NearIndex {
-    /// (key, label index), sorted.
-    keys: Vec<(u64, u32)>,
-    /// `keys[dir[t]..dir[t + 1]]` are the keys whose top `bits` bits are `t`.
-    dir: Vec<u32>,
-    bits: u32,
-}
-
-/// What a key stands for, mixed into its hash so that kinds never meet.
-const KEY_SHORT: u64 = 1;
-const KEY_HEAD: u64 = 2;
-const KEY_TAIL: u64 = 3;
-
-/// The key of `s` without its character at `skip` (none when `skip` is out of range).
-fn key(kind: u64, s: &[char], skip: usize) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ kind.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    for (i, &c) in s.iter().enumerate() {
-        if i != skip {
-            h = (h ^ u64::from(u32::from(c))).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    // Spread into the top bits, which the directory reads (splitmix64's finaliser).
-    h ^= h >> 30;
-    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    h ^= h >> 27;
-    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
-    h ^ (h >> 31)
-}
-
-/// `s` and each of its one-deletion variants, as keys of `kind`.
-fn neighbourhood(kind: u64, s: &[char], mut f: impl FnMut(u64)) {
-    for skip in 0..=s.len() {
-        f(key(kind, s, skip));
-    }
-}
-
-impl NearIndex {
-    /// Index the labels' skeletons.
-    pub(crate) fn new(labels: &[crate::registry::OfficialLabel]) -> NearIndex {
-        let mut keys = Vec::new();
-        for (i, l) in labels.iter().enumerate() {
-            let sk = &l.skeleton_chars;
-            let i = i as u32;
-            let len = sk.len();
-            if len < MIN_EDIT_LABEL {
-                continue;
-            }
-            if len < TWO_EDIT_LABEL {
-                neighbourhood(KEY_SHORT, sk, |k| keys.push((k, i)));
-                continue;
-            }
-            for cut in [len / 2, len / 2 + 1] {
-                neighbourhood(KEY_HEAD, &sk[..cut], |k| keys.push((k, i)));
-                keys.push((key(KEY_TAIL, &sk[cut..], usize::MAX), i));
-            }
-        }
-        keys.sort_unstable();
-        keys.dedup();
-        // About four keys a directory slot.
-        let bits = (keys.len() / 4).max(1).ilog2().clamp(4, 24);
-        let mut dir = Vec::with_capacity((1 << bits) + 1);
-        let mut at = 0;
-        for t in 0..=(1u64 << bits) {
-            while at < keys.len() && (keys[at].0 >> (64 - bits)) < t {
-                at += 1;
-            }
-            dir.push(at as u32);
-        }
-        NearIndex { keys, dir, bits }
-    }
-
-    /// Labels stored under `k`.
-    fn get(&self, k: u64, out: &mut Vec<usize>) {
-        if self.keys.is_empty() {
-            return;
-        }
-        let t = (k >> (64 - self.bits)) as usize;
-        let slot = &self.keys[self.dir[t] as usize..self.dir[t + 1] as usize];
-        let from = slot.partition_point(|&(h, _)| h < k);
-        out.extend(
-            slot[from..]
-                .iter()
-                .take_while(|&&(h, _)| h == k)
-                .map(|&(_, i)| i as usize),
-        );
     }
 }
 
@@ -654,42 +406,6 @@ mod tests {
         check(l, reg, &[]).map(|x| (reg.service(x.service).id.clone(), x.technique))
     }
 
-    /// The compact table gives what `unicode_security` gives: every character alone, and
-    /// strings where decomposition reorders marks or a prototype decomposes further.
-    #[test]
-    fn tr39_table_agrees_with_unicode_security() {
-        for cp in 0..=0x10FFFFu32 {
-            let Some(c) = char::from_u32(cp) else {
-                continue;
-            };
-            let one = c.to_string();
-            let want: String = unicode_security::skeleton(&one).collect();
-            assert_eq!(tr39_skeleton(&one), want, "U+{cp:04X}");
-        }
-        for s in [
-            "a\u{301}\u{316}",
-            "е\u{308}",
-            "ǆ",
-            "ﬁ",
-            "x\u{200B}y",
-            "ｐａｙ",
-            "Ⅻ",
-            "㍿",
-            "",
-        ] {
-            let want: String = unicode_security::skeleton(s).collect();
-            assert_eq!(tr39_skeleton(s), want, "{s:?}");
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn tr39_skeleton_matches_on_any_string(s in "\\PC{0,12}") {
-            let want: String = unicode_security::skeleton(&s).collect();
-            proptest::prop_assert_eq!(tr39_skeleton(&s), want);
-        }
-    }
-
     #[test]
     fn table() {
         let r = reg();
@@ -756,23 +472,6 @@ mod tests {
         // Not named: nothing; a short name inside a word is not the brand's.
         assert_eq!(named("www.mysmbcojp.us", &[]), None);
         assert_eq!(named("https://shop-online.jp/", &[id("line")]), None);
-    }
-
-    #[test]
-    fn ascii_skeletons_match_the_full_algorithm() {
-        for s in [
-            "rnonex",
-            "paypa1",
-            "smbc-card",
-            "vvellsfargo",
-            "amaz0n",
-            "a.b-c_d",
-            "m|i",
-        ] {
-            let full: String = unicode_security::skeleton(s).collect();
-            assert_eq!(tr39_ascii(s), Some(full), "{s}");
-        }
-        assert_eq!(tr39_ascii("аpple"), None);
     }
 
     #[test]
@@ -885,40 +584,5 @@ mod tests {
             }
         }
         assert!(hits > 3_000, "too few near labels to tell: {hits}");
-    }
-
-    /// The one-pass ASCII skeleton is the general path's, character for character.
-    #[test]
-    fn ascii_skeleton_matches_the_general_path() {
-        let general = general_skeleton;
-        let mut words: Vec<String> = [
-            "",
-            "vvv",
-            "VVellsFargo",
-            "wvvw",
-            "m1crosoft",
-            "PAYPA1",
-            "a$b|c!",
-            "amaz0n-co-jp",
-            "rnonex",
-            "x.y-z_w",
-            "I1l|",
-            "0123456789",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        words.extend((0u8..128).map(|b| format!("a{}v", char::from(b))));
-        words.extend(
-            (32u8..127).flat_map(|a| {
-                (32u8..127).map(move |b| format!("{}{}", char::from(a), char::from(b)))
-            }),
-        );
-        for w in &words {
-            if let Some(fast) = ascii_skeleton(w) {
-                assert_eq!(fast, general(w), "{w:?}");
-            }
-            assert_eq!(skeleton(w), general(w), "{w:?}");
-        }
     }
 }

@@ -7,6 +7,7 @@
 //! [`Registry`] is the compiled form the classifier reads: sender keys, a domain map, an alias
 //! index and the lookalike index, built once so that classifying a message does no set-up.
 
+use crate::brands::{BrandToken, OfficialLabel};
 use crate::dict::{Dict, DictBuilder, StrMap};
 use crate::error::{Error, Result};
 use crate::normalize::fold;
@@ -668,30 +669,6 @@ pub struct Service {
     pub category: Option<String>,
 }
 
-/// An official label for lookalike matching: `sbisec` of `sbisec.co.jp`.
-#[derive(Debug, Clone)]
-pub(crate) struct OfficialLabel {
-    pub service: usize,
-    pub domain: String,
-    pub label: String,
-    /// The label folded through the confusable skeleton and digit/letter swaps.
-    pub skeleton: String,
-    /// `skeleton` as characters, for edit distance without allocating per comparison.
-    pub skeleton_chars: Vec<char>,
-}
-
-/// A brand's name as searched inside foreign hosts: an official label (`sagawa-exp`), a word
-/// of one (`sagawa`), or a one-word Latin alias (`kuroneko`).
-#[derive(Debug)]
-pub(crate) struct BrandToken {
-    /// The official label of the brand this token stands for (index into `labels`).
-    pub label: usize,
-    /// The token as written, lower case.
-    pub plain: String,
-    /// The token folded like hosts are ([`crate::lookalike::skeleton`]).
-    pub skeleton: String,
-}
-
 /// Words of an official label at least this long are tokens of their own (`sagawa` of
 /// `sagawa-exp`); shorter ones (`exp`, `sec`) name nothing.
 const LABEL_WORD_TOKEN_LEN: usize = 5;
@@ -748,7 +725,7 @@ pub struct Registry {
     /// binary search.
     by_skeleton: Vec<u32>,
     /// Labels by deletion neighbourhood, for the edit-distance look-alikes.
-    pub(crate) near: crate::lookalike::NearIndex,
+    pub(crate) near: crate::brands::NearIndex,
     pub(crate) label_tokens: Dict,
     pub(crate) label_token_owner: Vec<BrandToken>,
     /// Per service: its tokens in `label_token_owner`, two runs (of its labels, of its
@@ -805,7 +782,7 @@ impl Registry {
         // Latin aliases, searched as tokens once every label's tokens are in.
         let mut first_label: Vec<Option<usize>> = Vec::with_capacity(n);
         let mut alias_words: Vec<(usize, String)> = Vec::new();
-        let generic = |t: &str| crate::lookalike::GENERIC_LABELS.contains(&t);
+        let generic = |t: &str| crate::brands::GENERIC_LABELS.contains(&t);
         for (idx, spec) in file.services.iter().enumerate() {
             let name = spec.shown_name().to_string();
             // A later entry of an id wins, as a map's insert does.
@@ -859,7 +836,7 @@ impl Registry {
                 domains.entry(d, || idx);
                 if let Some(label) = crate::suffix::registrable_label(d) {
                     first_label[idx].get_or_insert(labels.len());
-                    let skeleton = crate::lookalike::skeleton(&label);
+                    let skeleton = crate::skeleton::skeleton(&label);
                     labels.push(OfficialLabel {
                         service: idx,
                         domain: d.clone(),
@@ -936,7 +913,7 @@ impl Registry {
                 run_set = None;
             }
             let run = &mut token_runs[current][0];
-            if l.label.len() >= crate::lookalike::MIN_TOKEN_LEN && !generic(&l.label) {
+            if l.label.len() >= crate::brands::MIN_TOKEN_LEN && !generic(&l.label) {
                 push(
                     &mut label_token_owner,
                     run,
@@ -952,7 +929,7 @@ impl Registry {
                         && !generic(word)
                         && !LABEL_WORD_STOP.contains(&word)
                     {
-                        let sk = crate::lookalike::skeleton(word);
+                        let sk = crate::skeleton::skeleton(word);
                         push(&mut label_token_owner, run, &mut run_set, i, word, sk);
                     }
                 }
@@ -970,7 +947,7 @@ impl Registry {
                 token_runs[idx][1] = (at, at);
                 (label_set, run_set) = (None, None);
             }
-            let sk = crate::lookalike::skeleton(&word);
+            let sk = crate::skeleton::skeleton(&word);
             let [labels_run, run] = &mut token_runs[idx];
             // Seen among the service's label tokens, or among its alias tokens so far.
             if token_seen(&label_token_owner, *labels_run, &mut label_set, &sk) {
@@ -989,7 +966,7 @@ impl Registry {
             domain_form_owner.push((i, true));
             forms.push(&hyphens(&l.domain));
             domain_form_owner.push((i, false));
-            let domain_skeleton = crate::lookalike::skeleton(&l.domain);
+            let domain_skeleton = crate::skeleton::skeleton(&l.domain);
             if domain_skeleton != l.domain {
                 forms.push(&domain_skeleton);
                 domain_form_owner.push((i, true));
@@ -997,7 +974,7 @@ impl Registry {
                 domain_form_owner.push((i, false));
             }
         }
-        let near = crate::lookalike::NearIndex::new(&labels);
+        let near = crate::brands::NearIndex::new(&labels);
         let label_tokens = tokens.build();
         let domain_forms = forms.build();
         let blocked = file
