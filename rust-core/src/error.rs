@@ -103,3 +103,30 @@ fn already_blocked(sender: &str, written: &str) -> String {
 
 /// Shorthand for results of the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An I/O error on `path` as the core reports it: a full disk and read-only storage by name,
+/// anything else with the kind of failure (shared by the journal and salvage).
+pub(crate) fn io_error(path: &std::path::Path, e: std::io::Error) -> Error {
+    if is_full(&e) {
+        Error::Full
+    } else if is_read_only(&e) {
+        Error::ReadOnly(path.display().to_string())
+    } else {
+        Error::Store(format!("{}: {}", path.display(), e.kind()))
+    }
+}
+
+/// Is this I/O error a full disk (or a quota, or a file size limit)?
+pub(crate) fn is_full(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(28) | Some(122) | Some(27))
+        || e.kind() == std::io::ErrorKind::StorageFull
+}
+
+/// Is this I/O error read-only storage or a missing permission?
+pub(crate) fn is_read_only(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(30))
+        || matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        )
+}

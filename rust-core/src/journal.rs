@@ -19,8 +19,9 @@
 //! number of this journal, kept in its header and in the ledger, which no message can know. The journal is appended before the engine applies the same write and synced with
 //! it; when it has grown well past what it describes it is rewritten from the database.
 
+use crate::error::io_error;
 use crate::error::Result;
-use crate::store::{io_error, Record};
+use crate::record::Record;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -338,7 +339,7 @@ pub(crate) fn replay(dir: &Path, ledger_key: Option<u64>) -> Result<Replay> {
 
 fn apply(out: &mut Replay, entry: Entry) {
     match entry {
-        Entry::Put(b) => match crate::store::decode::<Record>(&b) {
+        Entry::Put(b) => match crate::record::decode::<Record>(&b) {
             Ok(r) => {
                 out.records.insert(r.id, r);
             }
@@ -379,11 +380,11 @@ fn read_frame(key: u64, b: &[u8]) -> Option<(Entry, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{encode, Status};
+    use crate::record::{encode, Status};
 
     fn record(id: u64, status: Status) -> Record {
         Record {
-            schema: crate::store::RECORD_SCHEMA,
+            schema: crate::record::RECORD_SCHEMA,
             id,
             sender: format!("+1555000{id:04}"),
             body: format!("lure {id} https://x{id}.top"),

@@ -26,6 +26,7 @@ pub mod lookalike;
 pub mod model;
 pub mod normalize;
 pub mod otp;
+pub mod record;
 pub mod registry;
 pub mod salvage;
 pub mod sender;
@@ -40,9 +41,9 @@ pub use classify::{classify, warm_up, Message, Options};
 pub use diff::{Change, RegistryDiff, ServiceDiff};
 pub use error::{Error, Result};
 pub use gateway::{Classifier, Decision, Gateway, GatewayOptions, ListQuery, Page, Sms, Stats};
+pub use record::{Record, Status, StoredLink, StoredReason};
 pub use registry::{LinkPolicy, Registry, RegistryFile, ServiceSpec};
 pub use salvage::{Check, Salvaged};
-pub use store::{Record, Status, StoredLink, StoredReason};
 pub use verdict::{Action, Kind, Reason, ReasonCode, Rule, Verdict};
 
 /// Test support shared by the modules' tests.

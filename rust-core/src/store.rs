@@ -36,128 +36,17 @@
 
 use crate::error::{Error, Result};
 use crate::journal::{self, Entry, Journal};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::path::Path;
 
 /// Format version of the database as a whole. 2 added the `n/` index; a version 1 database
 /// gets it when it is first opened.
 pub const FORMAT_VERSION: u32 = 2;
 
-/// Schema version of [`Record`].
-pub const RECORD_SCHEMA: u16 = 1;
-
 const TREE: &str = "smishgate";
 
-/// Review status of a quarantined message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// Held, waiting for review.
-    Quarantined,
-    /// The user released it (delivered after all).
-    Released,
-    /// The user confirmed it as smishing.
-    Confirmed,
-}
-
-impl Status {
-    /// The kebab-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Quarantined => "quarantined",
-            Status::Released => "released",
-            Status::Confirmed => "confirmed",
-        }
-    }
-
-    /// Parse a kebab-case name.
-    pub fn parse(s: &str) -> Option<Status> {
-        match s {
-            "quarantined" => Some(Status::Quarantined),
-            "released" => Some(Status::Released),
-            "confirmed" => Some(Status::Confirmed),
-            _ => None,
-        }
-    }
-}
-
-/// A reason as stored with a record (the verdict's reason, owned).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredReason {
-    /// Stable reason code.
-    pub code: String,
-    /// English sentence.
-    pub en: String,
-    /// Japanese sentence.
-    pub ja: String,
-    /// Evidence: service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
-    /// Evidence: host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// Evidence: official domain imitated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub imitates: Option<String>,
-}
-
-/// A link as stored with a record, for a review screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredLink {
-    /// The link as written in the message.
-    pub url: String,
-    /// The judged host (a redirect's target, not the redirector).
-    pub host: String,
-    /// Its registrable domain.
-    #[serde(default)]
-    pub domain: Option<String>,
-    /// The service whose official domain it is on, if any.
-    #[serde(default)]
-    pub official_for: Option<String>,
-}
-
-/// A quarantined message with its verdict and review status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Record {
-    /// Schema version this record was written in.
-    pub schema: u16,
-    /// Stable id.
-    pub id: u64,
-    /// Sender as received.
-    pub sender: String,
-    /// Body as received.
-    pub body: String,
-    /// When the message was received (epoch ms); the ingest time when the platform gave none.
-    pub received_at: i64,
-    /// The platform gave the time (when false, `received_at` is the ingest time).
-    #[serde(default)]
-    pub received_at_given: bool,
-    /// When it was ingested (epoch ms).
-    pub ingested_at: i64,
-    /// Review status.
-    pub status: Status,
-    /// When the status last changed (epoch ms).
-    #[serde(default)]
-    pub status_at: i64,
-    /// Verdict: kind (kebab-case).
-    pub kind: String,
-    /// Verdict: claimed service id.
-    #[serde(default)]
-    pub service: Option<String>,
-    /// Verdict: one-time code.
-    #[serde(default)]
-    pub otp: Option<String>,
-    /// Hosts of the links (judged targets).
-    #[serde(default)]
-    pub hosts: Vec<String>,
-    /// The links as written, with what was judged of each (empty in records written before
-    /// links were kept: `hosts` has their judged hosts).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub links: Vec<StoredLink>,
-    /// Verdict: reasons.
-    #[serde(default)]
-    pub reasons: Vec<StoredReason>,
-}
+pub(crate) use crate::error::{io_error, is_full, is_read_only};
+pub(crate) use crate::record::{decode, encode};
+pub use crate::record::{Record, Status, StoredLink, StoredReason, RECORD_SCHEMA};
 
 /// Counter updates of one write.
 #[derive(Debug, Default)]
@@ -1017,33 +906,6 @@ fn open_sled(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
     }
 }
 
-/// An I/O error on `path` as the core reports it: a full disk and read-only storage by name,
-/// anything else with the kind of failure (shared by the journal and salvage).
-pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Error {
-    if is_full(&e) {
-        Error::Full
-    } else if is_read_only(&e) {
-        Error::ReadOnly(path.display().to_string())
-    } else {
-        Error::Store(format!("{}: {}", path.display(), e.kind()))
-    }
-}
-
-/// Is this I/O error a full disk (or a quota, or a file size limit)?
-pub(crate) fn is_full(e: &std::io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(28) | Some(122) | Some(27))
-        || e.kind() == std::io::ErrorKind::StorageFull
-}
-
-/// Is this I/O error read-only storage or a missing permission?
-pub(crate) fn is_read_only(e: &std::io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(30))
-        || matches!(
-            e.kind(),
-            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
-        )
-}
-
 /// Record key suffix: received time first so that keys sort by time, id to break ties.
 pub(crate) fn record_suffix(received_at: i64, id: u64) -> [u8; 16] {
     let mut k = [0u8; 16];
@@ -1058,15 +920,6 @@ fn prefixed(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
     v.extend_from_slice(prefix);
     v.extend_from_slice(rest);
     v
-}
-
-pub(crate) fn encode<T: Serialize + ?Sized>(v: &T) -> Result<Vec<u8>> {
-    rmp_serde::to_vec_named(v).map_err(|e| Error::Store(format!("encoding a value: {e}")))
-}
-
-pub(crate) fn decode<T: DeserializeOwned>(b: &[u8]) -> Result<T> {
-    rmp_serde::from_slice(b)
-        .map_err(|e| Error::Corrupt(format!("a stored value cannot be read: {e}")))
 }
 
 fn store_err(e: sled::Error) -> Error {
