@@ -44,7 +44,7 @@ pub struct GatewayOptions {
 
 impl Default for GatewayOptions {
     fn default() -> Self {
-        GatewayOptions::for_region("JP")
+        GatewayOptions::for_region(crate::sender::DEFAULT_REGION)
     }
 }
 
@@ -68,19 +68,7 @@ impl GatewayOptions {
     }
 }
 
-/// An SMS handed to the gateway.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sms {
-    /// Sender as the platform reports it.
-    pub sender: String,
-    /// Body.
-    pub body: String,
-    /// When it was received (epoch ms), if the platform says.
-    pub received_at: Option<i64>,
-    /// The body is the beginning of a longer one (an importer keeps a bounded prefix): it is
-    /// never judged clean, as what was cut off was not checked.
-    pub cut: bool,
-}
+pub use crate::sms::Sms;
 
 /// What the gateway decided for one message.
 #[derive(Debug, Clone)]

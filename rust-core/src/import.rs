@@ -35,7 +35,7 @@
 //! Pure: no classification, no I/O beyond the [`BufRead`] it is given, no logging. Error
 //! messages name positions, attributes and fields, never a sender, a body or a code.
 
-use crate::gateway::Sms;
+use crate::sms::Sms;
 use crate::timestamp;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;

@@ -31,6 +31,7 @@ pub mod registry;
 pub mod salvage;
 pub mod sender;
 pub mod skeleton;
+pub mod sms;
 pub mod store;
 pub mod suffix;
 pub mod timestamp;

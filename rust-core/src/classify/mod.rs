@@ -34,7 +34,7 @@ pub struct Message<'a> {
     /// The body.
     pub body: &'a str,
     /// The body is the beginning of a longer one, cut before it got here (see
-    /// [`crate::gateway::Sms::cut`]): judged as a body the classifier cut itself.
+    /// [`crate::sms::Sms::cut`]): judged as a body the classifier cut itself.
     pub cut: bool,
 }
 
