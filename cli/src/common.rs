@@ -29,7 +29,7 @@ pub struct Globals {
     #[arg(long, global = true, default_value = "en", value_parser = ["en", "ja"])]
     pub lang: String,
     /// Region for numbers written without a country code (ISO 3166, e.g. JP, US, GB).
-    #[arg(long, global = true, default_value = "JP", value_name = "CC")]
+    #[arg(long, global = true, default_value = smishgate_core::sender::DEFAULT_REGION, value_name = "CC")]
     pub region: String,
     /// Log what happens on stderr: -v info, -vv debug, -vvv trace (else $RUST_LOG). Log lines
     /// name counts, ids, kinds and services, never a message body, a sender or a code.
