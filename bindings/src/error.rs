@@ -58,6 +58,11 @@ impl From<Error> for SmishGateError {
             Error::Corrupt(_) | Error::Full | Error::ReadOnly(_) | Error::Store(_) => E::Storage {
                 reason: e.to_string(),
             },
+            // A failure a later core adds: reported with its own words, as storage failures
+            // are (the app shows it and keeps what is stored).
+            _ => E::Storage {
+                reason: e.to_string(),
+            },
         }
     }
 }

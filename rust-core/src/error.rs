@@ -1,8 +1,10 @@
 //! The core's one rich error type. Front ends (the CLI, later the FFI) map it to what their
 //! users need; every variant names what was wrong so that a message can be shown as is.
 
-/// Everything that can go wrong in the core.
+/// Everything that can go wrong in the core. Non-exhaustive: a front end maps the variants it
+/// knows and gives any later one its most general error, so a new failure never breaks a build.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A registry file is not valid JSON or not of the registry shape.
     #[error("registry is not valid JSON: {0}")]
