@@ -29,6 +29,7 @@ pub mod otp;
 pub mod record;
 pub mod registry;
 pub mod salvage;
+pub mod secrets;
 pub mod sender;
 pub mod skeleton;
 pub mod sms;
