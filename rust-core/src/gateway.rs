@@ -14,9 +14,10 @@
 use crate::classify::{classify, Message, Options};
 use crate::diff::RegistryDiff;
 use crate::error::{Error, Result};
+use crate::record::{self, Record, Status, StoredLink, StoredReason};
 use crate::registry::{Registry, RegistryFile, ServiceSpec, FORMAT_VERSION as REGISTRY_VERSION};
 use crate::salvage::{self, Check, Salvaged};
-use crate::store::{self, dedup_hash, Counters, Record, Status, Store, StoredReason, Write};
+use crate::store::{dedup_hash, Counters, Store, Write};
 use crate::timestamp;
 use crate::verdict::{Action, Kind, Verdict};
 use serde::{Deserialize, Serialize};
@@ -228,7 +229,7 @@ impl Gateway {
         }
         let store = Store::open(path.as_ref(), opts.cache_bytes)?;
         let overlay: Overlay = match store.overlay()? {
-            Some(bytes) => store::decode(&bytes)?,
+            Some(bytes) => record::decode(&bytes)?,
             None => Overlay::default(),
         };
         let registry = overlay.compile(&opts.region)?;
@@ -417,7 +418,7 @@ impl Gateway {
         overlay: Option<Vec<u8>>,
     ) -> Result<(bool, usize, usize)> {
         let mut state = self.lock();
-        let carried = overlay.and_then(|b| match store::decode::<Overlay>(&b) {
+        let carried = overlay.and_then(|b| match record::decode::<Overlay>(&b) {
             Ok(o) => match o.compile(&self.opts.region) {
                 Ok(_) => Some(o),
                 Err(e) => {
@@ -439,7 +440,7 @@ impl Gateway {
         });
         let mut w = Write::new();
         if let Some(o) = &carried {
-            w.put_overlay(store::encode(o)?);
+            w.put_overlay(record::encode(o)?);
         }
         let mut dedup: HashMap<[u8; 16], Vec<u64>> = HashMap::new();
         let mut max_id = 0;
@@ -556,7 +557,7 @@ impl Gateway {
             }
             let mut o = state.overlay.clone();
             add_sender_to(&mut o, service, &r.sender)?;
-            w.put_overlay(store::encode(&o)?);
+            w.put_overlay(record::encode(&o)?);
             new_overlay = Some(o);
         }
         self.set_status(&mut w, &mut r, Status::Released)?;
@@ -585,7 +586,7 @@ impl Gateway {
         if block {
             let mut o = state.overlay.clone();
             crate::registry::add_blocked(&mut o.blocked, &r.sender, &self.opts.region, false)?;
-            w.put_overlay(store::encode(&o)?);
+            w.put_overlay(record::encode(&o)?);
             new_overlay = Some(o);
         }
         self.set_status(&mut w, &mut r, Status::Confirmed)?;
@@ -867,7 +868,7 @@ impl Gateway {
         let mut state = self.lock();
         let (o, compiled) = self.changed(&state.overlay, f)?;
         let mut w = Write::new();
-        w.put_overlay(store::encode(&o)?);
+        w.put_overlay(record::encode(&o)?);
         self.store.apply(w)?;
         self.store.flush()?;
         *self.registry.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(compiled);
@@ -961,7 +962,7 @@ fn same_message(r: &Record, sms: &Sms) -> bool {
 
 fn new_record(id: u64, sms: &Sms, v: &Verdict, now: i64) -> Record {
     Record {
-        schema: store::RECORD_SCHEMA,
+        schema: record::RECORD_SCHEMA,
         id,
         sender: sms.sender.clone(),
         body: sms.body.clone(),
@@ -983,7 +984,7 @@ fn new_record(id: u64, sms: &Sms, v: &Verdict, now: i64) -> Record {
             .iter()
             .map(|l| {
                 let judged = l.link.effective();
-                store::StoredLink {
+                StoredLink {
                     url: l.link.text.clone(),
                     host: judged.host.clone(),
                     domain: judged.domain.clone(),

@@ -61,4 +61,24 @@ pub(crate) mod testing {
             );
         }
     }
+
+    /// Fails unless a typed vocabulary word has a sentence under `key` in every catalog and
+    /// serialises as `name`, the string it replaced (stored and exported data keep it).
+    pub fn assert_named_in_every_catalog<T: serde::Serialize + std::fmt::Debug>(
+        word: &T,
+        key: &str,
+        name: &str,
+    ) {
+        for (lang, _) in crate::catalog::LANGS {
+            assert!(
+                crate::catalog::template(lang, key).is_some(),
+                "{lang} has no sentence for {key} ({word:?})"
+            );
+        }
+        assert_eq!(
+            serde_json::to_value(word).unwrap(),
+            serde_json::Value::String(name.into()),
+            "{word:?}"
+        );
+    }
 }

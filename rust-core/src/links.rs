@@ -1153,17 +1153,7 @@ mod tests {
     #[test]
     fn every_link_feature_has_a_sentence_in_every_catalog() {
         for f in LinkFeature::ALL {
-            for (lang, _) in crate::catalog::LANGS {
-                assert!(
-                    crate::catalog::template(lang, &f.key()).is_some(),
-                    "{lang} has no sentence for {}",
-                    f.key()
-                );
-            }
-            assert_eq!(
-                serde_json::to_value(f).unwrap(),
-                serde_json::Value::String(f.as_str().into())
-            );
+            crate::testing::assert_named_in_every_catalog(&f, &f.key(), f.as_str());
             assert!(f.weight() >= 1, "{f:?} weighs nothing");
         }
     }

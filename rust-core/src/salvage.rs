@@ -6,9 +6,11 @@
 //! frames a damaged stretch touches), so together they give back every record outside the
 //! damaged region. The damaged database itself is only read, never changed.
 
+use crate::error::io_error;
 use crate::error::{Error, Result};
 use crate::journal;
-use crate::store::{self, io_error, Record};
+use crate::record::Record;
+use crate::store;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

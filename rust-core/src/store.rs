@@ -44,9 +44,8 @@ pub const FORMAT_VERSION: u32 = 2;
 
 const TREE: &str = "smishgate";
 
-pub(crate) use crate::error::{io_error, is_full, is_read_only};
-pub(crate) use crate::record::{decode, encode};
-pub use crate::record::{Record, Status, StoredLink, StoredReason, RECORD_SCHEMA};
+use crate::error::{io_error, is_full, is_read_only};
+use crate::record::{decode, encode, Record};
 
 /// Counter updates of one write.
 #[derive(Debug, Default)]
@@ -978,6 +977,7 @@ pub(crate) fn dedup_hash(sender: &str, body: &str, received_at: Option<i64>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::{Status, RECORD_SCHEMA};
 
     #[test]
     fn record_keys_sort_by_time() {

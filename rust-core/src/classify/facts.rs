@@ -21,6 +21,8 @@ pub(super) struct Analysed {
     pub(super) report: LinkReport,
     pub(super) official: Option<usize>,
     pub(super) lookalike: Option<Lookalike>,
+    /// The features behind `report.risk` (none for a service's own link).
+    pub(super) risky: Vec<LinkFeature>,
 }
 
 /// Everything the rules read about one message.
@@ -190,6 +192,13 @@ impl Facts<'_> {
         r
     }
 
+    /// A reason about service `s` that names a host (`{host}`) and records it as evidence.
+    pub(super) fn host_reason(&self, s: usize, code: ReasonCode, key: &str, host: &str) -> Reason {
+        let mut r = self.say_for(s, code, key, &[("host", host.into())]);
+        r.host = Some(host.to_string());
+        r
+    }
+
     pub(super) fn claim_reason(&self, rs: &mut Vec<Reason>, s: usize, how: ClaimHow) {
         let mut r = self.say_for(
             s,
@@ -313,10 +322,10 @@ fn analyse(mut link: Link, reg: &Registry, mentioned: &[usize]) -> Analysed {
     let known = official.is_some() || is_well_known(eff);
     // A service's own domain is not risky for its features (a brand's app on a hosting
     // platform, its own shortener): whether it is the right service's is rule 4's question.
-    let risk = if official.is_some() {
-        0
+    let (risk, risky) = if official.is_some() {
+        (0, Vec::new())
     } else {
-        link_risk(&link, lookalike.as_ref(), known).0
+        link_risk(&link, lookalike.as_ref(), known)
     };
     let report = LinkReport {
         official_for: official.map(|i| reg.service(i).id.clone()),
@@ -332,6 +341,7 @@ fn analyse(mut link: Link, reg: &Registry, mentioned: &[usize]) -> Analysed {
         report,
         official,
         lookalike,
+        risky,
     }
 }
 
@@ -344,11 +354,7 @@ pub(super) fn is_well_known(l: &Link) -> bool {
 
 /// Risk of a link's own features: the judged target's, plus hiding it behind a redirect. A site
 /// that is neither a registered service's nor a well-known one starts at 1.
-pub(super) fn link_risk(
-    link: &Link,
-    look: Option<&Lookalike>,
-    known: bool,
-) -> (u32, Vec<LinkFeature>) {
+fn link_risk(link: &Link, look: Option<&Lookalike>, known: bool) -> (u32, Vec<LinkFeature>) {
     use LinkFeature::*;
     let f = &link.effective().features;
     let has = [

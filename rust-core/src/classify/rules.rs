@@ -6,10 +6,10 @@
 //! lures, then the evidence model, and last "nothing found". A new rule is a function and a
 //! line in [`RULES`]; the verdict records which rule decided ([`Rule`]), and the tests assert it.
 
-use super::facts::{is_well_known, link_risk, merchant_mention, Analysed, Facts};
+use super::facts::{is_well_known, merchant_mention, Analysed, Facts};
 use crate::claims::{self, ClaimHow, Cue};
 use crate::evidence;
-use crate::links::{self, LinkFeature};
+use crate::links;
 use crate::lookalike;
 use crate::normalize::normalize;
 use crate::registry::LinkPolicy;
@@ -144,14 +144,12 @@ fn origin_mismatch(f: &Facts<'_>) -> Option<Outcome> {
     if let Some((c, how)) = f.claimed {
         f.claim_reason(&mut rs, c, how);
     }
-    let mut r = f.say_for(
+    rs.push(f.host_reason(
         s,
         ReasonCode::OriginMismatch,
         "origin-mismatch",
-        &[("host", origin.host.clone().into())],
-    );
-    r.host = Some(origin.host.clone());
-    rs.push(r);
+        &origin.host,
+    ));
     decided(Action::Quarantine, Kind::OtpPhishing, Some(s), rs)
 }
 
@@ -219,27 +217,21 @@ fn registered_sender(f: &Facts<'_>) -> Option<Outcome> {
         .iter()
         .find(|a| merchant_mention(a) && !reg.is_official_for(s, &a.report.link.host))
     {
-        let host = a.report.link.host.clone();
-        let mut r = f.say_for(
+        rs.push(f.host_reason(
             s,
             ReasonCode::MerchantHost,
             "merchant-host",
-            &[("host", host.clone().into())],
-        );
-        r.host = Some(host);
-        rs.push(r);
+            &a.report.link.host,
+        ));
         return decided(Action::Warn, Kind::OffPolicy, Some(s), rs);
     }
     if reg.service(s).links == LinkPolicy::Never && !f.analysed.is_empty() {
-        let host = f.analysed[0].report.link.effective().host.clone();
-        let mut r = f.say_for(
+        rs.push(f.host_reason(
             s,
             ReasonCode::OffPolicyLink,
             "off-policy-link",
-            &[("host", host.clone().into())],
-        );
-        r.host = Some(host);
-        rs.push(r);
+            &f.analysed[0].report.link.effective().host,
+        ));
         return decided(Action::Warn, Kind::OffPolicy, Some(s), rs);
     }
     code_reason(f, &mut rs);
@@ -264,15 +256,13 @@ fn unregistered_claim(f: &Facts<'_>) -> Option<Outcome> {
         // A service that never sends links, named by a sender not registered for it: even its
         // own domain is off its policy, and the real service would not have sent it.
         if reg.service(s).links == LinkPolicy::Never {
-            let host = f.analysed[0].report.link.effective().host.clone();
-            let mut r = f.say_for(
+            let host = &f.analysed[0].report.link.effective().host;
+            rs.push(f.host_reason(
                 s,
                 ReasonCode::OffPolicyLink,
                 "off-policy-link.unregistered",
-                &[("host", host.clone().into())],
-            );
-            r.host = Some(host);
-            rs.push(r);
+                host,
+            ));
             f.pressure_reason(&mut rs);
             return decided(Action::Warn, Kind::UnverifiedClaim, Some(s), rs);
         }
@@ -351,23 +341,19 @@ fn evidence_model(f: &Facts<'_>) -> Option<Outcome> {
     if f.claimed.is_some() {
         return None;
     }
-    let mut worst: Option<(u32, &Analysed, Vec<LinkFeature>)> = None;
+    // The riskiest link not a service's own, the first of equals (its risk and features were
+    // found when it was analysed).
+    let mut worst: Option<&Analysed> = None;
     for a in f.analysed.iter().filter(|a| a.official.is_none()) {
-        let known = is_well_known(a.report.link.effective());
-        let (r, why) = link_risk(&a.report.link, a.lookalike.as_ref(), known);
-        if r == 0 {
-            continue;
-        }
-        if worst.as_ref().is_none_or(|(w, _, _)| r > *w) {
-            worst = Some((r, a, why));
+        let r = a.report.risk;
+        if r > 0 && worst.is_none_or(|w| r > w.report.risk) {
+            worst = Some(a);
         }
     }
     let input = evidence::Input {
         folded: f.folded(),
         spans: &f.spans,
-        worst: worst
-            .as_ref()
-            .map(|(r, a, why)| (*r, why.clone(), &a.report.link)),
+        worst: worst.map(|a| (a.report.risk, a.risky.clone(), &a.report.link)),
         links: f.analysed.len(),
         pressure: &f.pressure,
         families: &f.families,
@@ -380,7 +366,7 @@ fn evidence_model(f: &Facts<'_>) -> Option<Outcome> {
     };
     let j = evidence::judge(&input)?;
     let mut rs = j.reasons;
-    if let Some((_, a, _)) = worst {
+    if let Some(a) = worst {
         if a.report.link.features.redirect {
             f.redirect_reason(&mut rs, a);
         }

@@ -23,25 +23,14 @@ use std::process::ExitCode;
 
 /// What a user or the app can see of one verdict, as one JSON value with a stable key order.
 fn seen(v: &Verdict) -> Value {
-    let reasons: Vec<Value> = v
-        .reasons
-        .iter()
-        .map(|r| {
-            let mut o = serde_json::to_value(r).expect("a reason serialises");
-            if let Value::Object(m) = &mut o {
-                m.insert("en".into(), json!(r.en));
-                m.insert("ja".into(), json!(r.ja));
-            }
-            o
-        })
-        .collect();
+    // A reason serialises with its code, its evidence and both sentences.
     json!({
         "action": v.action.as_str(),
         "kind": v.kind.as_str(),
         "service": v.service,
         "otp": v.otp,
         "links": serde_json::to_value(&v.links).expect("links serialise"),
-        "reasons": reasons,
+        "reasons": serde_json::to_value(&v.reasons).expect("reasons serialise"),
         "explain_en": v.explain("en"),
         "explain_ja": v.explain("ja"),
     })
