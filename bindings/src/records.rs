@@ -109,8 +109,8 @@ impl From<&sg::Reason> for Reason {
     fn from(r: &sg::Reason) -> Reason {
         Reason {
             code: reason_code(r.code),
-            en: r.en.clone(),
-            ja: r.ja.clone(),
+            en: r.en(),
+            ja: r.ja(),
         }
     }
 }

@@ -7,8 +7,197 @@
 //! [`LANGS`]; a key missing from a catalog falls back to English, then to the key itself, so a
 //! verdict always has words. The catalogs are compiled in and parsed once, on first use.
 
+use crate::claims::ClaimHow;
+use crate::family::Family;
+use crate::links::LinkFeature;
+use crate::lookalike::Technique;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
+
+/// Every sentence and phrase a verdict can show, by name: the rules choose a `Msg`, never a
+/// key string, so a sentence that is missing from a catalog or a key that no rule can choose
+/// is a failing test, not a verdict that shows `lure.tolll` to a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    /// Joins a list of phrases (link features).
+    ListSep,
+    /// Joins words quoted from the message.
+    QuoteSep,
+    /// A Japanese carrier-vetted `0005` business sender.
+    VettedBusinessSender,
+    /// The body was longer than the classifier reads.
+    Truncated,
+    /// More links than the classifier analyses.
+    UncheckedLinks,
+    /// Nothing risky found.
+    NothingRisky,
+    /// The sender is on the blocked list.
+    BlockedSender,
+    /// The message claims a service (`{how}` says how).
+    Claim,
+    /// How the claim is made (a phrase for `{how}`).
+    ClaimHow(ClaimHow),
+    /// How a domain imitates (a phrase for `{technique}`).
+    Technique(Technique),
+    /// A link imitates a registered domain.
+    LookalikeDomain,
+    /// A claimed service's message links outside its domains.
+    LinkOutsideService,
+    /// … to a domain another registered service owns.
+    LinkOutsideServiceOwned,
+    /// A redirector hides the real target.
+    Redirect,
+    /// Pressure words.
+    Pressure,
+    /// A no-links service's registered sender carried a foreign link.
+    SpoofedSender,
+    /// An origin-bound code for a site that is not the service's.
+    OriginMismatch,
+    /// From the service's registered sender, within its policy.
+    RegisteredSender,
+    /// A registered sender wrote a host without a scheme.
+    MerchantHost,
+    /// An own-domain link in the name of a no-links service, from its registered sender.
+    OffPolicyLink,
+    /// … from a sender not registered for it.
+    OffPolicyLinkUnregistered,
+    /// Every link is on the claimed service's own domains.
+    OfficialLinks,
+    /// A code in a service's name from a sender not registered for it.
+    UnverifiedSender,
+    /// A claim without link or code from an unregistered sender.
+    ClaimWithoutProof,
+    /// … asking for a secret.
+    ClaimWithoutProofSecret,
+    /// An unknown site.
+    RiskyLinkUnknown,
+    /// A site with risky features (`{features}`).
+    RiskyLinkFeatures,
+    /// One risky feature (a phrase for `{features}`).
+    Feature(LinkFeature),
+    /// Asks for a secret to be sent back.
+    AsksForSecrets,
+    /// Asks for a secret to be typed in.
+    AsksToEnterSecret,
+    /// Pressure and a number to call back.
+    CallbackLure,
+    /// … in a service's name.
+    CallbackLureNamed,
+    /// A one-time code was found.
+    CodeFound,
+    /// A lure family's story.
+    Lure(Family),
+    /// A link to an Android app file.
+    LureApkFile,
+    /// The learned text score.
+    TextModel,
+    /// Written as a bank, court or authority would head it.
+    Institution,
+    /// Sent from an e-mail address.
+    SenderEmail,
+    /// Sent through an e-mail-to-SMS gateway number.
+    SenderGateway,
+    /// Sent from abroad.
+    SenderForeign,
+}
+
+impl Msg {
+    /// Its key in the catalog files (`lure.toll`).
+    pub fn key(self) -> Cow<'static, str> {
+        use Msg::*;
+        Cow::Borrowed(match self {
+            ClaimHow(h) => h.key(),
+            Technique(t) => t.key(),
+            Feature(f) => return Cow::Owned(f.key()),
+            Lure(f) => return Cow::Owned(f.key()),
+            ListSep => "list-sep",
+            QuoteSep => "quote-sep",
+            VettedBusinessSender => "vetted-business-sender",
+            Truncated => "truncated",
+            UncheckedLinks => "unchecked-links",
+            NothingRisky => "nothing-risky",
+            BlockedSender => "blocked-sender",
+            Claim => "claim",
+            LookalikeDomain => "lookalike-domain",
+            LinkOutsideService => "link-outside-service",
+            LinkOutsideServiceOwned => "link-outside-service.owned",
+            Redirect => "redirect",
+            Pressure => "pressure",
+            SpoofedSender => "spoofed-sender",
+            OriginMismatch => "origin-mismatch",
+            RegisteredSender => "registered-sender",
+            MerchantHost => "merchant-host",
+            OffPolicyLink => "off-policy-link",
+            OffPolicyLinkUnregistered => "off-policy-link.unregistered",
+            OfficialLinks => "official-links",
+            UnverifiedSender => "unverified-sender",
+            ClaimWithoutProof => "claim-without-proof",
+            ClaimWithoutProofSecret => "claim-without-proof.secret",
+            RiskyLinkUnknown => "risky-link.unknown",
+            RiskyLinkFeatures => "risky-link.features",
+            AsksForSecrets => "asks-for-secrets",
+            AsksToEnterSecret => "asks-to-enter-secret",
+            CallbackLure => "callback-lure",
+            CallbackLureNamed => "callback-lure.named",
+            CodeFound => "code-found",
+            LureApkFile => "lure.apk-file",
+            TextModel => "text-model",
+            Institution => "institution",
+            SenderEmail => "sender.email",
+            SenderGateway => "sender.gateway",
+            SenderForeign => "sender.foreign",
+        })
+    }
+
+    /// Every message, the nested vocabularies' included (for the catalog tests).
+    pub fn all() -> Vec<Msg> {
+        use Msg::*;
+        let mut v = vec![
+            ListSep,
+            QuoteSep,
+            VettedBusinessSender,
+            Truncated,
+            UncheckedLinks,
+            NothingRisky,
+            BlockedSender,
+            Claim,
+            LookalikeDomain,
+            LinkOutsideService,
+            LinkOutsideServiceOwned,
+            Redirect,
+            Pressure,
+            SpoofedSender,
+            OriginMismatch,
+            RegisteredSender,
+            MerchantHost,
+            OffPolicyLink,
+            OffPolicyLinkUnregistered,
+            OfficialLinks,
+            UnverifiedSender,
+            ClaimWithoutProof,
+            ClaimWithoutProofSecret,
+            RiskyLinkUnknown,
+            RiskyLinkFeatures,
+            AsksForSecrets,
+            AsksToEnterSecret,
+            CallbackLure,
+            CallbackLureNamed,
+            CodeFound,
+            LureApkFile,
+            TextModel,
+            Institution,
+            SenderEmail,
+            SenderGateway,
+            SenderForeign,
+        ];
+        v.extend(crate::claims::ClaimHow::ALL.map(ClaimHow));
+        v.extend(crate::lookalike::Technique::ALL.map(Technique));
+        v.extend(LinkFeature::ALL.map(Feature));
+        v.extend(Family::ALL.map(Lure));
+        v
+    }
+}
 
 /// Languages with a catalog, and their files (`key = template` lines, `#` comments).
 pub const LANGS: &[(&str, &str)] = &[
@@ -59,6 +248,11 @@ pub fn template(lang: &str, key: &str) -> Option<&'static str> {
             .and_then(|(_, c)| c.get(key).copied())
     };
     find(lang).or_else(|| find("en"))
+}
+
+/// Render `msg` in `lang` with named arguments (see [`render`]).
+pub fn say(lang: &str, msg: Msg, args: &[(&str, &str)]) -> String {
+    render(lang, &msg.key(), args)
 }
 
 /// Render `key` in `lang` with named arguments: each `{name}` is replaced by its value; an
@@ -125,6 +319,25 @@ mod tests {
             }
             for k in c.keys() {
                 assert!(en.contains_key(k), "{lang} has {k}, English does not");
+            }
+        }
+    }
+
+    #[test]
+    fn every_message_has_a_sentence_in_every_catalog_and_every_sentence_a_message() {
+        let all = Msg::all();
+        let keys: Vec<String> = all.iter().map(|m| m.key().into_owned()).collect();
+        crate::testing::assert_unique("message keys", &keys);
+        for (lang, text) in LANGS {
+            let c = parse(text);
+            for k in &keys {
+                assert!(c.contains_key(k.as_str()), "{lang} has no sentence for {k}");
+            }
+            for k in c.keys() {
+                assert!(
+                    keys.iter().any(|x| x == k),
+                    "{lang} has {k}, which no message names"
+                );
             }
         }
     }

@@ -43,6 +43,18 @@ pub enum ClaimHow {
 }
 
 impl ClaimHow {
+    /// Every way of claiming, for the catalog test.
+    pub const ALL: [ClaimHow; 8] = [
+        ClaimHow::Header,
+        ClaimHow::Opening,
+        ClaimHow::Speaker,
+        ClaimHow::Signature,
+        ClaimHow::Code,
+        ClaimHow::Sender,
+        ClaimHow::Link,
+        ClaimHow::Content,
+    ];
+
     /// The catalog key of the phrase that says how (`claim-how.header`).
     pub fn key(self) -> &'static str {
         match self {

@@ -19,6 +19,7 @@
 //! a warning at most, because a message with nothing to click cannot hurt by being read, and a
 //! false quarantine hides a real message. Everything here is pure and linear in the text.
 
+use crate::catalog::Msg;
 use crate::claims::{Cue, Pressure};
 use crate::links::{Link, LinkFeature};
 use crate::model;
@@ -477,9 +478,9 @@ pub struct Input<'a> {
     pub sender: &'a str,
     /// A one-time code was found.
     pub has_code: bool,
-    /// The text asks for a secret to be sent back or typed in (the reason key and the
+    /// The text asks for a secret to be sent back or typed in (the sentence that says so and the
     /// secret's word, from [`crate::claims`]).
-    pub secret: Option<(&'static str, &'static str)>,
+    pub secret: Option<(Msg, &'static str)>,
 }
 
 /// The evidence model's answer: what to do, and the reasons, most important first.
@@ -502,16 +503,16 @@ const MODEL_ALONE: f32 = 0.95;
 
 /// The sender is one genuine services do not text from: an e-mail address (e-mail-to-SMS
 /// gateways), or a number of the US e-mail-to-text gateway range (`1410…`, ten digits).
-fn unusual_sender(raw: &str) -> Option<&'static str> {
+fn unusual_sender(raw: &str) -> Option<Msg> {
     let t = raw.trim();
     if t.contains('@') && t.contains('.') {
-        return Some("sender.email");
+        return Some(Msg::SenderEmail);
     }
     let digits: String = t.chars().filter(char::is_ascii_digit).collect();
     let only_digits = t
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')'));
-    (only_digits && digits.len() == 10 && digits.starts_with("1410")).then_some("sender.gateway")
+    (only_digits && digits.len() == 10 && digits.starts_with("1410")).then_some(Msg::SenderGateway)
 }
 
 /// Is the message nothing but its link? Besides it at most one short Latin token (`AVOI6Y`,
@@ -649,7 +650,7 @@ pub fn pressure_reason(p: &Pressure) -> Option<Reason> {
     let words = p.words.iter().map(|w| w.to_string()).collect();
     let mut r = Reason::say(
         ReasonCode::Pressure,
-        "pressure",
+        Msg::Pressure,
         &[("words", Arg::Quoted(words))],
     );
     r.cues = p.cues.clone();
@@ -705,7 +706,7 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
             if only_openers && !f.is_opener() {
                 continue;
             }
-            let mut r = Reason::say(ReasonCode::Lure, &f.key(), &[]);
+            let mut r = Reason::say(ReasonCode::Lure, Msg::Lure(*f), &[]);
             r.family = Some(*f);
             reasons.push(r);
         }
@@ -717,7 +718,7 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
         let pct = format!("{:.0}", text_model.probability * 100.0);
         let mut r = Reason::say(
             ReasonCode::TextModel,
-            "text-model",
+            Msg::TextModel,
             &[
                 ("ngrams", Arg::Quoted(text_model.top.clone())),
                 ("pct", pct.into()),
@@ -733,7 +734,7 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
         if let Some(what) = &inst {
             reasons.push(Reason::say(
                 ReasonCode::Lure,
-                "institution",
+                Msg::Institution,
                 &[("what", what.clone().into())],
             ));
         }
@@ -778,15 +779,15 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
         let mut r = if why.is_empty() || why == [LinkFeature::UnknownSite] {
             Reason::say(
                 ReasonCode::RiskyLink,
-                "risky-link.unknown",
+                Msg::RiskyLinkUnknown,
                 &[("host", host.into())],
             )
         } else {
-            let keys = why.iter().map(|w| w.key()).collect();
+            let msgs = why.iter().map(|w| Msg::Feature(*w)).collect();
             Reason::say(
                 ReasonCode::RiskyLink,
-                "risky-link.features",
-                &[("host", host.into()), ("features", Arg::Keys(keys))],
+                Msg::RiskyLinkFeatures,
+                &[("host", host.into()), ("features", Arg::Msgs(msgs))],
             )
         };
         r.host = Some(eff.host.clone());
@@ -835,7 +836,7 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
     if let Some(file) = apk_file(input.folded) {
         reasons.push(Reason::say(
             ReasonCode::Lure,
-            "lure.apk-file",
+            Msg::LureApkFile,
             &[("file", file.to_string().into())],
         ));
         family_reasons(&mut reasons, false);
@@ -965,8 +966,11 @@ mod tests {
 
     #[test]
     fn senders_that_businesses_do_not_use() {
-        assert_eq!(unusual_sender("j.kim8812@icloud.com"), Some("sender.email"));
-        assert_eq!(unusual_sender("1410100013"), Some("sender.gateway"));
+        assert_eq!(
+            unusual_sender("j.kim8812@icloud.com"),
+            Some(Msg::SenderEmail)
+        );
+        assert_eq!(unusual_sender("1410100013"), Some(Msg::SenderGateway));
         assert_eq!(unusual_sender("+1 (415) 555-0134"), None);
         assert_eq!(unusual_sender("AMAZON"), None);
     }

@@ -1000,8 +1000,8 @@ fn new_record(id: u64, sms: &Sms, v: &Verdict, now: i64) -> Record {
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default(),
-                en: r.en.clone(),
-                ja: r.ja.clone(),
+                en: r.en(),
+                ja: r.ja(),
                 service: r.service.clone(),
                 host: r.host.clone(),
                 imitates: r.imitates.clone(),

@@ -51,6 +51,16 @@ pub enum Technique {
 }
 
 impl Technique {
+    /// Every technique, for the catalog test.
+    pub const ALL: [Technique; 6] = [
+        Technique::Confusable,
+        Technique::DotGame,
+        Technique::HyphenGame,
+        Technique::OtherSuffix,
+        Technique::BrandToken,
+        Technique::EditDistance,
+    ];
+
     /// Strong techniques decide on their own; weak ones need company.
     pub fn is_strong(self) -> bool {
         matches!(

@@ -5,7 +5,7 @@
 //! and one in Japanese. Nothing here is ever logged: reasons name domains and services, never
 //! the body or the code.
 
-use crate::catalog;
+use crate::catalog::{self, Msg};
 use crate::claims::{ClaimHow, Cue};
 use crate::links::Link;
 use crate::lookalike::Technique;
@@ -170,59 +170,52 @@ pub enum ReasonCode {
 }
 
 /// One reason, with its evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Its sentence is kept as a message and the evidence it shows, and rendered only when a
+/// person reads it ([`Reason::text`], the JSON form, a stored record): most verdicts are never
+/// read, so classifying does not pay for two languages' words.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
     /// Stable code.
     pub code: ReasonCode,
-    /// One sentence in English.
-    pub en: String,
-    /// One sentence in Japanese.
-    pub ja: String,
+    /// The sentence that explains it (finer than the code: `lure.toll`).
+    pub msg: Msg,
+    /// The evidence the sentence shows, by argument name (`host`, `name`, …).
+    pub args: Vec<(&'static str, Arg)>,
     /// The service concerned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// The host concerned (a redirect's target, not the redirector).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// The registrable domain concerned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The official domain imitated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub imitates: Option<String>,
     /// How it imitates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub technique: Option<Technique>,
     /// How the claim is made.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub claim: Option<ClaimHow>,
     /// Pressure categories.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cues: Vec<Cue>,
     /// Risky link features.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<crate::links::LinkFeature>,
     /// The lure family recognised (`delivery`, `toll`, `wrong-number` …).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub family: Option<crate::family::Family>,
     /// The n-grams that pushed the learned text score most.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ngrams: Vec<String>,
     /// The learned text score in percent (the model's probability of smishing), when it is
     /// the evidence.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<u32>,
 }
 
 /// One piece of evidence for a catalog sentence, rendered in each language.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {
     /// Shown as it is (a host, a service's name).
     Text(String),
     /// Another catalog entry, rendered in the same language (`claim-how.header`).
-    Key(String),
+    Msg(Msg),
     /// Catalog entries joined by the language's list separator (link features).
-    Keys(Vec<String>),
+    Msgs(Vec<Msg>),
     /// Words quoted from the message, joined by the language's quote separator.
     Quoted(Vec<String>),
 }
@@ -242,37 +235,24 @@ impl From<String> for Arg {
 fn render_arg(lang: &str, a: &Arg) -> String {
     match a {
         Arg::Text(t) => t.clone(),
-        Arg::Key(k) => catalog::render(lang, k, &[]),
-        Arg::Keys(ks) => ks
+        Arg::Msg(m) => catalog::say(lang, *m, &[]),
+        Arg::Msgs(ms) => ms
             .iter()
-            .map(|k| catalog::render(lang, k, &[]))
+            .map(|m| catalog::say(lang, *m, &[]))
             .collect::<Vec<_>>()
-            .join(&catalog::render(lang, "list-sep", &[])),
-        Arg::Quoted(ws) => ws.join(&catalog::render(lang, "quote-sep", &[])),
+            .join(&catalog::say(lang, Msg::ListSep, &[])),
+        Arg::Quoted(ws) => ws.join(&catalog::say(lang, Msg::QuoteSep, &[])),
     }
 }
 
 impl Reason {
-    /// A reason whose sentences come from the catalogs: `key` names the sentence, `args` the
-    /// evidence it shows. The code is what machines read; the key may be finer (`lure.toll`).
-    pub fn say(code: ReasonCode, key: &str, args: &[(&str, Arg)]) -> Reason {
-        let text = |lang: &str| {
-            let rendered: Vec<(&str, String)> = args
-                .iter()
-                .map(|(k, a)| (*k, render_arg(lang, a)))
-                .collect();
-            let pairs: Vec<(&str, &str)> = rendered.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            catalog::render(lang, key, &pairs)
-        };
-        Reason::new(code, text("en"), text("ja"))
-    }
-
-    /// A reason with only its sentences.
-    pub fn new(code: ReasonCode, en: impl Into<String>, ja: impl Into<String>) -> Reason {
+    /// A reason explained by `msg` with `args`, the evidence it shows. The code is what
+    /// machines read; the message may be finer (`lure.toll`).
+    pub fn say(code: ReasonCode, msg: Msg, args: &[(&'static str, Arg)]) -> Reason {
         Reason {
             code,
-            en: en.into(),
-            ja: ja.into(),
+            msg,
+            args: args.to_vec(),
             service: None,
             host: None,
             domain: None,
@@ -285,6 +265,73 @@ impl Reason {
             ngrams: Vec::new(),
             score: None,
         }
+    }
+
+    /// Its sentence in `lang` (a language without a catalog reads English).
+    pub fn text(&self, lang: &str) -> String {
+        let rendered: Vec<(&str, String)> = self
+            .args
+            .iter()
+            .map(|(k, a)| (*k, render_arg(lang, a)))
+            .collect();
+        let pairs: Vec<(&str, &str)> = rendered.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        catalog::say(lang, self.msg, &pairs)
+    }
+
+    /// Its sentence in English.
+    pub fn en(&self) -> String {
+        self.text("en")
+    }
+
+    /// Its sentence in Japanese.
+    pub fn ja(&self) -> String {
+        self.text("ja")
+    }
+}
+
+/// The JSON form: the code, both sentences rendered, then the evidence that is present (the
+/// shape `check --json` has always printed).
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("code", &self.code)?;
+        m.serialize_entry("en", &self.en())?;
+        m.serialize_entry("ja", &self.ja())?;
+        if let Some(v) = &self.service {
+            m.serialize_entry("service", v)?;
+        }
+        if let Some(v) = &self.host {
+            m.serialize_entry("host", v)?;
+        }
+        if let Some(v) = &self.domain {
+            m.serialize_entry("domain", v)?;
+        }
+        if let Some(v) = &self.imitates {
+            m.serialize_entry("imitates", v)?;
+        }
+        if let Some(v) = &self.technique {
+            m.serialize_entry("technique", v)?;
+        }
+        if let Some(v) = &self.claim {
+            m.serialize_entry("claim", v)?;
+        }
+        if !self.cues.is_empty() {
+            m.serialize_entry("cues", &self.cues)?;
+        }
+        if !self.features.is_empty() {
+            m.serialize_entry("features", &self.features)?;
+        }
+        if let Some(v) = &self.family {
+            m.serialize_entry("family", v)?;
+        }
+        if !self.ngrams.is_empty() {
+            m.serialize_entry("ngrams", &self.ngrams)?;
+        }
+        if let Some(v) = &self.score {
+            m.serialize_entry("score", v)?;
+        }
+        m.end()
     }
 }
 
@@ -411,7 +458,7 @@ impl Verdict {
             s += &format!("{}: {code}\n", if ja { "認証コード" } else { "code" });
         }
         for r in &self.reasons {
-            s += &format!("- {}\n", if ja { &r.ja } else { &r.en });
+            s += &format!("- {}\n", r.text(if ja { "ja" } else { "en" }));
         }
         s
     }

@@ -22,7 +22,7 @@ fn main() {
                 v.kind.as_str(),
                 v.links.len(),
                 r.body.chars().take(200).collect::<String>(),
-                v.reasons.iter().map(|x| x.en.as_str()).collect::<Vec<_>>()
+                v.reasons.iter().map(|x| x.en()).collect::<Vec<_>>()
             );
         }
     }

@@ -33,7 +33,7 @@ fn fixture_table() {
                 f.otp.as_deref(),
             );
             if got != want {
-                let reasons: Vec<&str> = v.reasons.iter().map(|r| r.en.as_str()).collect();
+                let reasons: Vec<String> = v.reasons.iter().map(|r| r.en()).collect();
                 failures.push(format!(
                 "{}: want {want:?}\n      got  {got:?}\n      why: {}\n      body: {:?}\n      reasons: {reasons:?}",
                 f.id, f.why, f.body

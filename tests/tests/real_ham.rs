@@ -57,7 +57,7 @@ fn real_ham_is_never_quarantined() {
                 r.id,
                 r.org,
                 v.kind.as_str(),
-                v.reasons.iter().map(|x| x.en.as_str()).collect::<Vec<_>>()
+                v.reasons.iter().map(|x| x.en()).collect::<Vec<_>>()
             )),
             Action::Warn => warned += 1,
             Action::Deliver => {}

@@ -5,6 +5,7 @@
 //! and kept, so a registered code message pays for none of them and no message pays twice.
 
 use super::{account_cues, distinct_links, lure_context};
+use crate::catalog::Msg;
 use crate::claims::{self, ClaimHow, Pressure, TextClaim};
 use crate::evidence;
 use crate::links::{self, Link, LinkFeature};
@@ -182,19 +183,19 @@ impl Facts<'_> {
         &self,
         s: usize,
         code: ReasonCode,
-        key: &str,
-        args: &[(&str, Arg)],
+        msg: Msg,
+        args: &[(&'static str, Arg)],
     ) -> Reason {
-        let mut all: Vec<(&str, Arg)> = vec![("name", self.name(s).into())];
+        let mut all: Vec<(&'static str, Arg)> = vec![("name", self.name(s).into())];
         all.extend(args.iter().cloned());
-        let mut r = Reason::say(code, key, &all);
+        let mut r = Reason::say(code, msg, &all);
         r.service = Some(self.id(s));
         r
     }
 
     /// A reason about service `s` that names a host (`{host}`) and records it as evidence.
-    pub(super) fn host_reason(&self, s: usize, code: ReasonCode, key: &str, host: &str) -> Reason {
-        let mut r = self.say_for(s, code, key, &[("host", host.into())]);
+    pub(super) fn host_reason(&self, s: usize, code: ReasonCode, msg: Msg, host: &str) -> Reason {
+        let mut r = self.say_for(s, code, msg, &[("host", host.into())]);
         r.host = Some(host.to_string());
         r
     }
@@ -203,8 +204,8 @@ impl Facts<'_> {
         let mut r = self.say_for(
             s,
             ReasonCode::Claim,
-            "claim",
-            &[("how", Arg::Key(how.key().into()))],
+            Msg::Claim,
+            &[("how", Arg::Msg(Msg::ClaimHow(how)))],
         );
         r.claim = Some(how);
         rs.push(r);
@@ -217,11 +218,11 @@ impl Facts<'_> {
         let mut r = self.say_for(
             l.service,
             ReasonCode::LookalikeDomain,
-            "lookalike-domain",
+            Msg::LookalikeDomain,
             &[
                 ("host", host.into()),
                 ("imitates", l.imitates.clone().into()),
-                ("technique", Arg::Key(l.technique.key().into())),
+                ("technique", Arg::Msg(Msg::Technique(l.technique))),
             ],
         );
         r.host = Some(eff.host.clone());
@@ -239,7 +240,7 @@ impl Facts<'_> {
             Some(o) => self.say_for(
                 s,
                 ReasonCode::LinkOutsideService,
-                "link-outside-service.owned",
+                Msg::LinkOutsideServiceOwned,
                 &[
                     ("host", host.into()),
                     ("owner", self.name(o).into()),
@@ -249,7 +250,7 @@ impl Facts<'_> {
             None => self.say_for(
                 s,
                 ReasonCode::LinkOutsideService,
-                "link-outside-service",
+                Msg::LinkOutsideService,
                 &[("host", host.into()), ("domains", domains.into())],
             ),
         };
@@ -267,7 +268,7 @@ impl Facts<'_> {
         let eff = outer.effective();
         let mut r = Reason::say(
             ReasonCode::Redirect,
-            "redirect",
+            Msg::Redirect,
             &[
                 ("from", outer.host.clone().into()),
                 ("host", eff.host.clone().into()),

@@ -18,6 +18,7 @@
 mod facts;
 mod rules;
 
+use crate::catalog::Msg;
 use crate::claims::{Cue, Pressure};
 use crate::evidence;
 use crate::links::{self, Link};
@@ -81,7 +82,7 @@ pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
     if f.from.kind == SenderKind::VettedBusinessJp {
         reasons.push(Reason::say(
             ReasonCode::VettedBusinessSender,
-            "vetted-business-sender",
+            Msg::VettedBusinessSender,
             &[],
         ));
     }
@@ -91,7 +92,7 @@ pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
     if unchecked > 0 {
         reasons.push(Reason::say(
             ReasonCode::UncheckedLinks,
-            "unchecked-links",
+            Msg::UncheckedLinks,
             &[
                 ("count", unchecked.to_string().into()),
                 ("max", links::MAX_LINKS.to_string().into()),
@@ -113,7 +114,7 @@ pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
         };
         reasons.push(Reason::say(
             ReasonCode::Truncated,
-            "truncated",
+            Msg::Truncated,
             &[("max", read_chars.to_string().into())],
         ));
     }
@@ -128,7 +129,11 @@ pub fn classify(msg: &Message<'_>, reg: &Registry, opts: &Options) -> Verdict {
         };
     }
     if reasons.is_empty() {
-        reasons.push(Reason::say(ReasonCode::NothingRisky, "nothing-risky", &[]));
+        reasons.push(Reason::say(
+            ReasonCode::NothingRisky,
+            Msg::NothingRisky,
+            &[],
+        ));
     }
     Verdict {
         action,
@@ -242,7 +247,7 @@ mod tests {
             .iter()
             .find(|r| r.code == ReasonCode::Truncated)
             .expect("a truncated reason");
-        assert!(r.en.contains("first 700 characters"), "{}", r.en);
+        assert!(r.en().contains("first 700 characters"), "{}", r.en());
         assert_eq!(run("09011112222", &body).action, Action::Deliver);
     }
 

@@ -7,6 +7,7 @@
 //! line in [`RULES`]; the verdict records which rule decided ([`Rule`]), and the tests assert it.
 
 use super::facts::{is_well_known, merchant_mention, Analysed, Facts};
+use crate::catalog::Msg;
 use crate::claims::{self, ClaimHow, Cue};
 use crate::evidence;
 use crate::links;
@@ -85,7 +86,7 @@ fn blocked_sender(f: &Facts<'_>) -> Option<Outcome> {
     }
     let rs = vec![Reason::say(
         ReasonCode::BlockedSender,
-        "blocked-sender",
+        Msg::BlockedSender,
         &[],
     )];
     let svc = f
@@ -107,7 +108,7 @@ fn spoofed_sender(f: &Facts<'_>) -> Option<Outcome> {
         if let Some(a) = f.analysed.iter().find(|a| {
             !reg.is_official_for(s, &a.report.link.effective().host) && !merchant_mention(a)
         }) {
-            let mut rs = vec![f.say_for(s, ReasonCode::SpoofedSender, "spoofed-sender", &[])];
+            let mut rs = vec![f.say_for(s, ReasonCode::SpoofedSender, Msg::SpoofedSender, &[])];
             f.outside_reason(&mut rs, s, a);
             f.pressure_reason(&mut rs);
             return decided(Action::Quarantine, Kind::SpoofedSender, Some(s), rs);
@@ -147,7 +148,7 @@ fn origin_mismatch(f: &Facts<'_>) -> Option<Outcome> {
     rs.push(f.host_reason(
         s,
         ReasonCode::OriginMismatch,
-        "origin-mismatch",
+        Msg::OriginMismatch,
         &origin.host,
     ));
     decided(Action::Quarantine, Kind::OtpPhishing, Some(s), rs)
@@ -211,7 +212,7 @@ fn lookalike_link(f: &Facts<'_>) -> Option<Outcome> {
 fn registered_sender(f: &Facts<'_>) -> Option<Outcome> {
     let reg = f.reg;
     let (s, _) = f.claimed.filter(|&(s, _)| f.registered_for(s))?;
-    let mut rs = vec![f.say_for(s, ReasonCode::RegisteredSender, "registered-sender", &[])];
+    let mut rs = vec![f.say_for(s, ReasonCode::RegisteredSender, Msg::RegisteredSender, &[])];
     if let Some(a) = f
         .analysed
         .iter()
@@ -220,7 +221,7 @@ fn registered_sender(f: &Facts<'_>) -> Option<Outcome> {
         rs.push(f.host_reason(
             s,
             ReasonCode::MerchantHost,
-            "merchant-host",
+            Msg::MerchantHost,
             &a.report.link.host,
         ));
         return decided(Action::Warn, Kind::OffPolicy, Some(s), rs);
@@ -229,7 +230,7 @@ fn registered_sender(f: &Facts<'_>) -> Option<Outcome> {
         rs.push(f.host_reason(
             s,
             ReasonCode::OffPolicyLink,
-            "off-policy-link",
+            Msg::OffPolicyLink,
             &f.analysed[0].report.link.effective().host,
         ));
         return decided(Action::Warn, Kind::OffPolicy, Some(s), rs);
@@ -247,7 +248,7 @@ fn unregistered_claim(f: &Facts<'_>) -> Option<Outcome> {
     f.claim_reason(&mut rs, s, how);
     if !f.analysed.is_empty() {
         // Every link is the service's own (rule 4 quarantined anything else).
-        rs.push(f.say_for(s, ReasonCode::OfficialLinks, "official-links", &[]));
+        rs.push(f.say_for(s, ReasonCode::OfficialLinks, Msg::OfficialLinks, &[]));
         // An official link vouches for the link, not for the text: what the message asks for
         // is judged as if the link were not there.
         if let Some((action, kind)) = text_in_name_of(f, &mut rs, s) {
@@ -260,7 +261,7 @@ fn unregistered_claim(f: &Facts<'_>) -> Option<Outcome> {
             rs.push(f.host_reason(
                 s,
                 ReasonCode::OffPolicyLink,
-                "off-policy-link.unregistered",
+                Msg::OffPolicyLinkUnregistered,
                 host,
             ));
             f.pressure_reason(&mut rs);
@@ -269,7 +270,7 @@ fn unregistered_claim(f: &Facts<'_>) -> Option<Outcome> {
         // A chat app's own invite link (`chat.whatsapp.com/…`) under a job or investment
         // opener: the link is genuine, the offer is the lure.
         if let Some(fam) = f.families.iter().find(|fam| fam.is_opener()) {
-            let mut r = Reason::say(ReasonCode::Lure, &fam.key(), &[]);
+            let mut r = Reason::say(ReasonCode::Lure, Msg::Lure(*fam), &[]);
             r.family = Some(*fam);
             rs.push(r);
             f.pressure_reason(&mut rs);
@@ -284,14 +285,19 @@ fn unregistered_claim(f: &Facts<'_>) -> Option<Outcome> {
         return decided(Action::Deliver, kind, Some(s), rs);
     }
     if f.code.code.is_some() {
-        rs.push(f.say_for(s, ReasonCode::UnverifiedSender, "unverified-sender", &[]));
+        rs.push(f.say_for(s, ReasonCode::UnverifiedSender, Msg::UnverifiedSender, &[]));
         code_reason(f, &mut rs);
         return decided(Action::Deliver, Kind::Otp, Some(s), rs);
     }
     if let Some((action, kind)) = text_in_name_of(f, &mut rs, s) {
         return decided(action, kind, Some(s), rs);
     }
-    rs.push(f.say_for(s, ReasonCode::ClaimWithoutProof, "claim-without-proof", &[]));
+    rs.push(f.say_for(
+        s,
+        ReasonCode::ClaimWithoutProof,
+        Msg::ClaimWithoutProof,
+        &[],
+    ));
     f.pressure_reason(&mut rs);
     decided(Action::Warn, Kind::UnverifiedClaim, Some(s), rs)
 }
@@ -308,8 +314,8 @@ fn text_back(f: &Facts<'_>) -> Option<Outcome> {
     let asked = f
         .secret_asked()
         .filter(|&s| p >= 2 || claims::is_code_secret(s))
-        .map(|s| ("asks-for-secrets", s))
-        .or_else(|| f.secret_to_enter().map(|s| ("asks-to-enter-secret", s)));
+        .map(|s| (Msg::AsksForSecrets, s))
+        .or_else(|| f.secret_to_enter().map(|s| (Msg::AsksToEnterSecret, s)));
     if let Some((key, secret)) = asked {
         let mut rs = vec![Reason::say(
             ReasonCode::AsksForSecrets,
@@ -328,7 +334,11 @@ fn text_back(f: &Facts<'_>) -> Option<Outcome> {
         )
     });
     if (p >= 3 || (p >= 2 && lure)) && f.asks_to_call_back() {
-        let mut rs = vec![Reason::say(ReasonCode::CallbackLure, "callback-lure", &[])];
+        let mut rs = vec![Reason::say(
+            ReasonCode::CallbackLure,
+            Msg::CallbackLure,
+            &[],
+        )];
         f.pressure_reason(&mut rs);
         return decided(Action::Warn, Kind::CallbackLure, None, rs);
     }
@@ -361,8 +371,8 @@ fn evidence_model(f: &Facts<'_>) -> Option<Outcome> {
         has_code: f.code.code.is_some(),
         secret: f
             .secret_asked()
-            .map(|w| ("asks-for-secrets", w))
-            .or_else(|| f.secret_to_enter().map(|w| ("asks-to-enter-secret", w))),
+            .map(|w| (Msg::AsksForSecrets, w))
+            .or_else(|| f.secret_to_enter().map(|w| (Msg::AsksToEnterSecret, w))),
     };
     let j = evidence::judge(&input)?;
     let mut rs = j.reasons;
@@ -402,8 +412,8 @@ fn text_in_name_of(f: &Facts<'_>, rs: &mut Vec<Reason>, s: usize) -> Option<(Act
     let secret = f
         .secret_asked()
         .filter(|&w| !claims::is_code_secret(w))
-        .map(|w| ("asks-for-secrets", w))
-        .or_else(|| f.secret_to_enter().map(|w| ("asks-to-enter-secret", w)));
+        .map(|w| (Msg::AsksForSecrets, w))
+        .or_else(|| f.secret_to_enter().map(|w| (Msg::AsksToEnterSecret, w)));
     if let Some((key, secret)) = secret {
         rs.push(Reason::say(
             ReasonCode::AsksForSecrets,
@@ -413,7 +423,7 @@ fn text_in_name_of(f: &Facts<'_>, rs: &mut Vec<Reason>, s: usize) -> Option<(Act
         let r = f.say_for(
             s,
             ReasonCode::ClaimWithoutProof,
-            "claim-without-proof.secret",
+            Msg::ClaimWithoutProofSecret,
             &[],
         );
         rs.push(r);
@@ -423,10 +433,15 @@ fn text_in_name_of(f: &Facts<'_>, rs: &mut Vec<Reason>, s: usize) -> Option<(Act
     if !(f.pressure.score >= 2 && f.asks_to_call_back()) {
         return None;
     }
-    let r = f.say_for(s, ReasonCode::CallbackLure, "callback-lure.named", &[]);
+    let r = f.say_for(s, ReasonCode::CallbackLure, Msg::CallbackLureNamed, &[]);
     rs.push(r);
     if !linked {
-        let r = f.say_for(s, ReasonCode::ClaimWithoutProof, "claim-without-proof", &[]);
+        let r = f.say_for(
+            s,
+            ReasonCode::ClaimWithoutProof,
+            Msg::ClaimWithoutProof,
+            &[],
+        );
         rs.push(r);
     }
     f.pressure_reason(rs);
@@ -435,7 +450,7 @@ fn text_in_name_of(f: &Facts<'_>, rs: &mut Vec<Reason>, s: usize) -> Option<(Act
 
 fn code_reason(f: &Facts<'_>, rs: &mut Vec<Reason>) {
     if f.code.code.is_some() {
-        rs.push(Reason::say(ReasonCode::CodeFound, "code-found", &[]));
+        rs.push(Reason::say(ReasonCode::CodeFound, Msg::CodeFound, &[]));
     }
 }
 
