@@ -21,8 +21,9 @@ mod records;
 pub use error::SmishGateError;
 pub use logging::init_logging;
 pub use records::{
-    Action, ChangeKind, Decision, ImportPreview, Link, LinkPolicy, QuarantinePage, QuarantineQuery,
-    QuarantinedMessage, Reason, Service, ServiceChange, Sms, Stats, Status, Verdict,
+    Action, ChangeKind, Decision, ImportPreview, Kind, Link, LinkPolicy, QuarantinePage,
+    QuarantineQuery, QuarantinedMessage, Reason, ReasonCode, Service, ServiceChange, Sms, Stats,
+    Status, Verdict,
 };
 
 use smishgate_core::{Gateway, GatewayOptions, ListQuery};
@@ -172,19 +173,9 @@ impl SmishGate {
         limit: u32,
     ) -> Result<QuarantinePage, SmishGateError> {
         call(|| {
-            let kind = match query.kind.as_deref() {
-                Some(k) => Some(smishgate_core::Kind::parse(k).ok_or_else(|| {
-                    let names: Vec<&str> = smishgate_core::Kind::ALL
-                        .iter()
-                        .map(|k| k.as_str())
-                        .collect();
-                    SmishGateError::invalid(format!("unknown kind; one of: {}", names.join(", ")))
-                })?),
-                None => None,
-            };
             let page = self.inner.list(&ListQuery {
                 service: query.service,
-                kind,
+                kind: query.kind.map(Into::into),
                 status: query.status.map(Into::into),
                 limit: page_limit(limit)?,
                 cursor,

@@ -49,6 +49,165 @@ impl From<sg::Action> for Action {
     }
 }
 
+/// Why a verdict was given, in one word (the core's kinds; `name` in Kotlin is the
+/// SCREAMING_CASE of the kebab-case name the CLI and the JSON show).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum Kind {
+    /// From a registered sender, within its links policy.
+    Trusted,
+    /// A one-time code (from an unverified sender when a service is claimed).
+    Otp,
+    /// Nothing wrong found.
+    Clean,
+    /// A registered sender departing from its policy without harm.
+    OffPolicy,
+    /// Claims a service from an unregistered sender, no link, no code.
+    UnverifiedClaim,
+    /// No service involved; risky links with pressure.
+    SuspiciousLink,
+    /// No link and no service, but pressure and a number to call or text back.
+    CallbackLure,
+    /// No link and no service, but the text is a known lure shape.
+    SuspiciousText,
+    /// Claims a service and links outside its domains, or asks in its name for a secret.
+    Impersonation,
+    /// From a registered sender of a no-links service, with a link outside its domains.
+    SpoofedSender,
+    /// A link's domain imitates a registered service's domain.
+    LookalikeDomain,
+    /// An origin-bound code for a site that is not the claimed service's.
+    OtpPhishing,
+    /// The sender is blocked.
+    Blocked,
+}
+
+impl From<sg::Kind> for Kind {
+    fn from(k: sg::Kind) -> Kind {
+        match k {
+            sg::Kind::Trusted => Kind::Trusted,
+            sg::Kind::Otp => Kind::Otp,
+            sg::Kind::Clean => Kind::Clean,
+            sg::Kind::OffPolicy => Kind::OffPolicy,
+            sg::Kind::UnverifiedClaim => Kind::UnverifiedClaim,
+            sg::Kind::SuspiciousLink => Kind::SuspiciousLink,
+            sg::Kind::CallbackLure => Kind::CallbackLure,
+            sg::Kind::SuspiciousText => Kind::SuspiciousText,
+            sg::Kind::Impersonation => Kind::Impersonation,
+            sg::Kind::SpoofedSender => Kind::SpoofedSender,
+            sg::Kind::LookalikeDomain => Kind::LookalikeDomain,
+            sg::Kind::OtpPhishing => Kind::OtpPhishing,
+            sg::Kind::Blocked => Kind::Blocked,
+        }
+    }
+}
+
+impl From<Kind> for sg::Kind {
+    fn from(k: Kind) -> sg::Kind {
+        match k {
+            Kind::Trusted => sg::Kind::Trusted,
+            Kind::Otp => sg::Kind::Otp,
+            Kind::Clean => sg::Kind::Clean,
+            Kind::OffPolicy => sg::Kind::OffPolicy,
+            Kind::UnverifiedClaim => sg::Kind::UnverifiedClaim,
+            Kind::SuspiciousLink => sg::Kind::SuspiciousLink,
+            Kind::CallbackLure => sg::Kind::CallbackLure,
+            Kind::SuspiciousText => sg::Kind::SuspiciousText,
+            Kind::Impersonation => sg::Kind::Impersonation,
+            Kind::SpoofedSender => sg::Kind::SpoofedSender,
+            Kind::LookalikeDomain => sg::Kind::LookalikeDomain,
+            Kind::OtpPhishing => sg::Kind::OtpPhishing,
+            Kind::Blocked => sg::Kind::Blocked,
+        }
+    }
+}
+
+/// A reason's stable code: what the app may act on (the sentence is for people).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum ReasonCode {
+    /// The sender is on the block list.
+    BlockedSender,
+    /// A registered sender of a no-links service sent a link outside its domains.
+    SpoofedSender,
+    /// An origin-bound code names a host that is not the claimed service's.
+    OriginMismatch,
+    /// The message claims a service and links outside its domains.
+    LinkOutsideService,
+    /// A link imitates a registered domain.
+    LookalikeDomain,
+    /// How the message claims the service.
+    Claim,
+    /// A link to its own domain in the name of a no-links service.
+    OffPolicyLink,
+    /// A registered sender wrote a host without a scheme (a merchant name).
+    MerchantHost,
+    /// From a registered sender, within policy.
+    RegisteredSender,
+    /// A code claiming a service from a sender not registered for it.
+    UnverifiedSender,
+    /// A claim without link or code from an unregistered sender.
+    ClaimWithoutProof,
+    /// Every link goes to the claimed service's own domains.
+    OfficialLinks,
+    /// A link's own features are risky.
+    RiskyLink,
+    /// The text pushes: urgency, threats, money.
+    Pressure,
+    /// A redirector hides the real target.
+    Redirect,
+    /// Pressure plus a number to call or text, without a link.
+    CallbackLure,
+    /// Asks for a secret (password, PIN, card number, code) to be sent back or typed in.
+    AsksForSecrets,
+    /// A Japanese carrier-vetted `0005` business sender.
+    VettedBusinessSender,
+    /// A one-time code was found.
+    CodeFound,
+    /// Nothing risky found.
+    NothingRisky,
+    /// The text follows a known lure family (delivery, toll, tax, prize, job, wrong number…).
+    Lure,
+    /// The learned text score finds the wording close to reported smishing.
+    TextModel,
+    /// The sender's kind is one genuine services do not text from (e-mail, gateway, abroad).
+    UnusualSender,
+    /// The body was longer than the classifier reads: the rest was not checked.
+    Truncated,
+    /// More distinct links than the classifier analyses: the rest were not checked.
+    UncheckedLinks,
+}
+
+impl From<sg::ReasonCode> for ReasonCode {
+    fn from(c: sg::ReasonCode) -> ReasonCode {
+        match c {
+            sg::ReasonCode::BlockedSender => ReasonCode::BlockedSender,
+            sg::ReasonCode::SpoofedSender => ReasonCode::SpoofedSender,
+            sg::ReasonCode::OriginMismatch => ReasonCode::OriginMismatch,
+            sg::ReasonCode::LinkOutsideService => ReasonCode::LinkOutsideService,
+            sg::ReasonCode::LookalikeDomain => ReasonCode::LookalikeDomain,
+            sg::ReasonCode::Claim => ReasonCode::Claim,
+            sg::ReasonCode::OffPolicyLink => ReasonCode::OffPolicyLink,
+            sg::ReasonCode::MerchantHost => ReasonCode::MerchantHost,
+            sg::ReasonCode::RegisteredSender => ReasonCode::RegisteredSender,
+            sg::ReasonCode::UnverifiedSender => ReasonCode::UnverifiedSender,
+            sg::ReasonCode::ClaimWithoutProof => ReasonCode::ClaimWithoutProof,
+            sg::ReasonCode::OfficialLinks => ReasonCode::OfficialLinks,
+            sg::ReasonCode::RiskyLink => ReasonCode::RiskyLink,
+            sg::ReasonCode::Pressure => ReasonCode::Pressure,
+            sg::ReasonCode::Redirect => ReasonCode::Redirect,
+            sg::ReasonCode::CallbackLure => ReasonCode::CallbackLure,
+            sg::ReasonCode::AsksForSecrets => ReasonCode::AsksForSecrets,
+            sg::ReasonCode::VettedBusinessSender => ReasonCode::VettedBusinessSender,
+            sg::ReasonCode::CodeFound => ReasonCode::CodeFound,
+            sg::ReasonCode::NothingRisky => ReasonCode::NothingRisky,
+            sg::ReasonCode::Lure => ReasonCode::Lure,
+            sg::ReasonCode::TextModel => ReasonCode::TextModel,
+            sg::ReasonCode::UnusualSender => ReasonCode::UnusualSender,
+            sg::ReasonCode::Truncated => ReasonCode::Truncated,
+            sg::ReasonCode::UncheckedLinks => ReasonCode::UncheckedLinks,
+        }
+    }
+}
+
 /// One link of a message and what was judged of it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Link {
@@ -97,8 +256,8 @@ impl From<&sg::StoredLink> for Link {
 /// language (they name the service, domain or rule: the evidence).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Reason {
-    /// Stable code (`lookalike-domain`, `link-outside-service`, …).
-    pub code: String,
+    /// Stable code (`LOOKALIKE_DOMAIN`, `LINK_OUTSIDE_SERVICE`, …).
+    pub code: ReasonCode,
     /// One sentence in English.
     pub en: String,
     /// One sentence in Japanese.
@@ -108,7 +267,7 @@ pub struct Reason {
 impl From<&sg::Reason> for Reason {
     fn from(r: &sg::Reason) -> Reason {
         Reason {
-            code: reason_code(r.code),
+            code: r.code.into(),
             en: r.en(),
             ja: r.ja(),
         }
@@ -118,19 +277,11 @@ impl From<&sg::Reason> for Reason {
 impl From<&sg::StoredReason> for Reason {
     fn from(r: &sg::StoredReason) -> Reason {
         Reason {
-            code: r.code.clone(),
+            code: r.code.into(),
             en: r.en.clone(),
             ja: r.ja.clone(),
         }
     }
-}
-
-/// The kebab-case name of a reason code, as JSON and the stored records write it.
-fn reason_code(c: sg::ReasonCode) -> String {
-    serde_json::to_value(c)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| format!("{c:?}"))
 }
 
 /// The classifier's answer for one message.
@@ -138,8 +289,8 @@ fn reason_code(c: sg::ReasonCode) -> String {
 pub struct Verdict {
     /// What to do.
     pub action: Action,
-    /// Why, in one word (`trusted`, `otp`, `impersonation`, `lookalike-domain`, …).
-    pub kind: String,
+    /// Why, in one word (`TRUSTED`, `OTP`, `IMPERSONATION`, `LOOKALIKE_DOMAIN`, …).
+    pub kind: Kind,
     /// The service the message claims to be (id), if any.
     pub service: Option<String>,
     /// The one-time code, if any.
@@ -154,7 +305,7 @@ impl From<&sg::Verdict> for Verdict {
     fn from(v: &sg::Verdict) -> Verdict {
         Verdict {
             action: v.action.into(),
-            kind: v.kind.as_str().to_string(),
+            kind: v.kind.into(),
             service: v.service.clone(),
             otp: v.otp.clone(),
             links: v.links.iter().map(Link::from).collect(),
@@ -274,7 +425,7 @@ impl From<&sg::Record> for QuarantinedMessage {
             status: r.status.into(),
             verdict: Verdict {
                 action: Action::Quarantine,
-                kind: r.kind.clone(),
+                kind: r.kind.into(),
                 service: r.service.clone(),
                 otp: r.otp.clone(),
                 links,
@@ -307,8 +458,8 @@ impl From<&sg::Page> for QuarantinePage {
 pub struct QuarantineQuery {
     /// Only messages claiming this service (id); `"-"` for those claiming none.
     pub service: Option<String>,
-    /// Only this kind (`impersonation`, `lookalike-domain`, …).
-    pub kind: Option<String>,
+    /// Only this kind.
+    pub kind: Option<Kind>,
     /// Only this review status.
     pub status: Option<Status>,
 }

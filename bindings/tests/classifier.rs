@@ -4,7 +4,7 @@
 //! senders and bodies. An unknown region is refused as `SmishGate` refuses it.
 
 use proptest::prelude::*;
-use smishgate_ffi::{Classifier, SmishGate, SmishGateError, Sms};
+use smishgate_ffi::{Classifier, Kind, SmishGate, SmishGateError, Sms};
 use std::sync::{Arc, OnceLock};
 
 /// A fresh gate and a classifier per region, shared by every case (nothing here changes the
@@ -89,11 +89,11 @@ fn a_table_of_messages_gets_the_fresh_gates_verdicts() {
     }
     // The table has what it says: held lures, delivered codes and ham.
     let verdicts = pair("JP").2.classify_batch(batch).unwrap();
-    assert!(verdicts.iter().any(|v| v.kind == "impersonation"));
+    assert!(verdicts.iter().any(|v| v.kind == Kind::Impersonation));
     assert!(verdicts
         .iter()
-        .any(|v| v.kind == "trusted" && v.otp.is_some()));
-    assert!(verdicts.iter().any(|v| v.kind == "clean"));
+        .any(|v| v.kind == Kind::Trusted && v.otp.is_some()));
+    assert!(verdicts.iter().any(|v| v.kind == Kind::Clean));
 }
 
 /// Every row of the shared fixture tables (written against registries of their own; here the

@@ -233,10 +233,7 @@ fn readable(v: &Verdict, lang: &str) -> String {
         if let Some(end) = text.find('\n') {
             if text[..=end].ends_with(&id) {
                 let at = end + 1 - id.len();
-                text.replace_range(
-                    at..=end,
-                    &format!("（{}）\n", lang::kind(v.kind.as_str(), l)),
-                );
+                text.replace_range(at..=end, &format!("（{}）\n", lang::kind(v.kind, l)));
             }
         }
     }

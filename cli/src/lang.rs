@@ -42,15 +42,18 @@ impl Lang {
     }
 }
 
+/// A kind named by its id (a count in the stats ledger) as readable output shows it: see
+/// [`kind`]. An id this build does not know is shown as it is.
+pub fn kind_name(id: &str, lang: Lang) -> String {
+    Kind::parse(id).map_or_else(|| id.to_string(), |k| kind(k, lang).to_string())
+}
+
 /// A kind as readable output shows it: its id in English (what `--kind` takes), a Japanese
-/// name in Japanese. An id this build does not know is shown as it is.
-pub fn kind(id: &str, lang: Lang) -> String {
+/// name in Japanese.
+pub fn kind(k: Kind, lang: Lang) -> &'static str {
     if !lang.ja() {
-        return id.to_string();
+        return k.as_str();
     }
-    let Some(k) = Kind::parse(id) else {
-        return id.to_string();
-    };
     match k {
         Kind::Trusted => "登録済みの送信元",
         Kind::Otp => "認証コード",
@@ -66,7 +69,6 @@ pub fn kind(id: &str, lang: Lang) -> String {
         Kind::OtpPhishing => "認証コードの詐取",
         Kind::Blocked => "拒否した送信元",
     }
-    .to_string()
 }
 
 /// A review status as readable output shows it (`quarantined` or 隔離中, …).
@@ -126,15 +128,18 @@ mod tests {
     #[test]
     fn every_kind_and_status_has_its_japanese() {
         for k in Kind::ALL {
-            let ja = kind(k.as_str(), Lang::Ja);
+            let ja = kind(k, Lang::Ja);
             assert!(!ja.is_ascii(), "{}", k.as_str());
-            assert_eq!(kind(k.as_str(), Lang::En), k.as_str());
+            assert_eq!(kind(k, Lang::En), k.as_str());
         }
         for s in [Status::Quarantined, Status::Released, Status::Confirmed] {
             assert!(!status(s, Lang::Ja).is_ascii());
             assert_eq!(status_id(s.as_str(), Lang::En), s.as_str());
         }
-        assert_eq!(kind("from-a-newer-build", Lang::Ja), "from-a-newer-build");
+        assert_eq!(
+            kind_name("from-a-newer-build", Lang::Ja),
+            "from-a-newer-build"
+        );
         assert_eq!(pad("あ", 4), "あ  ");
         assert_eq!(pad_left("7", 3), "  7");
     }

@@ -245,7 +245,7 @@ pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
                 ),
                 (
                     l.pick("By kind", "種類別").to_string(),
-                    shown(&s.by_kind, lang::kind),
+                    shown(&s.by_kind, lang::kind_name),
                 ),
                 (
                     l.pick("By service", "サービス別").to_string(),
@@ -345,7 +345,7 @@ fn list(db: &Db, a: ListArgs, g: &Globals, out: &mut String) -> CmdResult {
             vec![
                 r.id.to_string(),
                 format_time(r.received_at, db.utc_offset_minutes, false),
-                lang::kind(&r.kind, l),
+                lang::kind(r.kind, l).to_string(),
                 r.service.clone().unwrap_or_else(|| "-".into()),
                 one_line(&r.sender, 24),
                 one_line(&r.body, 40),
@@ -416,7 +416,7 @@ fn show(db: &Db, r: &Record, l: Lang, out: &mut String) {
                 time(r.status_at)
             ),
         ),
-        (label("kind", "種類"), lang::kind(&r.kind, l)),
+        (label("kind", "種類"), lang::kind(r.kind, l).to_string()),
         (
             label("service", "名乗っているサービス"),
             r.service.clone().unwrap_or_else(|| "-".into()),
@@ -434,7 +434,7 @@ fn show(db: &Db, r: &Record, l: Lang, out: &mut String) {
         outln!(out, "{}", label("Why:", "理由:"));
         for reason in &r.reasons {
             let text = if ja { &reason.ja } else { &reason.en };
-            outln!(out, "  - {} [{}]", safe_text(text), reason.code);
+            outln!(out, "  - {} [{}]", safe_text(text), reason.code.as_str());
         }
     }
     outln!(out);

@@ -405,7 +405,16 @@ fn print_summary(out: &mut String, s: &Summary, l: Lang) {
         outln!(out);
         let rows: Vec<(String, &Flagged)> = map
             .iter()
-            .map(|(k, f)| (if by_kind { lang::kind(k, l) } else { k.clone() }, f))
+            .map(|(k, f)| {
+                (
+                    if by_kind {
+                        lang::kind_name(k, l)
+                    } else {
+                        k.clone()
+                    },
+                    f,
+                )
+            })
             .collect();
         let kw = rows
             .iter()

@@ -340,7 +340,7 @@ impl Gateway {
             decisions[i].record_id = Some(id);
             log::debug!(
                 "ingest: quarantined as record {id} (kind {}, service {})",
-                record.kind,
+                record.kind.as_str(),
                 record.service.as_deref().unwrap_or("-")
             );
             in_write += 1;
@@ -485,7 +485,7 @@ impl Gateway {
             Some(c) => Some(decode_cursor(c)?),
             None => None,
         };
-        let kind = q.kind.map(|k| k.as_str());
+        let kind = q.kind;
         let mut records = Vec::new();
         let mut last = None;
         let mut more = false;
@@ -551,7 +551,7 @@ impl Gateway {
             if let Some(why) = attack_reason(&r).filter(|_| !force) {
                 return Err(Error::TrustNeedsForce {
                     id,
-                    kind: r.kind.clone(),
+                    kind: r.kind.as_str().to_string(),
                     why,
                 });
             }
@@ -971,7 +971,7 @@ fn new_record(id: u64, sms: &Sms, v: &Verdict, now: i64) -> Record {
         ingested_at: now,
         status: Status::Quarantined,
         status_at: now,
-        kind: v.kind.as_str().to_string(),
+        kind: v.kind,
         service: v.service.clone(),
         otp: v.otp.clone(),
         hosts: v
@@ -996,10 +996,7 @@ fn new_record(id: u64, sms: &Sms, v: &Verdict, now: i64) -> Record {
             .reasons
             .iter()
             .map(|r| StoredReason {
-                code: serde_json::to_value(r.code)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
+                code: r.code,
                 en: r.en(),
                 ja: r.ja(),
                 service: r.service.clone(),
@@ -1020,29 +1017,31 @@ const _: () = {
 /// for a kind that accuses nobody (none is held today; a future kind held for review only
 /// would not need force).
 fn attack_reason(r: &Record) -> Option<String> {
-    let attack = Kind::parse(&r.kind).is_none_or(|k| {
-        !matches!(
-            k,
-            Kind::Trusted | Kind::Otp | Kind::Clean | Kind::OffPolicy | Kind::UnverifiedClaim
-        )
-    });
+    let attack = !matches!(
+        r.kind,
+        Kind::Trusted | Kind::Otp | Kind::Clean | Kind::OffPolicy | Kind::UnverifiedClaim
+    );
     if !attack {
         return None;
     }
-    const TELLING: &[&str] = &[
-        "spoofed-sender",
-        "origin-mismatch",
-        "lookalike-domain",
-        "link-outside-service",
-        "blocked-sender",
-        "risky-link",
-        "asks-for-secrets",
+    use crate::verdict::ReasonCode as C;
+    const TELLING: &[C] = &[
+        C::SpoofedSender,
+        C::OriginMismatch,
+        C::LookalikeDomain,
+        C::LinkOutsideService,
+        C::BlockedSender,
+        C::RiskyLink,
+        C::AsksForSecrets,
     ];
     let main = TELLING
         .iter()
         .find_map(|c| r.reasons.iter().find(|x| x.code == *c))
         .or(r.reasons.first());
-    Some(main.map_or_else(|| r.kind.clone(), |x| x.code.clone()))
+    Some(
+        main.map_or(r.kind.as_str(), |x| x.code.as_str())
+            .to_string(),
+    )
 }
 
 /// The received time in a record key suffix (see [`store::record_suffix`]).

@@ -393,7 +393,7 @@ mod tests {
             ingested_at: 1_700_000_000_000,
             status,
             status_at: id as i64,
-            kind: "impersonation".into(),
+            kind: crate::Kind::Impersonation,
             service: None,
             otp: None,
             hosts: vec![],

@@ -3,6 +3,7 @@
 //! of them owns the format, so it stands below all three.
 
 use crate::error::{Error, Result};
+use crate::verdict::{Kind, ReasonCode};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 /// Schema version of [`Record`].
@@ -44,8 +45,8 @@ impl Status {
 /// A reason as stored with a record (the verdict's reason, owned).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredReason {
-    /// Stable reason code.
-    pub code: String,
+    /// Stable reason code (stored as its kebab-case name).
+    pub code: ReasonCode,
     /// English sentence.
     pub en: String,
     /// Japanese sentence.
@@ -99,8 +100,8 @@ pub struct Record {
     /// When the status last changed (epoch ms).
     #[serde(default)]
     pub status_at: i64,
-    /// Verdict: kind (kebab-case).
-    pub kind: String,
+    /// Verdict: kind (stored as its kebab-case name).
+    pub kind: Kind,
     /// Verdict: claimed service id.
     #[serde(default)]
     pub service: Option<String>,
@@ -128,4 +129,108 @@ pub(crate) fn encode<T: Serialize + ?Sized>(v: &T) -> Result<Vec<u8>> {
 pub(crate) fn decode<T: DeserializeOwned>(b: &[u8]) -> Result<T> {
     rmp_serde::from_slice(b)
         .map_err(|e| Error::Corrupt(format!("a stored value cannot be read: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The record as it was written while its kind and reason codes were strings.
+    #[derive(Serialize)]
+    struct StringRecord {
+        schema: u16,
+        id: u64,
+        sender: String,
+        body: String,
+        received_at: i64,
+        received_at_given: bool,
+        ingested_at: i64,
+        status: Status,
+        status_at: i64,
+        kind: String,
+        service: Option<String>,
+        otp: Option<String>,
+        hosts: Vec<String>,
+        reasons: Vec<StringReason>,
+    }
+
+    #[derive(Serialize)]
+    struct StringReason {
+        code: String,
+        en: String,
+        ja: String,
+    }
+
+    fn typed(kind: Kind, code: ReasonCode) -> Record {
+        Record {
+            schema: RECORD_SCHEMA,
+            id: 7,
+            sender: "+15550100".into(),
+            body: "b".into(),
+            received_at: 1,
+            received_at_given: true,
+            ingested_at: 2,
+            status: Status::Quarantined,
+            status_at: 2,
+            kind,
+            service: None,
+            otp: None,
+            hosts: vec![],
+            links: vec![],
+            reasons: vec![StoredReason {
+                code,
+                en: "e".into(),
+                ja: "j".into(),
+                service: None,
+                host: None,
+                imitates: None,
+            }],
+        }
+    }
+
+    fn stringly(kind: &str, code: &str) -> StringRecord {
+        StringRecord {
+            schema: RECORD_SCHEMA,
+            id: 7,
+            sender: "+15550100".into(),
+            body: "b".into(),
+            received_at: 1,
+            received_at_given: true,
+            ingested_at: 2,
+            status: Status::Quarantined,
+            status_at: 2,
+            kind: kind.into(),
+            service: None,
+            otp: None,
+            hosts: vec![],
+            reasons: vec![StringReason {
+                code: code.into(),
+                en: "e".into(),
+                ja: "j".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn typed_kinds_and_codes_are_stored_as_the_strings_were() {
+        // Every kind and every code: the bytes are the ones the string fields wrote, and the
+        // records kept before the types read back as them.
+        for (i, kind) in Kind::ALL.iter().enumerate() {
+            let code = ReasonCode::ALL[i % ReasonCode::ALL.len()];
+            let new = encode(&typed(*kind, code)).unwrap();
+            let old = encode(&stringly(kind.as_str(), code.as_str())).unwrap();
+            assert_eq!(new, old, "{kind:?} {code:?}");
+            assert_eq!(decode::<Record>(&old).unwrap(), typed(*kind, code));
+        }
+        for code in ReasonCode::ALL {
+            let old = encode(&stringly("impersonation", code.as_str())).unwrap();
+            assert_eq!(decode::<Record>(&old).unwrap().reasons[0].code, code);
+        }
+    }
+
+    #[test]
+    fn a_name_no_version_wrote_is_corruption_not_a_panic() {
+        let old = encode(&stringly("no-such-kind", "claim")).unwrap();
+        assert!(matches!(decode::<Record>(&old), Err(Error::Corrupt(_))));
+    }
 }

@@ -62,7 +62,7 @@ impl Counters {
 
     /// The counters a stored record contributes (added on insert, removed on delete).
     pub fn record(&mut self, r: &Record, day: &str, sign: i64) {
-        self.add(format!("kind/{}", r.kind), sign);
+        self.add(format!("kind/{}", r.kind.as_str()), sign);
         self.add(format!("svc/{}", r.service.as_deref().unwrap_or("-")), sign);
         self.add(format!("day/{day}"), sign);
         self.add(format!("status/{}", r.status.as_str()), sign);
@@ -999,7 +999,7 @@ mod tests {
             ingested_at: 0,
             status: Status::Quarantined,
             status_at: 0,
-            kind: "test".into(),
+            kind: crate::Kind::Impersonation,
             service: None,
             otp: None,
             hosts: Vec::new(),

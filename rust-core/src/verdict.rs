@@ -9,7 +9,7 @@ use crate::catalog::{self, Msg};
 use crate::claims::{ClaimHow, Cue};
 use crate::links::Link;
 use crate::lookalike::Technique;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What to do with the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
@@ -24,7 +24,10 @@ pub enum Action {
 }
 
 /// Why, in one word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Hash, PartialOrd, Ord)]
+///
+/// The kebab-case names are stored with every held record: never rename one without a
+/// `#[serde(alias)]` for the old name, or the records kept under it stop decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// From a registered sender, within its links policy.
@@ -113,7 +116,9 @@ impl Action {
 }
 
 /// Stable reason codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+///
+/// Stored with every held record's reasons, like [`Kind`]: rename only with an alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReasonCode {
     /// The sender is on the block list.
@@ -167,6 +172,74 @@ pub enum ReasonCode {
     Truncated,
     /// More distinct links than the classifier analyses: the rest were not checked.
     UncheckedLinks,
+}
+
+impl ReasonCode {
+    /// Every code, in the order of the enum.
+    pub const ALL: [ReasonCode; 25] = [
+        ReasonCode::BlockedSender,
+        ReasonCode::SpoofedSender,
+        ReasonCode::OriginMismatch,
+        ReasonCode::LinkOutsideService,
+        ReasonCode::LookalikeDomain,
+        ReasonCode::Claim,
+        ReasonCode::OffPolicyLink,
+        ReasonCode::MerchantHost,
+        ReasonCode::RegisteredSender,
+        ReasonCode::UnverifiedSender,
+        ReasonCode::ClaimWithoutProof,
+        ReasonCode::OfficialLinks,
+        ReasonCode::RiskyLink,
+        ReasonCode::Pressure,
+        ReasonCode::Redirect,
+        ReasonCode::CallbackLure,
+        ReasonCode::AsksForSecrets,
+        ReasonCode::VettedBusinessSender,
+        ReasonCode::CodeFound,
+        ReasonCode::NothingRisky,
+        ReasonCode::Lure,
+        ReasonCode::TextModel,
+        ReasonCode::UnusualSender,
+        ReasonCode::Truncated,
+        ReasonCode::UncheckedLinks,
+    ];
+
+    /// The kebab-case name used in JSON and in stored records (`link-outside-service`).
+    pub fn as_str(self) -> &'static str {
+        use ReasonCode::*;
+        match self {
+            BlockedSender => "blocked-sender",
+            SpoofedSender => "spoofed-sender",
+            OriginMismatch => "origin-mismatch",
+            LinkOutsideService => "link-outside-service",
+            LookalikeDomain => "lookalike-domain",
+            Claim => "claim",
+            OffPolicyLink => "off-policy-link",
+            MerchantHost => "merchant-host",
+            RegisteredSender => "registered-sender",
+            UnverifiedSender => "unverified-sender",
+            ClaimWithoutProof => "claim-without-proof",
+            OfficialLinks => "official-links",
+            RiskyLink => "risky-link",
+            Pressure => "pressure",
+            Redirect => "redirect",
+            CallbackLure => "callback-lure",
+            AsksForSecrets => "asks-for-secrets",
+            VettedBusinessSender => "vetted-business-sender",
+            CodeFound => "code-found",
+            NothingRisky => "nothing-risky",
+            Lure => "lure",
+            TextModel => "text-model",
+            UnusualSender => "unusual-sender",
+            Truncated => "truncated",
+            UncheckedLinks => "unchecked-links",
+        }
+    }
+
+    /// Parse a kebab-case name.
+    pub fn parse(s: &str) -> Option<ReasonCode> {
+        ReasonCode::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
 }
 
 /// One reason, with its evidence.
@@ -493,5 +566,28 @@ mod tests {
         };
         assert_eq!(Kind::ALL.iter().map(|&k| count(k)).sum::<usize>(), 13);
         assert_eq!(Kind::parse("nope"), None);
+    }
+
+    #[test]
+    fn every_reason_code_round_trips_and_is_listed() {
+        crate::testing::assert_unique("reason codes", &ReasonCode::ALL.map(|c| c.as_str()));
+        for c in ReasonCode::ALL {
+            assert_eq!(ReasonCode::parse(c.as_str()), Some(c));
+            let json = serde_json::to_value(c).unwrap();
+            assert_eq!(json.as_str(), Some(c.as_str()), "serde and as_str agree");
+            let back: ReasonCode = serde_json::from_value(json).unwrap();
+            assert_eq!(back, c);
+        }
+        // A code added to the enum but not to ALL fails here: the match is exhaustive, and
+        // each listed code counts once.
+        use ReasonCode::*;
+        let count = |c: ReasonCode| match c {
+            BlockedSender | SpoofedSender | OriginMismatch | LinkOutsideService
+            | LookalikeDomain | Claim | OffPolicyLink | MerchantHost | RegisteredSender
+            | UnverifiedSender | ClaimWithoutProof | OfficialLinks | RiskyLink | Pressure
+            | Redirect | CallbackLure | AsksForSecrets | VettedBusinessSender | CodeFound
+            | NothingRisky | Lure | TextModel | UnusualSender | Truncated | UncheckedLinks => 1,
+        };
+        assert_eq!(ReasonCode::ALL.iter().map(|&c| count(c)).sum::<usize>(), 25);
     }
 }

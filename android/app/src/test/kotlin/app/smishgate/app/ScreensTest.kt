@@ -127,7 +127,7 @@ class ScreensTest : ShellTest() {
         assertEquals(Status.CONFIRMED, app.gate.quarantineGet(id)!!.status)
         val next = app.gate.classify(Sms("+12025550143", Texts.EN_PLAIN, null))
         assertEquals(Action.QUARANTINE, next.action)
-        assertEquals("blocked", next.kind)
+        assertEquals(app.smishgate.core.Kind.BLOCKED, next.kind)
     }
 
     @Test

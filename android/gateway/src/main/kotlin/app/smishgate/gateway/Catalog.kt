@@ -4,6 +4,8 @@
 // them: notification titles, action labels, kind names and the messages of refused input.
 package app.smishgate.gateway
 
+import app.smishgate.core.Kind
+
 /** Every text of the app in one language. Implemented once per [Lang]. */
 interface Catalog {
     /** "Smishing held: SBI Securities — It links to a site that is not SBI's." */
@@ -80,7 +82,7 @@ interface Catalog {
     fun channelDescription(channel: Channel): String
 
     /** A verdict kind (`lookalike-domain`…) as a person reads it. */
-    fun kind(kind: String): String
+    fun kind(kind: Kind): String
 
     /** Why a field of a service was refused. */
     fun fieldProblem(problem: FieldProblem): String

@@ -1,6 +1,8 @@
 // The app's texts in English (the reasons come from the core).
 package app.smishgate.gateway
 
+import app.smishgate.core.Kind
+
 /** English. */
 object CatalogEn : Catalog {
     override fun heldTitle(service: String?, reason: String) =
@@ -114,21 +116,20 @@ object CatalogEn : Catalog {
         Channel.HEALTH -> "When protection is turned off or only partly on, and what fixes it."
     }
 
-    override fun kind(kind: String) = when (kind) {
-        "trusted" -> "From a registered service"
-        "otp" -> "One-time code"
-        "clean" -> "Nothing found"
-        "off-policy" -> "Unusual for this service"
-        "unverified-claim" -> "Claims a service from an unknown sender"
-        "suspicious-link" -> "Suspicious link"
-        "callback-lure" -> "Asks you to call or reply"
-        "suspicious-text" -> "Known lure wording"
-        "impersonation" -> "Impersonates a service"
-        "spoofed-sender" -> "Spoofed sender"
-        "lookalike-domain" -> "Look-alike domain"
-        "otp-phishing" -> "Code for another site"
-        "blocked" -> "Blocked sender"
-        else -> kind
+    override fun kind(kind: Kind) = when (kind) {
+        Kind.TRUSTED -> "From a registered service"
+        Kind.OTP -> "One-time code"
+        Kind.CLEAN -> "Nothing found"
+        Kind.OFF_POLICY -> "Unusual for this service"
+        Kind.UNVERIFIED_CLAIM -> "Claims a service from an unknown sender"
+        Kind.SUSPICIOUS_LINK -> "Suspicious link"
+        Kind.CALLBACK_LURE -> "Asks you to call or reply"
+        Kind.SUSPICIOUS_TEXT -> "Known lure wording"
+        Kind.IMPERSONATION -> "Impersonates a service"
+        Kind.SPOOFED_SENDER -> "Spoofed sender"
+        Kind.LOOKALIKE_DOMAIN -> "Look-alike domain"
+        Kind.OTP_PHISHING -> "Code for another site"
+        Kind.BLOCKED -> "Blocked sender"
     }
 
     override fun fieldProblem(problem: FieldProblem) = when (problem) {

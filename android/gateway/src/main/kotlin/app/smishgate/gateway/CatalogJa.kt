@@ -1,6 +1,8 @@
 // The app's texts in Japanese (the reasons come from the core).
 package app.smishgate.gateway
 
+import app.smishgate.core.Kind
+
 /** 日本語. */
 object CatalogJa : Catalog {
     override fun heldTitle(service: String?, reason: String) =
@@ -114,21 +116,20 @@ object CatalogJa : Catalog {
         Channel.HEALTH -> "保護が止まったり一部だけになったりしたときと、その直し方です。"
     }
 
-    override fun kind(kind: String) = when (kind) {
-        "trusted" -> "登録サービスから"
-        "otp" -> "認証コード"
-        "clean" -> "問題なし"
-        "off-policy" -> "このサービスとしては異例"
-        "unverified-claim" -> "未登録の送信元がサービスを名乗っています"
-        "suspicious-link" -> "不審なリンク"
-        "callback-lure" -> "電話や返信を求めています"
-        "suspicious-text" -> "詐欺でよく使われる文面"
-        "impersonation" -> "なりすまし"
-        "spoofed-sender" -> "送信元の偽装"
-        "lookalike-domain" -> "偽のドメイン"
-        "otp-phishing" -> "別のサイト用のコード"
-        "blocked" -> "ブロックした送信元"
-        else -> kind
+    override fun kind(kind: Kind) = when (kind) {
+        Kind.TRUSTED -> "登録サービスから"
+        Kind.OTP -> "認証コード"
+        Kind.CLEAN -> "問題なし"
+        Kind.OFF_POLICY -> "このサービスとしては異例"
+        Kind.UNVERIFIED_CLAIM -> "未登録の送信元がサービスを名乗っています"
+        Kind.SUSPICIOUS_LINK -> "不審なリンク"
+        Kind.CALLBACK_LURE -> "電話や返信を求めています"
+        Kind.SUSPICIOUS_TEXT -> "詐欺でよく使われる文面"
+        Kind.IMPERSONATION -> "なりすまし"
+        Kind.SPOOFED_SENDER -> "送信元の偽装"
+        Kind.LOOKALIKE_DOMAIN -> "偽のドメイン"
+        Kind.OTP_PHISHING -> "別のサイト用のコード"
+        Kind.BLOCKED -> "ブロックした送信元"
     }
 
     override fun fieldProblem(problem: FieldProblem) = when (problem) {

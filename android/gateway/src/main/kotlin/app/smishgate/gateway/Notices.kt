@@ -4,6 +4,7 @@ package app.smishgate.gateway
 
 import app.smishgate.core.Action
 import app.smishgate.core.Decision
+import app.smishgate.core.Kind
 import app.smishgate.core.Service
 import app.smishgate.core.Sms
 import app.smishgate.core.Verdict
@@ -193,7 +194,7 @@ fun planNotice(
             val code = verdict.otp
             when {
                 settings.announceAll && sms != null -> message(Channel.MESSAGE, service ?: sms.sender, emptyList(), t, sms, code)
-                verdict.kind != "trusted" || code == null || service == null -> null
+                verdict.kind != Kind.TRUSTED || code == null || service == null -> null
                 else -> Notice(
                     channel = Channel.CODE,
                     title = t.codeTitle(service),

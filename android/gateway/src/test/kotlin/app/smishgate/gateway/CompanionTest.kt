@@ -260,7 +260,7 @@ class CompanionTest {
         }
     }
 
-    private fun verdictOf(a: Action) = app.smishgate.core.Verdict(a, if (a == Action.QUARANTINE) "suspicious-link" else "clean", null, null, emptyList(), emptyList())
+    private fun verdictOf(a: Action) = app.smishgate.core.Verdict(a, if (a == Action.QUARANTINE) app.smishgate.core.Kind.SUSPICIOUS_LINK else app.smishgate.core.Kind.CLEAN, null, null, emptyList(), emptyList())
 
     /** Every object reachable from [root] through its fields (this module's and the collections'). */
     private fun reachable(root: Any): List<Any> {

@@ -2,8 +2,10 @@ package app.smishgate.gateway
 
 import app.smishgate.core.Action
 import app.smishgate.core.Decision
+import app.smishgate.core.Kind
 import app.smishgate.core.LinkPolicy
 import app.smishgate.core.Reason
+import app.smishgate.core.ReasonCode
 import app.smishgate.core.Service
 import app.smishgate.core.Sms
 import app.smishgate.core.Verdict
@@ -23,37 +25,36 @@ class NoticeTest {
     fun cleanUp() = gates.close()
 
     private val names = ServiceNames(mapOf("sbi-sec" to "SBI証券", "exbank" to "Example Bank"))
-    private val reason = Reason("lookalike", "It links to sbisec-co-jp.xyz, not SBI's site.", "SBI証券のものではない sbisec-co-jp.xyz へのリンクです。")
+    private val reason = Reason(ReasonCode.LOOKALIKE_DOMAIN, "It links to sbisec-co-jp.xyz, not SBI's site.", "SBI証券のものではない sbisec-co-jp.xyz へのリンクです。")
 
-    private fun verdict(action: Action, kind: String, service: String? = null, otp: String? = null) =
+    private fun verdict(action: Action, kind: Kind, service: String? = null, otp: String? = null) =
         Verdict(action, kind, service, otp, emptyList(), listOf(reason))
 
     /** (action, kind, service, code) → the channel it notifies on, or null for none. */
     private val table: List<Pair<Verdict, Channel?>> = listOf(
-        verdict(Action.QUARANTINE, "lookalike-domain", "sbi-sec") to Channel.HELD,
-        verdict(Action.QUARANTINE, "impersonation", "sbi-sec") to Channel.HELD,
-        verdict(Action.QUARANTINE, "spoofed-sender", "sbi-sec") to Channel.HELD,
-        verdict(Action.QUARANTINE, "otp-phishing", "sbi-sec", "123456") to Channel.HELD,
-        verdict(Action.QUARANTINE, "blocked") to Channel.HELD,
-        verdict(Action.QUARANTINE, "suspicious-link") to Channel.HELD,
-        verdict(Action.WARN, "suspicious-link") to Channel.WARNING,
-        verdict(Action.WARN, "unverified-claim", "sbi-sec") to Channel.WARNING,
-        verdict(Action.WARN, "callback-lure") to Channel.WARNING,
-        verdict(Action.WARN, "suspicious-text") to Channel.WARNING,
-        verdict(Action.WARN, "off-policy", "exbank") to Channel.WARNING,
-        verdict(Action.DELIVER, "trusted", "exbank", "482913") to Channel.CODE,
-        verdict(Action.DELIVER, "trusted", "exbank") to null,
-        verdict(Action.DELIVER, "otp", "sbi-sec", "482913") to null,
-        verdict(Action.DELIVER, "otp", null, "482913") to null,
-        verdict(Action.DELIVER, "clean") to null,
-        verdict(Action.DELIVER, "off-policy", "exbank") to null,
+        verdict(Action.QUARANTINE, Kind.LOOKALIKE_DOMAIN, "sbi-sec") to Channel.HELD,
+        verdict(Action.QUARANTINE, Kind.IMPERSONATION, "sbi-sec") to Channel.HELD,
+        verdict(Action.QUARANTINE, Kind.SPOOFED_SENDER, "sbi-sec") to Channel.HELD,
+        verdict(Action.QUARANTINE, Kind.OTP_PHISHING, "sbi-sec", "123456") to Channel.HELD,
+        verdict(Action.QUARANTINE, Kind.BLOCKED) to Channel.HELD,
+        verdict(Action.QUARANTINE, Kind.SUSPICIOUS_LINK) to Channel.HELD,
+        verdict(Action.WARN, Kind.SUSPICIOUS_LINK) to Channel.WARNING,
+        verdict(Action.WARN, Kind.UNVERIFIED_CLAIM, "sbi-sec") to Channel.WARNING,
+        verdict(Action.WARN, Kind.CALLBACK_LURE) to Channel.WARNING,
+        verdict(Action.WARN, Kind.SUSPICIOUS_TEXT) to Channel.WARNING,
+        verdict(Action.WARN, Kind.OFF_POLICY, "exbank") to Channel.WARNING,
+        verdict(Action.DELIVER, Kind.TRUSTED, "exbank", "482913") to Channel.CODE,
+        verdict(Action.DELIVER, Kind.TRUSTED, "exbank") to null,
+        verdict(Action.DELIVER, Kind.OTP, "sbi-sec", "482913") to null,
+        verdict(Action.DELIVER, Kind.OTP, null, "482913") to null,
+        verdict(Action.DELIVER, Kind.CLEAN) to null,
+        verdict(Action.DELIVER, Kind.OFF_POLICY, "exbank") to null,
     )
 
     @Test
     fun `every action and kind notifies on its channel or not at all`() {
         val kinds = table.map { it.first.kind }.toSet()
-        for (k in listOf("trusted", "otp", "clean", "off-policy", "unverified-claim", "suspicious-link", "callback-lure",
-            "suspicious-text", "impersonation", "spoofed-sender", "lookalike-domain", "otp-phishing", "blocked")) {
+        for (k in Kind.entries) {
             assertTrue(k in kinds, "table misses kind $k")
         }
         for (lang in Lang.entries) {
@@ -89,14 +90,14 @@ class NoticeTest {
     @Test
     fun `warnings notify only when the person wants them, held messages always`() {
         val quiet = Settings(notifyWarnings = false)
-        assertNull(planNotice(Decision(verdict(Action.WARN, "suspicious-link"), null), quiet, Lang.EN, names))
-        assertNotNull(planNotice(Decision(verdict(Action.QUARANTINE, "blocked"), "3"), quiet, Lang.EN, names))
+        assertNull(planNotice(Decision(verdict(Action.WARN, Kind.SUSPICIOUS_LINK), null), quiet, Lang.EN, names))
+        assertNotNull(planNotice(Decision(verdict(Action.QUARANTINE, Kind.BLOCKED), "3"), quiet, Lang.EN, names))
     }
 
     @Test
     fun `a duplicate was announced the first time, and a message not kept says so without actions`() {
-        assertNull(planNotice(Decision(verdict(Action.QUARANTINE, "blocked"), "3", duplicate = true), Settings(), Lang.EN, names))
-        val n = planNotice(verdict(Action.QUARANTINE, "lookalike-domain", "sbi-sec"), null, kept = false, Settings(), Lang.JA, names)!!
+        assertNull(planNotice(Decision(verdict(Action.QUARANTINE, Kind.BLOCKED), "3", duplicate = true), Settings(), Lang.EN, names))
+        val n = planNotice(verdict(Action.QUARANTINE, Kind.LOOKALIKE_DOMAIN, "sbi-sec"), null, kept = false, Settings(), Lang.JA, names)!!
         assertEquals(Channel.HELD, n.channel)
         assertEquals(emptyList<NoticeAction>(), n.actions)
         assertTrue(n.text.endsWith(CatalogJa.notKept))
@@ -107,15 +108,15 @@ class NoticeTest {
     @Test
     fun `a held notice says the message is still in the SMS app and offers Not smishing and Open in SMS app`() {
         for (lang in Lang.entries) {
-            val n = planNotice(Decision(verdict(Action.QUARANTINE, "lookalike-domain", "sbi-sec"), "5"), Settings(), lang, names, sms)!!
+            val n = planNotice(Decision(verdict(Action.QUARANTINE, Kind.LOOKALIKE_DOMAIN, "sbi-sec"), "5"), Settings(), lang, names, sms)!!
             assertEquals(listOf(NoticeAction.RELEASE, NoticeAction.OPEN_SMS_APP), n.actions)
             assertEquals(sms.sender, n.sender)
             assertTrue(n.text.contains(lang.text.stillInSmsApp))
             assertFalse(n.text.contains(lang.text.alsoShownBeside))
             assertNull(n.body, "a held notice never repeats the lure's text")
-            val beside = planNotice(verdict(Action.QUARANTINE, "lookalike-domain", "sbi-sec"), "5", Kept.STORED, Settings(), lang, names, sms, alsoShownBeside = true)!!
+            val beside = planNotice(verdict(Action.QUARANTINE, Kind.LOOKALIKE_DOMAIN, "sbi-sec"), "5", Kept.STORED, Settings(), lang, names, sms, alsoShownBeside = true)!!
             assertTrue(beside.text.contains(lang.text.alsoShownBeside))
-            val rcs = planNotice(verdict(Action.QUARANTINE, "lookalike-domain", "sbi-sec"), null, Kept.SHOWN_ONLY, Settings(), lang, names, sms)!!
+            val rcs = planNotice(verdict(Action.QUARANTINE, Kind.LOOKALIKE_DOMAIN, "sbi-sec"), null, Kept.SHOWN_ONLY, Settings(), lang, names, sms)!!
             assertEquals(listOf(NoticeAction.OPEN_SMS_APP), rcs.actions, "nothing to release: there is no copy")
             assertTrue(rcs.text.endsWith(lang.text.shownOnly))
             assertNull(rcs.quarantineId)
@@ -152,7 +153,7 @@ class NoticeTest {
             }
         }
         // Off (the default), a plain delivered message is the SMS app's to announce.
-        assertNull(planNotice(Decision(verdict(Action.DELIVER, "clean"), null), Settings(), Lang.EN, names, sms))
+        assertNull(planNotice(Decision(verdict(Action.DELIVER, Kind.CLEAN), null), Settings(), Lang.EN, names, sms))
     }
 
     @Test

@@ -42,7 +42,7 @@ class ClassifierTest {
         val jp = Classifier().use { it.classifyBatch(messages) }
         assertEquals(SmishGate(tempDb()).use { it.classifyBatch(messages) }, jp)
         assertEquals(Action.QUARANTINE, jp[0].action)
-        assertEquals("trusted", jp[1].kind)
+        assertEquals(Kind.TRUSTED, jp[1].kind)
         assertEquals("482913", jp[1].otp)
         assertEquals(Action.DELIVER, jp[4].action)
     }
