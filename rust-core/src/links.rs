@@ -1021,6 +1021,21 @@ fn split_port(hostport: &str) -> (&str, Option<u16>) {
     }
 }
 
+/// A host named outside a link (the site of an origin-bound code) in the forms a link to it
+/// would be judged in: its ASCII form and its Unicode form when different; `None` for an IP
+/// literal or a host on no known suffix, which no link would reach.
+pub fn judged_host(raw: &str) -> Option<(String, Option<String>)> {
+    let raw = raw.trim_end_matches('.');
+    if raw.is_empty() || raw.len() > 253 {
+        return None;
+    }
+    let (host, unicode, ip) = host_forms(raw)?;
+    if ip || !crate::suffix::split(&host).is_some_and(|s| s.known) {
+        return None;
+    }
+    Some((host, unicode))
+}
+
 /// ASCII host, Unicode host when different, and whether it is an IP literal.
 fn host_forms(raw: &str) -> Option<(String, Option<String>, bool)> {
     if raw.starts_with('[') {

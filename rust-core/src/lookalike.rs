@@ -121,12 +121,22 @@ pub fn check(link: &Link, reg: &Registry, named: &[usize]) -> Option<Lookalike> 
     if link.features.ip_host {
         return None;
     }
-    let host = link.host.as_str();
+    check_host(&link.host, link.host_unicode.as_deref(), reg, named)
+}
+
+/// Check one host name, in its ASCII (punycode) form and, when it differs, its Unicode form
+/// (see [`crate::links::judged_host`] for a host that did not come from a link).
+pub fn check_host(
+    host: &str,
+    host_unicode: Option<&str>,
+    reg: &Registry,
+    named: &[usize],
+) -> Option<Lookalike> {
     let mut best: Option<Lookalike> = None;
 
     // Dot and hyphen games: the whole official domain embedded in a foreign host, as written
     // or once look-alike letters are undone (`amaz0n-co-jp.icu`).
-    let unicode_host = link.host_unicode.as_deref().unwrap_or(host);
+    let unicode_host = host_unicode.unwrap_or(host);
     let host_skeleton = skeleton(unicode_host);
     for h in [host, host_skeleton.as_str()] {
         for (i, dot, s, e) in reg.domain_form_hits(h) {

@@ -12,7 +12,6 @@ use crate::claims::{self, ClaimHow, Cue};
 use crate::evidence;
 use crate::links;
 use crate::lookalike;
-use crate::normalize::normalize;
 use crate::registry::LinkPolicy;
 use crate::verdict::{Action, Kind, Reason, ReasonCode, Rule};
 
@@ -132,10 +131,8 @@ fn origin_mismatch(f: &Facts<'_>) -> Option<Outcome> {
             (!ok).then_some(s)
         }
         None => {
-            let probe = links::extract(&normalize(&format!("https://{}/", origin.host)));
-            probe
-                .first()
-                .and_then(|l| lookalike::check(l, reg, &[]))
+            let (host, unicode) = links::judged_host(&origin.host)?;
+            lookalike::check_host(&host, unicode.as_deref(), reg, &[])
                 .filter(|l| l.technique.is_strong())
                 .map(|l| l.service)
         }
@@ -571,5 +568,53 @@ mod tests {
             );
         }
         assert_eq!(RULES.last().map(|r| r.0), Some(Rule::NothingFound));
+    }
+
+    /// An origin-bound code's site is judged as a link to it would be: the old path built a
+    /// link (`https://{host}/`) only to check it; the host-taking check must agree with it on
+    /// any host the origin line can name, look-alikes of the registry's own domains included.
+    fn via_a_link(host: &str, reg: &Registry) -> Option<(usize, String, lookalike::Technique)> {
+        let probe = links::extract(&crate::normalize::normalize(&format!("https://{host}/")));
+        let l = lookalike::check(probe.first()?, reg, &[])?;
+        Some((l.service, l.imitates, l.technique))
+    }
+
+    fn via_the_host(host: &str, reg: &Registry) -> Option<(usize, String, lookalike::Technique)> {
+        let (h, u) = links::judged_host(host)?;
+        let l = lookalike::check_host(&h, u.as_deref(), reg, &[])?;
+        Some((l.service, l.imitates, l.technique))
+    }
+
+    #[test]
+    fn origin_hosts_are_judged_as_links_to_them_would_be() {
+        let reg = registry();
+        for host in [
+            "sbisec.co.jp",
+            "sbisec.co.jp.verify.top",
+            "sbisec-co-jp.xyz",
+            "rakuten-sec.net",
+            "xn--pple-43d.com",
+            "amaz0n-co-jp.icu",
+            "192.168.0.1",
+            "3232235777",
+            "example.invalid",
+            "example.com.",
+            "a..b.com",
+            "-x-.com",
+        ] {
+            assert_eq!(via_the_host(host, &reg), via_a_link(host, &reg), "{host}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_origin_host_is_judged_as_a_link_to_it(
+            host in "[a-z0-9.-]{1,12}\\.(com|net|co\\.jp|top|xyz|jp|icu)",
+            brand in proptest::sample::select(vec!["sbisec", "rakuten", "amazon", "smbc", "mufg", "paypay", "xn--pple-43d", ""]),
+        ) {
+            let reg = registry();
+            let h = format!("{brand}{host}");
+            proptest::prop_assert_eq!(via_the_host(&h, &reg), via_a_link(&h, &reg), "{}", h);
+        }
     }
 }
