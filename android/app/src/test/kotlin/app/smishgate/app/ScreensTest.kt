@@ -10,6 +10,7 @@ import android.view.View
 import android.widget.EditText
 import android.widget.TextView
 import app.smishgate.core.Action
+import app.smishgate.core.Kind
 import app.smishgate.core.LinkPolicy
 import app.smishgate.core.Sms
 import app.smishgate.core.Status
@@ -127,7 +128,7 @@ class ScreensTest : ShellTest() {
         assertEquals(Status.CONFIRMED, app.gate.quarantineGet(id)!!.status)
         val next = app.gate.classify(Sms("+12025550143", Texts.EN_PLAIN, null))
         assertEquals(Action.QUARANTINE, next.action)
-        assertEquals(app.smishgate.core.Kind.BLOCKED, next.kind)
+        assertEquals(Kind.BLOCKED, next.kind)
     }
 
     @Test
