@@ -29,7 +29,7 @@ pub struct Globals {
     #[arg(long, global = true, default_value = "en", value_parser = ["en", "ja"])]
     pub lang: String,
     /// Region for numbers written without a country code (ISO 3166, e.g. JP, US, GB).
-    #[arg(long, global = true, default_value = smishgate_core::sender::DEFAULT_REGION, value_name = "CC")]
+    #[arg(long, global = true, default_value = smishgate_core::signals::sender::DEFAULT_REGION, value_name = "CC")]
     pub region: String,
     /// Log what happens on stderr: -v info, -vv debug, -vvv trace (else $RUST_LOG). Log lines
     /// name counts, ids, kinds and services, never a message body, a sender or a code.
@@ -185,7 +185,7 @@ pub fn json<T: Serialize + ?Sized>(out: &mut String, value: &T) -> CmdResult {
 
 /// `YYYY-MM-DD HH:MM` (with seconds when `seconds`) at a UTC offset.
 pub fn format_time(ms: i64, utc_offset_minutes: i32, seconds: bool) -> String {
-    let day = smishgate_core::timestamp::day(ms, utc_offset_minutes);
+    let day = smishgate_core::import::timestamp::day(ms, utc_offset_minutes);
     let local = ms.div_euclid(1000) + i64::from(utc_offset_minutes) * 60;
     let s = local.rem_euclid(86_400);
     if seconds {

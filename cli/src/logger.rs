@@ -9,7 +9,7 @@
 //! and all. So other crates are held to `warn` at most, and are silent unless logging was asked
 //! for.
 //!
-//! Lines read `[   0.004s DEBUG smishgate_core::gateway] gateway opened (139 services)`: time
+//! Lines read `[   0.004s DEBUG smishgate_core::storage::gateway] gateway opened (139 services)`: time
 //! since start, level, where, what.
 
 use log::{LevelFilter, Log, Metadata, Record};
@@ -155,7 +155,7 @@ mod tests {
         let (got, _, problem) = level(0, Some("loud"));
         assert_eq!(got, Warn);
         assert!(problem.unwrap().contains("not understood"));
-        assert!(is_own("smishgate_core::gateway") && is_own("smishgate::scan"));
+        assert!(is_own("smishgate_core::storage::gateway") && is_own("smishgate::scan"));
         assert!(!is_own("sled::tree"));
     }
 }

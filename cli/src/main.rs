@@ -89,7 +89,7 @@ enum Command {
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         // A storage-engine panic the core contains is reported as "damaged" by the command.
-        if smishgate_core::guard::is_guarded() {
+        if smishgate_core::storage::guard::is_guarded() {
             return;
         }
         let location = info

@@ -192,7 +192,8 @@ pub fn run(args: QuarantineArgs, g: &Globals, out: &mut String) -> CmdResult {
             }
         }
         QuarantineCommand::Purge { older_than } => {
-            let days = older_than.unwrap_or(smishgate_core::gateway::DEFAULT_RETENTION_DAYS);
+            let days =
+                older_than.unwrap_or(smishgate_core::storage::gateway::DEFAULT_RETENTION_DAYS);
             let n = db.gw.purge(Some(days))?;
             if g.json {
                 json(

@@ -1,7 +1,7 @@
 //! Start-up cost breakdown: registry parse, compile, then each lazily built matcher.
-use smishgate_core::{
-    claims, classify, links, normalize, otp, Message, Options, Registry, RegistryFile,
-};
+use smishgate_core::signals::{claims, links, otp};
+use smishgate_core::text::normalize;
+use smishgate_core::{classify, Message, Options, Registry, RegistryFile};
 use std::time::Instant;
 fn main() {
     let t = Instant::now();

@@ -1,51 +1,37 @@
 //! smishgate-core: an on-device SMS gate and smishing classifier.
 //!
-//! The pipeline, each step its own module: [`normalize`] the text, find its [`links`], check
-//! them for [`lookalike`] domains, extract the [`otp`], normalise the [`sender`], find the
-//! service the message [`claims`] to be against the [`registry`], and [`classify`] into a
-//! [`verdict`]. Everything here is pure: no I/O, no network, no logging of message content.
+//! The folders follow a message's path. [`text`] normalises it once. [`signals`] finds what it
+//! says, each signal on its own: its [`links`](signals::links) and the
+//! [`lookalike`](signals::lookalike) domains among them, its [`otp`](signals::otp), its
+//! [`sender`](signals::sender), the service it [`claims`](signals::claims) to be. The
+//! [`registry`] holds the services the person trusts. [`classify`] gathers the facts once
+//! and asks its rules in order for a [`verdict`], which the [`verdict::catalog`] puts in words.
+//! [`storage`] keeps what is held (the [`gateway`](storage::gateway) is its one entry point)
+//! and [`import`] reads inbox exports. Everything but `storage` is pure: no I/O, no network,
+//! and nothing logs a message's content.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod brands;
-pub mod catalog;
-pub mod claims;
 pub mod classify;
-pub mod dict;
-pub mod diff;
 pub mod error;
-pub mod evidence;
-pub mod family;
-pub mod gateway;
-pub mod guard;
 pub mod import;
-pub mod journal;
-pub mod links;
-pub mod lookalike;
-pub mod model;
-pub mod normalize;
-pub mod otp;
-pub mod record;
 pub mod registry;
-pub mod salvage;
-pub mod secrets;
-pub mod sender;
-pub mod skeleton;
+pub mod signals;
 pub mod sms;
-pub mod store;
-pub mod suffix;
-pub mod timestamp;
+pub mod storage;
+pub mod text;
 pub mod verdict;
-pub mod weights;
 
 pub use classify::{classify, warm_up, Message, Options};
-pub use diff::{Change, RegistryDiff, ServiceDiff};
 pub use error::{Error, Result};
-pub use gateway::{Classifier, Decision, Gateway, GatewayOptions, ListQuery, Page, Sms, Stats};
-pub use record::{Record, Status, StoredLink, StoredReason};
+pub use registry::diff::{Change, RegistryDiff, ServiceDiff};
 pub use registry::{LinkPolicy, Registry, RegistryFile, ServiceSpec};
-pub use salvage::{Check, Salvaged};
+pub use storage::gateway::{
+    Classifier, Decision, Gateway, GatewayOptions, ListQuery, Page, Sms, Stats,
+};
+pub use storage::record::{Record, Status, StoredLink, StoredReason};
+pub use storage::salvage::{Check, Salvaged};
 pub use verdict::{Action, Kind, Reason, ReasonCode, Rule, Verdict};
 
 /// Test support shared by the modules' tests.
@@ -69,9 +55,9 @@ pub(crate) mod testing {
         key: &str,
         name: &str,
     ) {
-        for (lang, _) in crate::catalog::LANGS {
+        for (lang, _) in crate::verdict::catalog::LANGS {
             assert!(
-                crate::catalog::template(lang, key).is_some(),
+                crate::verdict::catalog::template(lang, key).is_some(),
                 "{lang} has no sentence for {key} ({word:?})"
             );
         }

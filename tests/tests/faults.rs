@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 fn quiet_engine_panics() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !smishgate_core::guard::is_guarded() {
+        if !smishgate_core::storage::guard::is_guarded() {
             default(info);
         }
     }));

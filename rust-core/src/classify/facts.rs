@@ -5,15 +5,15 @@
 //! and kept, so a registered code message pays for none of them and no message pays twice.
 
 use super::{account_cues, distinct_links, lure_context};
-use crate::catalog::Msg;
-use crate::claims::{self, ClaimHow, Pressure, TextClaim};
-use crate::evidence;
-use crate::links::{self, Link, LinkFeature};
-use crate::lookalike::{self, Lookalike};
-use crate::normalize::{normalize, Normalized};
-use crate::otp;
+use crate::classify::evidence;
 use crate::registry::Registry;
-use crate::sender;
+use crate::signals::claims::{self, ClaimHow, Pressure, TextClaim};
+use crate::signals::links::{self, Link, LinkFeature};
+use crate::signals::lookalike::{self, Lookalike};
+use crate::signals::otp;
+use crate::signals::sender;
+use crate::text::normalize::{normalize, Normalized};
+use crate::verdict::catalog::Msg;
 use crate::verdict::{Arg, LinkReport, LookalikeReport, Reason, ReasonCode};
 use std::cell::OnceCell;
 
@@ -368,7 +368,7 @@ fn link_risk(link: &Link, look: Option<&Lookalike>, known: bool) -> (u32, Vec<Li
         (f.port, NonDefaultPort),
         (f.userinfo || link.features.userinfo, Userinfo),
         (
-            f.subdomain_depth >= crate::weights::link::DEEP_SUBDOMAIN_DEPTH,
+            f.subdomain_depth >= crate::classify::weights::link::DEEP_SUBDOMAIN_DEPTH,
             DeepSubdomain,
         ),
         (link.features.redirect, Redirect),

@@ -15,15 +15,16 @@
 //! the [`rules`] are asked in order and the first that decides gives the verdict and its
 //! reasons, then the limits of what was read (a cut body, links past the cap) are applied.
 
+pub mod evidence;
 mod facts;
 mod rules;
+pub mod weights;
 
-use crate::catalog::Msg;
-use crate::claims::{Cue, Pressure};
-use crate::evidence;
-use crate::links::{self, Link};
 use crate::registry::Registry;
-use crate::sender::SenderKind;
+use crate::signals::claims::{Cue, Pressure};
+use crate::signals::links::{self, Link};
+use crate::signals::sender::SenderKind;
+use crate::verdict::catalog::Msg;
 use crate::verdict::{Action, Kind, Reason, ReasonCode, Verdict};
 use facts::Facts;
 
@@ -58,12 +59,12 @@ impl Default for Options {
 /// opens the gate at start-up runs it on another thread while it loads the registry, so the
 /// first message does not pay for them. Idempotent and cheap after the first call.
 pub fn warm_up() {
-    crate::links::warm();
-    crate::otp::warm();
-    crate::claims::warm();
-    crate::evidence::warm();
-    let _ = crate::model::shipped();
-    crate::catalog::warm();
+    crate::signals::links::warm();
+    crate::signals::otp::warm();
+    crate::signals::claims::warm();
+    crate::classify::evidence::warm();
+    let _ = crate::signals::model::shipped();
+    crate::verdict::catalog::warm();
 }
 
 /// Classify one message. Deterministic, never panics, linear in the body.

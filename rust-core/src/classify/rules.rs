@@ -7,12 +7,12 @@
 //! line in [`RULES`]; the verdict records which rule decided ([`Rule`]), and the tests assert it.
 
 use super::facts::{is_well_known, merchant_mention, Analysed, Facts};
-use crate::catalog::Msg;
-use crate::claims::{self, ClaimHow, Cue};
-use crate::evidence;
-use crate::links;
-use crate::lookalike;
+use crate::classify::evidence;
 use crate::registry::LinkPolicy;
+use crate::signals::claims::{self, ClaimHow, Cue};
+use crate::signals::links;
+use crate::signals::lookalike;
+use crate::verdict::catalog::Msg;
 use crate::verdict::{Action, Kind, Reason, ReasonCode, Rule};
 
 /// What a rule decided.
@@ -467,7 +467,7 @@ mod tests {
         )
         .unwrap();
         file.merge(user);
-        Registry::compile(&file, crate::sender::DEFAULT_REGION).unwrap()
+        Registry::compile(&file, crate::signals::sender::DEFAULT_REGION).unwrap()
     }
 
     /// One message per rule: (sender, body, the rule that must decide, action).
@@ -574,7 +574,9 @@ mod tests {
     /// link (`https://{host}/`) only to check it; the host-taking check must agree with it on
     /// any host the origin line can name, look-alikes of the registry's own domains included.
     fn via_a_link(host: &str, reg: &Registry) -> Option<(usize, String, lookalike::Technique)> {
-        let probe = links::extract(&crate::normalize::normalize(&format!("https://{host}/")));
+        let probe = links::extract(&crate::text::normalize::normalize(&format!(
+            "https://{host}/"
+        )));
         let l = lookalike::check(probe.first()?, reg, &[])?;
         Some((l.service, l.imitates, l.technique))
     }

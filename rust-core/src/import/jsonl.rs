@@ -2,8 +2,8 @@
 //! capped at [`LINE_CAP`] and parsed with errors that name fields and keys, never a value.
 
 use super::{ErrorKind, ImportError, ImportItem, BODY_CAP, LINE_CAP};
+use crate::import::timestamp;
 use crate::sms::Sms;
-use crate::timestamp;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use std::fmt;

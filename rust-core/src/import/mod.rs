@@ -38,6 +38,7 @@
 mod bounded;
 mod jsonl;
 mod sms_backup;
+pub mod timestamp;
 mod unescape;
 
 pub use jsonl::{parse_json_record, JsonLinesReader, JsonRecord};

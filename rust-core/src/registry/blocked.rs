@@ -3,7 +3,7 @@
 
 use super::check_sender;
 use crate::error::{Error, Result};
-use crate::sender;
+use crate::signals::sender;
 use std::collections::{HashMap, HashSet};
 
 /// Check a blocked list: every entry a sender ([`check_sender`]), and no sender twice under

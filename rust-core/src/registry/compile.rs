@@ -2,11 +2,11 @@
 //! keys, domains, aliases, official labels, brand tokens and domain forms), in linear time.
 
 use super::{Owners, Registry, RegistryFile, Service};
-use crate::brands::{BrandToken, OfficialLabel};
-use crate::dict::{DictBuilder, StrMap};
 use crate::error::{Error, Result};
-use crate::normalize::fold;
-use crate::sender;
+use crate::signals::brands::{BrandToken, OfficialLabel};
+use crate::signals::sender;
+use crate::text::dict::{DictBuilder, StrMap};
+use crate::text::normalize::fold;
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -65,7 +65,7 @@ impl Registry {
         // Latin aliases, searched as tokens once every label's tokens are in.
         let mut first_label: Vec<Option<usize>> = Vec::with_capacity(n);
         let mut alias_words: Vec<(usize, String)> = Vec::new();
-        let generic = |t: &str| crate::brands::GENERIC_LABELS.contains(&t);
+        let generic = |t: &str| crate::signals::brands::GENERIC_LABELS.contains(&t);
         for (idx, spec) in file.services.iter().enumerate() {
             let name = spec.shown_name().to_string();
             // A later entry of an id wins, as a map's insert does.
@@ -117,9 +117,9 @@ impl Registry {
             first_label.push(None);
             for d in &spec.domains {
                 domains.entry(d, || idx);
-                if let Some(label) = crate::suffix::registrable_label(d) {
+                if let Some(label) = crate::signals::suffix::registrable_label(d) {
                     first_label[idx].get_or_insert(labels.len());
-                    let skeleton = crate::skeleton::skeleton(&label);
+                    let skeleton = crate::signals::skeleton::skeleton(&label);
                     labels.push(OfficialLabel {
                         service: idx,
                         domain: d.clone(),
@@ -144,7 +144,7 @@ impl Registry {
         let mut by_skeleton: Vec<(u64, u32)> = (0..labels.len())
             .map(|i| {
                 (
-                    crate::dict::prefix_key(labels[i].skeleton.as_bytes()),
+                    crate::text::dict::prefix_key(labels[i].skeleton.as_bytes()),
                     i as u32,
                 )
             })
@@ -196,7 +196,7 @@ impl Registry {
                 run_set = None;
             }
             let run = &mut token_runs[current][0];
-            if l.label.len() >= crate::brands::MIN_TOKEN_LEN && !generic(&l.label) {
+            if l.label.len() >= crate::signals::brands::MIN_TOKEN_LEN && !generic(&l.label) {
                 push(
                     &mut label_token_owner,
                     run,
@@ -212,7 +212,7 @@ impl Registry {
                         && !generic(word)
                         && !LABEL_WORD_STOP.contains(&word)
                     {
-                        let sk = crate::skeleton::skeleton(word);
+                        let sk = crate::signals::skeleton::skeleton(word);
                         push(&mut label_token_owner, run, &mut run_set, i, word, sk);
                     }
                 }
@@ -230,7 +230,7 @@ impl Registry {
                 token_runs[idx][1] = (at, at);
                 (label_set, run_set) = (None, None);
             }
-            let sk = crate::skeleton::skeleton(&word);
+            let sk = crate::signals::skeleton::skeleton(&word);
             let [labels_run, run] = &mut token_runs[idx];
             // Seen among the service's label tokens, or among its alias tokens so far.
             if token_seen(&label_token_owner, *labels_run, &mut label_set, &sk) {
@@ -249,7 +249,7 @@ impl Registry {
             domain_form_owner.push((i, true));
             forms.push(&hyphens(&l.domain));
             domain_form_owner.push((i, false));
-            let domain_skeleton = crate::skeleton::skeleton(&l.domain);
+            let domain_skeleton = crate::signals::skeleton::skeleton(&l.domain);
             if domain_skeleton != l.domain {
                 forms.push(&domain_skeleton);
                 domain_form_owner.push((i, true));
@@ -257,7 +257,7 @@ impl Registry {
                 domain_form_owner.push((i, false));
             }
         }
-        let near = crate::brands::NearIndex::new(&labels);
+        let near = crate::signals::brands::NearIndex::new(&labels);
         let label_tokens = tokens.build();
         let domain_forms = forms.build();
         let blocked = file

@@ -68,7 +68,7 @@ impl RegistryFile {
     /// Parse and validate a registry file, reading numbers written without a country code as
     /// Japanese ones (see [`RegistryFile::from_json_in`]). Errors name the entry and the field.
     pub fn from_json(text: &str) -> Result<Self> {
-        RegistryFile::from_json_in(text, crate::sender::DEFAULT_REGION)
+        RegistryFile::from_json_in(text, crate::signals::sender::DEFAULT_REGION)
     }
 
     /// Parse and validate a registry file for a default region: two spellings of one blocked
@@ -468,7 +468,7 @@ mod tests {
             let typed = serde_json::from_str::<FastFile>(text);
             assert!(typed.is_ok(), "{:?}", typed.err());
             assert_eq!(
-                RegistryFile::from_json_in(text, crate::sender::DEFAULT_REGION).unwrap(),
+                RegistryFile::from_json_in(text, crate::signals::sender::DEFAULT_REGION).unwrap(),
                 RegistryFile::from_json_values(text, "JP").unwrap()
             );
         }

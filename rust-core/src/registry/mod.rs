@@ -9,6 +9,7 @@
 
 mod blocked;
 mod compile;
+pub mod diff;
 mod file;
 mod validate;
 
@@ -18,8 +19,8 @@ pub(crate) use file::merge_services;
 pub use file::{RegistryFile, ServiceSpec, FORMAT_VERSION};
 pub use validate::{check_sender, normalize_domain, MAX_SENDER_CHARS};
 
-use crate::brands::{BrandToken, OfficialLabel};
-use crate::dict::{Dict, StrMap};
+use crate::signals::brands::{BrandToken, OfficialLabel};
+use crate::text::dict::{Dict, StrMap};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -93,7 +94,7 @@ pub struct Registry {
     /// binary search.
     by_skeleton: Vec<u32>,
     /// Labels by deletion neighbourhood, for the edit-distance look-alikes.
-    pub(crate) near: crate::brands::NearIndex,
+    pub(crate) near: crate::signals::brands::NearIndex,
     pub(crate) label_tokens: Dict,
     pub(crate) label_token_owner: Vec<BrandToken>,
     /// Per service: its tokens in `label_token_owner`, two runs (of its labels, of its
@@ -114,7 +115,7 @@ impl Registry {
         BUILTIN.get_or_init(|| {
             Registry::compile(
                 RegistryFile::default_registry(),
-                crate::sender::DEFAULT_REGION,
+                crate::signals::sender::DEFAULT_REGION,
             )
             .expect("the default registry compiles")
         })
@@ -169,7 +170,7 @@ impl Registry {
         self.services[service]
             .domains
             .iter()
-            .any(|d| host == d || crate::links::is_subdomain_of(host, d))
+            .any(|d| host == d || crate::signals::links::is_subdomain_of(host, d))
     }
 
     /// Alias occurrences in folded text: (start, end, service), leftmost-longest.

@@ -3,8 +3,8 @@
 
 use super::{ServiceSpec, FORMAT_VERSION};
 use crate::error::{Error, Result};
-use crate::normalize::fold;
-use crate::sender;
+use crate::signals::sender;
+use crate::text::normalize::fold;
 
 /// The format version of a file, which must be this build's.
 pub(super) fn check_version(version: Option<serde_json::Value>) -> Result<u64> {
@@ -200,11 +200,11 @@ pub fn normalize_domain(d: &str) -> Result<String, String> {
     if !ascii.contains('.') {
         return Err(format!("{d:?} has no top-level domain"));
     }
-    let split = crate::suffix::split(&ascii).filter(|s| s.known);
+    let split = crate::signals::suffix::split(&ascii).filter(|s| s.known);
     let Some(split) = split else {
         return Err(format!("{d:?} does not end in a known public suffix"));
     };
-    if split.domain.is_none() && !crate::suffix::may_be_listed(&ascii) {
+    if split.domain.is_none() && !crate::signals::suffix::may_be_listed(&ascii) {
         return Err(format!(
             "{d:?} is a public suffix shared by many owners, not a service's domain"
         ));

@@ -1,5 +1,5 @@
 //! `cargo run --release -p smishgate-tests --bin train`: retrain the text model
-//! (`smishgate_core::model`) and rewrite `rust-core/data/text_model.bin`.
+//! (`smishgate_core::signals::model`) and rewrite `rust-core/data/text_model.bin`.
 //!
 //! The model is data, so it needs a reproducible recipe: this binary is that recipe. The same
 //! data always gives a byte-identical file (fixed example order from a seeded PRNG written
@@ -21,7 +21,8 @@
 //! every slice at threshold `T`.
 
 use serde::Deserialize;
-use smishgate_core::{links, model, normalize::normalize};
+use smishgate_core::signals::{links, model};
+use smishgate_core::text::normalize::normalize;
 use smishgate_tests::{read_jsonl, shared_data, tests_dir, CorpusRow};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! request is strong evidence on its own; a warning not to share one ("never share your code",
 //! "教えないでください") is not a request.
 
-use crate::normalize::{head, tail};
+use crate::text::normalize::{head, tail};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::sync::OnceLock;
 
@@ -258,8 +258,8 @@ pub fn asks_for_secrets(folded: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::normalize;
     use crate::testing::assert_unique;
+    use crate::text::normalize::normalize;
 
     #[test]
     fn word_lists_hold_each_entry_once() {

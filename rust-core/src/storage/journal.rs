@@ -21,7 +21,7 @@
 
 use crate::error::io_error;
 use crate::error::Result;
-use crate::record::Record;
+use crate::storage::record::Record;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -339,7 +339,7 @@ pub(crate) fn replay(dir: &Path, ledger_key: Option<u64>) -> Result<Replay> {
 
 fn apply(out: &mut Replay, entry: Entry) {
     match entry {
-        Entry::Put(b) => match crate::record::decode::<Record>(&b) {
+        Entry::Put(b) => match crate::storage::record::decode::<Record>(&b) {
             Ok(r) => {
                 out.records.insert(r.id, r);
             }
@@ -380,11 +380,11 @@ fn read_frame(key: u64, b: &[u8]) -> Option<(Entry, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{encode, Status};
+    use crate::storage::record::{encode, Status};
 
     fn record(id: u64, status: Status) -> Record {
         Record {
-            schema: crate::record::RECORD_SCHEMA,
+            schema: crate::storage::record::RECORD_SCHEMA,
             id,
             sender: format!("+1555000{id:04}"),
             body: format!("lure {id} https://x{id}.top"),

@@ -6,7 +6,7 @@
 //! scores. The rule code names these constants and never writes a bare number.
 
 /// Link risk points, one per feature of the link's judged target (see
-/// [`LinkFeature`](crate::links::LinkFeature)).
+/// [`LinkFeature`](crate::signals::links::LinkFeature)).
 pub mod link {
     /// A site neither a registered service's nor well known: a small risk on its own.
     pub const UNKNOWN_SITE: u32 = 1;

@@ -9,9 +9,9 @@
 //!
 //! A scheme-less host is a link only when it looks like one: chat glues words with a dot
 //! (`wife.how`, `u.call`) and those end in real top-level domains too. The public-suffix list is
-//! compiled in ([`crate::suffix`]), so no lookup ever leaves the phone.
+//! compiled in ([`crate::signals::suffix`]), so no lookup ever leaves the phone.
 
-use crate::normalize::Normalized;
+use crate::text::normalize::Normalized;
 use regex::Regex;
 use serde::Serialize;
 use std::sync::OnceLock;
@@ -95,9 +95,9 @@ impl LinkFeature {
         format!("feature.{}", self.as_str())
     }
 
-    /// The risk points it adds (see [`crate::weights::link`]).
+    /// The risk points it adds (see [`crate::classify::weights::link`]).
     pub fn weight(self) -> u32 {
-        use crate::weights::link as w;
+        use crate::classify::weights::link as w;
         use LinkFeature::*;
         match self {
             UnknownSite => w::UNKNOWN_SITE,
@@ -486,9 +486,9 @@ fn reads_as_words(seg: &str) -> bool {
     lone <= 1 && !voiceless
 }
 
-/// Is `host` under a [`suffix::RESTRICTED`](crate::suffix::RESTRICTED) suffix?
+/// Is `host` under a [`suffix::RESTRICTED`](crate::signals::suffix::RESTRICTED) suffix?
 pub fn is_restricted_host(host: &str) -> bool {
-    crate::suffix::RESTRICTED
+    crate::signals::suffix::RESTRICTED
         .iter()
         .any(|r| is_subdomain_of(host, r.suffix))
 }
@@ -799,7 +799,7 @@ fn join_split_host(folded: &str, s: usize, e: usize) -> Option<usize> {
     if rest.is_empty() || rest.contains(['/', '?', '#', '@']) {
         return None;
     }
-    let known = |h: &str| h.contains('.') && !h.ends_with('.') && crate::suffix::known(h);
+    let known = |h: &str| h.contains('.') && !h.ends_with('.') && crate::signals::suffix::known(h);
     if known(rest) {
         return None;
     }
@@ -952,7 +952,7 @@ fn parse_absolute(folded: &str, clean: &str, depth: u8) -> Option<Link> {
         None
     } else {
         // One lookup for both answers: a host on no known suffix reaches no site.
-        let split = crate::suffix::split(&host).filter(|s| s.known)?;
+        let split = crate::signals::suffix::split(&host).filter(|s| s.known)?;
         split.domain.map(str::to_string)
     };
     features.punycode = host.split('.').any(|l| l.starts_with("xn--"));
@@ -1030,7 +1030,7 @@ pub fn judged_host(raw: &str) -> Option<(String, Option<String>)> {
         return None;
     }
     let (host, unicode, ip) = host_forms(raw)?;
-    if ip || !crate::suffix::split(&host).is_some_and(|s| s.known) {
+    if ip || !crate::signals::suffix::split(&host).is_some_and(|s| s.known) {
         return None;
     }
     Some((host, unicode))
@@ -1155,15 +1155,15 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn follow(url: &str, depth: u8) -> Option<Link> {
-    let n = crate::normalize::normalize(url);
+    let n = crate::text::normalize::normalize(url);
     parse_absolute(&n.folded, &n.clean, depth + 1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::normalize;
     use crate::testing::assert_unique;
+    use crate::text::normalize::normalize;
 
     #[test]
     fn every_link_feature_has_a_sentence_in_every_catalog() {
@@ -1182,7 +1182,10 @@ mod tests {
         assert_unique("LEGACY_TLDS", LEGACY_TLDS);
         assert_unique("COMMON_TLDS", COMMON_TLDS);
         assert_unique("REDIRECT_PARAMS", REDIRECT_PARAMS);
-        let restricted: Vec<&str> = crate::suffix::RESTRICTED.iter().map(|r| r.suffix).collect();
+        let restricted: Vec<&str> = crate::signals::suffix::RESTRICTED
+            .iter()
+            .map(|r| r.suffix)
+            .collect();
         assert_unique("suffix::RESTRICTED", &restricted);
     }
 

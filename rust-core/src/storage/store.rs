@@ -30,12 +30,12 @@
 //! written (`snap.*.generating`, left behind by a full disk) are removed before sled sees
 //! them, and a snapshot sled cannot read is moved aside (sled rebuilds from its log).
 //!
-//! Every record and registry change is also appended to the [`journal`](crate::journal), a
+//! Every record and registry change is also appended to the [`journal`](crate::storage::journal), a
 //! second copy simple enough to read past damage: [`read_damaged`] and the journal are what
 //! salvage works from when the engine's own files are beyond repair.
 
 use crate::error::{Error, Result};
-use crate::journal::{self, Entry, Journal};
+use crate::storage::journal::{self, Entry, Journal};
 use std::path::Path;
 
 /// Format version of the database as a whole. 2 added the `n/` index; a version 1 database
@@ -45,7 +45,7 @@ pub const FORMAT_VERSION: u32 = 2;
 const TREE: &str = "smishgate";
 
 use crate::error::{io_error, is_full, is_read_only};
-use crate::record::{decode, encode, Record};
+use crate::storage::record::{decode, encode, Record};
 
 /// Counter updates of one write.
 #[derive(Debug, Default)]
@@ -676,7 +676,7 @@ pub(crate) fn read_damaged(path: &Path, cache_bytes: u64) -> DamagedRead {
 
 /// Run one engine call, a panic in it reported as damage.
 fn engine<T>(f: impl FnOnce() -> T) -> Result<T> {
-    crate::guard::quiet(f)
+    crate::storage::guard::quiet(f)
         .ok_or_else(|| Error::Corrupt("the storage engine hit a damaged page".into()))
 }
 
@@ -895,7 +895,7 @@ fn open_sled(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
         // The gateway flushes explicitly before reporting a write; no background thread.
         .flush_every_ms(None);
     // sled can panic on some corrupt files instead of returning an error: contain it.
-    match crate::guard::quiet(|| config.open()) {
+    match crate::storage::guard::quiet(|| config.open()) {
         Some(Ok(db)) => Ok(db),
         Some(Err(e)) => Err(open_error(path, e)),
         None => Err(Error::Corrupt(format!(
@@ -977,7 +977,7 @@ pub(crate) fn dedup_hash(sender: &str, body: &str, received_at: Option<i64>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{Status, RECORD_SCHEMA};
+    use crate::storage::record::{Status, RECORD_SCHEMA};
 
     #[test]
     fn record_keys_sort_by_time() {

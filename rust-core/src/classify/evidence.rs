@@ -11,7 +11,7 @@
 //! - **text** — pressure cues by category, the lure families criminals reuse (delivery failure,
 //!   unpaid toll, tax refund, prize, fictitious billing, account threat; and the link-free
 //!   openers: wrong number, "new number" from family, job offer, investment group, move to a
-//!   chat app), and the learned text score ([`crate::model`]);
+//!   chat app), and the learned text score ([`crate::signals::model`]);
 //! - **sender** — kinds of sender genuine businesses do not text from (an e-mail address, an
 //!   e-mail-to-SMS gateway number).
 //!
@@ -19,15 +19,15 @@
 //! a warning at most, because a message with nothing to click cannot hurt by being read, and a
 //! false quarantine hides a real message. Everything here is pure and linear in the text.
 
-use crate::catalog::Msg;
-use crate::claims::{Cue, Pressure};
-use crate::links::{Link, LinkFeature};
-use crate::model;
+use crate::signals::claims::{Cue, Pressure};
+use crate::signals::links::{Link, LinkFeature};
+use crate::signals::model;
+use crate::verdict::catalog::Msg;
 use crate::verdict::{Action, Arg, Kind, Reason, ReasonCode};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::sync::OnceLock;
 
-pub use crate::family::Family;
+pub use crate::signals::family::Family;
 
 /// What a term contributes to its family: the subject (a parcel, a toll) or the twist (could
 /// not be delivered, unpaid). A family is recognised when both are present, or from one
@@ -479,7 +479,7 @@ pub struct Input<'a> {
     /// A one-time code was found.
     pub has_code: bool,
     /// The text asks for a secret to be sent back or typed in (the sentence that says so and the
-    /// secret's word, from [`crate::claims`]).
+    /// secret's word, from [`crate::signals::claims`]).
     pub secret: Option<(Msg, &'static str)>,
 }
 
@@ -692,7 +692,7 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
     let t_rules = p
         + fam_points
         + if inst.is_some() {
-            crate::weights::text::INSTITUTION
+            crate::classify::weights::text::INSTITUTION
         } else {
             0
         };
@@ -746,15 +746,15 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
     };
 
     if let Some((risk, why, link)) = &input.worst {
-        use crate::weights::link_verdict as v;
+        use crate::classify::weights::link_verdict as v;
         let mut l = *risk;
         let mut why = why.clone();
-        if input.links > crate::weights::link::MANY_LINKS_ABOVE {
+        if input.links > crate::classify::weights::link::MANY_LINKS_ABOVE {
             l += LinkFeature::ManyLinks.weight();
             why.push(LinkFeature::ManyLinks);
         }
         if bare_link(input.folded, input.spans) && l >= 1 {
-            l += crate::weights::link::BARE_LINK;
+            l += crate::classify::weights::link::BARE_LINK;
         }
         // The learned score counts towards a quarantine only where it agrees with the rules:
         // at its top band, beside rule-based text evidence of its own.
@@ -893,7 +893,7 @@ fn apk_file(folded: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::normalize;
+    use crate::text::normalize::normalize;
 
     #[test]
     fn apk_files() {

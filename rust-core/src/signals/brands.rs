@@ -37,7 +37,7 @@ pub(crate) struct BrandToken {
     pub label: usize,
     /// The token as written, lower case.
     pub plain: String,
-    /// The token folded like hosts are ([`crate::skeleton::skeleton`]).
+    /// The token folded like hosts are ([`crate::signals::skeleton::skeleton`]).
     pub skeleton: String,
 }
 

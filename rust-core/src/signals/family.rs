@@ -67,9 +67,9 @@ impl Family {
         Family::MoveToChat,
     ];
 
-    /// Text points the family adds next to a link (see [`crate::weights::family`]).
+    /// Text points the family adds next to a link (see [`crate::classify::weights::family`]).
     pub(crate) fn weight(self) -> u32 {
-        use crate::weights::family as w;
+        use crate::classify::weights::family as w;
         match self {
             Family::Delivery | Family::Toll | Family::Tax => w::STORY,
             Family::Account => w::ACCOUNT,

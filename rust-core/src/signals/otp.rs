@@ -8,7 +8,7 @@
 //! takes the closest plausible token; the WICG origin-bound line (`@host #code`) is read first
 //! because it also names the site the code is for, which the classifier checks.
 
-use crate::normalize::{head, tail, Normalized};
+use crate::text::normalize::{head, tail, Normalized};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use serde::Serialize;
@@ -533,7 +533,7 @@ fn plausible(text: &str, s: usize, e: usize, tok: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::normalize;
+    use crate::text::normalize::normalize;
 
     fn code(body: &str) -> Option<String> {
         extract(&normalize(body)).code

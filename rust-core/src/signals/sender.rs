@@ -71,7 +71,7 @@ pub fn is_known_region(region: &str) -> bool {
 /// Normalise a sender as received or as written in a registry, with a default region (ISO
 /// 3166 alpha-2, `JP` unless the user set another) for numbers written without a country code.
 pub fn parse(raw: &str, region: &str) -> Sender {
-    let folded = crate::normalize::fold(raw.trim());
+    let folded = crate::text::normalize::fold(raw.trim());
     let compact: String = folded
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '(' | ')' | '.' | '/'))

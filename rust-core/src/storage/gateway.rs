@@ -12,13 +12,13 @@
 //! Privacy: log lines name ids, kinds and services, never a sender, a body or a code.
 
 use crate::classify::{classify, Message, Options};
-use crate::diff::RegistryDiff;
 use crate::error::{Error, Result};
-use crate::record::{self, Record, Status, StoredLink, StoredReason};
+use crate::import::timestamp;
+use crate::registry::diff::RegistryDiff;
 use crate::registry::{Registry, RegistryFile, ServiceSpec, FORMAT_VERSION as REGISTRY_VERSION};
-use crate::salvage::{self, Check, Salvaged};
-use crate::store::{dedup_hash, Counters, Store, Write};
-use crate::timestamp;
+use crate::storage::record::{self, Record, Status, StoredLink, StoredReason};
+use crate::storage::salvage::{self, Check, Salvaged};
+use crate::storage::store::{dedup_hash, Counters, Store, Write};
 use crate::verdict::{Action, Kind, Verdict};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -45,7 +45,7 @@ pub struct GatewayOptions {
 
 impl Default for GatewayOptions {
     fn default() -> Self {
-        GatewayOptions::for_region(crate::sender::DEFAULT_REGION)
+        GatewayOptions::for_region(crate::signals::sender::DEFAULT_REGION)
     }
 }
 
@@ -224,7 +224,7 @@ impl Gateway {
 
     /// Open (or create) the database at `path`.
     pub fn open_with(path: impl AsRef<Path>, opts: GatewayOptions) -> Result<Gateway> {
-        if !crate::sender::is_known_region(&opts.region) {
+        if !crate::signals::sender::is_known_region(&opts.region) {
             return Err(Error::Region(opts.region));
         }
         let store = Store::open(path.as_ref(), opts.cache_bytes)?;
@@ -800,12 +800,12 @@ impl Gateway {
 
     /// Unblock a sender (however it was written when blocked).
     pub fn unblock_sender(&self, sender: &str) -> Result<bool> {
-        let key = crate::sender::parse(sender, &self.opts.region).key;
+        let key = crate::signals::sender::parse(sender, &self.opts.region).key;
         let mut found = false;
         self.change(|o, _| {
             let before = o.blocked.len();
             o.blocked
-                .retain(|b| crate::sender::parse(b, &self.opts.region).key != key);
+                .retain(|b| crate::signals::sender::parse(b, &self.opts.region).key != key);
             found = o.blocked.len() != before;
             Ok(())
         })?;
@@ -1125,7 +1125,7 @@ mod tests {
         assert_eq!((page.records.len(), page.skipped), (3, 0));
     }
 
-    use crate::diff::{Change, ServiceDiff};
+    use crate::registry::diff::{Change, ServiceDiff};
     use crate::registry::LinkPolicy;
 
     /// A service of a preview with nothing in it but its id, name, flag and kind of change.

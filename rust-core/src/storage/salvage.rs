@@ -1,16 +1,16 @@
 //! What can still be read of a damaged database, and a new database made of it.
 //!
 //! Two copies are read: sled's own files (through a copy of the directory, because sled
-//! rewrites what it opens) and the [`journal`](crate::journal). Each loses different things
+//! rewrites what it opens) and the [`journal`](crate::storage::journal). Each loses different things
 //! to damage (sled stops at the first damaged entry of its log; the journal loses only the
 //! frames a damaged stretch touches), so together they give back every record outside the
 //! damaged region. The damaged database itself is only read, never changed.
 
 use crate::error::io_error;
 use crate::error::{Error, Result};
-use crate::journal;
-use crate::record::Record;
-use crate::store;
+use crate::storage::journal;
+use crate::storage::record::Record;
+use crate::storage::store;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -10,13 +10,13 @@
 //! are what turns an unbranded link into a lure; they are counted by category so that a message
 //! repeating one threat does not outscore one that combines several.
 
-use crate::normalize::Normalized;
 use crate::registry::Registry;
+use crate::text::normalize::Normalized;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
 use std::sync::OnceLock;
 
-pub use crate::secrets::{asks_for_secrets, asks_to_enter_secret, is_code_secret};
+pub use crate::signals::secrets::{asks_for_secrets, asks_to_enter_secret, is_code_secret};
 
 /// How a message speaks as a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -326,9 +326,9 @@ const CONTENT_AFTER: &[&str] = &[
 /// before the name always makes one; an account word after it only in a service's register
 /// (`SBI証券の口座、開設できた？` between friends is a mention).
 fn content_shape(f: &str, s: usize, e: usize, service_register: bool) -> Option<ClaimHow> {
-    let before = crate::normalize::tail(&f[..s], 24);
+    let before = crate::text::normalize::tail(&f[..s], 24);
     // 40 bytes: the longest account word (`インターネットバンキング`) is 36.
-    let after = crate::normalize::head(&f[e..], 40);
+    let after = crate::text::normalize::head(&f[e..], 40);
     if CONTENT_BEFORE.iter().any(|w| before.ends_with(w)) {
         return Some(ClaimHow::Content);
     }
@@ -398,9 +398,9 @@ fn claim_shape(
 ) -> Option<ClaimHow> {
     // Every pattern looks at most a few words either side: bounded windows keep a body full
     // of names linear.
-    let before = crate::normalize::tail(&f[..s], 96);
+    let before = crate::text::normalize::tail(&f[..s], 96);
     let before_start = s - before.len();
-    let after = crate::normalize::head(&f[e..], 96);
+    let after = crate::text::normalize::head(&f[e..], 96);
     let at_end = e + after.len() >= f.len();
     // Header: inside a bracket pair.
     if let Some(open) =
@@ -809,7 +809,7 @@ const CUES: &[(&str, Cue)] = &[
 /// [`crate::warm_up`]).
 pub(crate) fn warm() {
     cue_automaton();
-    crate::secrets::warm();
+    crate::signals::secrets::warm();
 }
 
 fn cue_automaton() -> &'static AhoCorasick {
@@ -909,8 +909,8 @@ pub fn pressure(folded: &str, skip: &[(usize, usize)]) -> Pressure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::normalize;
     use crate::testing::assert_unique;
+    use crate::text::normalize::normalize;
 
     #[test]
     fn word_lists_hold_each_entry_once() {

@@ -5,10 +5,12 @@
 //! and one in Japanese. Nothing here is ever logged: reasons name domains and services, never
 //! the body or the code.
 
-use crate::catalog::{self, Msg};
-use crate::claims::{ClaimHow, Cue};
-use crate::links::Link;
-use crate::lookalike::Technique;
+pub mod catalog;
+
+use crate::signals::claims::{ClaimHow, Cue};
+use crate::signals::links::Link;
+use crate::signals::lookalike::Technique;
+use catalog::Msg;
 use serde::{Deserialize, Serialize};
 
 /// What to do with the message.
@@ -270,9 +272,9 @@ pub struct Reason {
     /// Pressure categories.
     pub cues: Vec<Cue>,
     /// Risky link features.
-    pub features: Vec<crate::links::LinkFeature>,
+    pub features: Vec<crate::signals::links::LinkFeature>,
     /// The lure family recognised (`delivery`, `toll`, `wrong-number` …).
-    pub family: Option<crate::family::Family>,
+    pub family: Option<crate::signals::family::Family>,
     /// The n-grams that pushed the learned text score most.
     pub ngrams: Vec<String>,
     /// The learned text score in percent (the model's probability of smishing), when it is

@@ -49,7 +49,7 @@ pub const MAX_CHARS: usize = 1024;
 const MAX_SUBWORD_CHARS: usize = 32;
 
 /// The model compiled into the library.
-static SHIPPED: &[u8] = include_bytes!("../data/text_model.bin");
+static SHIPPED: &[u8] = include_bytes!("../../data/text_model.bin");
 
 /// Why a model file was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -903,8 +903,8 @@ fn evidence(p: &Prepared, best: &[(i32, (u32, u32))]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::links;
-    use crate::normalize::normalize;
+    use crate::signals::links;
+    use crate::text::normalize::normalize;
 
     fn score_body(body: &str) -> TextScore {
         let n = normalize(body);

@@ -13,9 +13,9 @@
 //! (category, region, sources, note) are not compared. Every list is sorted: the same two
 //! registries always give the same difference.
 
-use crate::normalize::fold;
 use crate::registry::{LinkPolicy, RegistryFile, ServiceSpec};
-use crate::sender;
+use crate::signals::sender;
+use crate::text::normalize::fold;
 use std::collections::{HashMap, HashSet};
 
 /// How a service differs.

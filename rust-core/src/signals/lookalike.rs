@@ -11,14 +11,14 @@
 //! The caller first checks that the host is nobody's official domain: `amazon.de` and
 //! `paypay-bank.co.jp` are brands' own and never reach this module.
 
-use crate::brands::{
+use crate::registry::Registry;
+use crate::signals::brands::{
     key, neighbourhood, KEY_HEAD, KEY_SHORT, KEY_TAIL, MIN_EDIT_LABEL, TWO_EDIT_LABEL,
 };
-pub use crate::brands::{GENERIC_LABELS, MIN_TOKEN_LEN};
-use crate::links::Link;
-use crate::registry::Registry;
-pub use crate::skeleton::skeleton;
-use crate::suffix::registrable_label;
+pub use crate::signals::brands::{GENERIC_LABELS, MIN_TOKEN_LEN};
+use crate::signals::links::Link;
+pub use crate::signals::skeleton::skeleton;
+use crate::signals::suffix::registrable_label;
 use serde::Serialize;
 
 /// Tokens at least this long count where they open a label (`uspsparcel-care.com`).
@@ -125,7 +125,7 @@ pub fn check(link: &Link, reg: &Registry, named: &[usize]) -> Option<Lookalike> 
 }
 
 /// Check one host name, in its ASCII (punycode) form and, when it differs, its Unicode form
-/// (see [`crate::links::judged_host`] for a host that did not come from a link).
+/// (see [`crate::signals::links::judged_host`] for a host that did not come from a link).
 pub fn check_host(
     host: &str,
     host_unicode: Option<&str>,
@@ -395,9 +395,9 @@ fn osa_distance(a: &[char], b: &[char], limit: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::links::extract;
-    use crate::normalize::normalize;
     use crate::registry::{Registry, RegistryFile};
+    use crate::signals::links::extract;
+    use crate::text::normalize::normalize;
 
     fn reg() -> Registry {
         let file = RegistryFile::from_json(

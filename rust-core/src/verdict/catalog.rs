@@ -7,10 +7,10 @@
 //! [`LANGS`]; a key missing from a catalog falls back to English, then to the key itself, so a
 //! verdict always has words. The catalogs are compiled in and parsed once, on first use.
 
-use crate::claims::ClaimHow;
-use crate::family::Family;
-use crate::links::LinkFeature;
-use crate::lookalike::Technique;
+use crate::signals::claims::ClaimHow;
+use crate::signals::family::Family;
+use crate::signals::links::LinkFeature;
+use crate::signals::lookalike::Technique;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -191,8 +191,8 @@ impl Msg {
             SenderGateway,
             SenderForeign,
         ];
-        v.extend(crate::claims::ClaimHow::ALL.map(ClaimHow));
-        v.extend(crate::lookalike::Technique::ALL.map(Technique));
+        v.extend(crate::signals::claims::ClaimHow::ALL.map(ClaimHow));
+        v.extend(crate::signals::lookalike::Technique::ALL.map(Technique));
         v.extend(LinkFeature::ALL.map(Feature));
         v.extend(Family::ALL.map(Lure));
         v
@@ -201,8 +201,8 @@ impl Msg {
 
 /// Languages with a catalog, and their files (`key = template` lines, `#` comments).
 pub const LANGS: &[(&str, &str)] = &[
-    ("en", include_str!("../data/reasons/en.txt")),
-    ("ja", include_str!("../data/reasons/ja.txt")),
+    ("en", include_str!("../../data/reasons/en.txt")),
+    ("ja", include_str!("../../data/reasons/ja.txt")),
 ];
 
 type Catalog = HashMap<&'static str, &'static str>;
