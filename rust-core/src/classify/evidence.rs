@@ -685,7 +685,7 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
         .iter()
         .find(|(t, _)| text_model.probability >= *t)
         .map_or(0, |b| b.1);
-    let fam_points: u32 = fams.iter().map(|f| f.weight()).sum();
+    let fam_points: u32 = fams.iter().map(|&f| super::weights::family::of(f)).sum();
     let inst = institution(input.folded);
     // Text points without the learned score: an unknown but ordinary-looking site is held only
     // on these, so the model never decides a quarantine with nothing else behind it.
@@ -750,7 +750,7 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
         let mut l = *risk;
         let mut why = why.clone();
         if input.links > crate::classify::weights::link::MANY_LINKS_ABOVE {
-            l += LinkFeature::ManyLinks.weight();
+            l += super::weights::link::of(LinkFeature::ManyLinks);
             why.push(LinkFeature::ManyLinks);
         }
         if bare_link(input.folded, input.spans) && l >= 1 {

@@ -72,7 +72,7 @@ impl<'a> Facts<'a> {
         // A link written twice is judged once; past MAX_LINKS distinct links the rest are not
         // analysed, and the verdict says so (padding cannot hide a link, see `unchecked`).
         let unchecked = distinct_links(&mut found, &text.folded);
-        let mut text_claims = claims::text_claims(&text, reg, &spans);
+        let mut text_claims = claims::text_claims(&text, reg.brands(), &spans);
         let pressure = claims::pressure(&text.folded, &spans);
         let families = evidence::families(&text.folded, &spans);
         // Mentions matter only next to a link (a brand named in a lure, a look-alike of a named
@@ -80,7 +80,7 @@ impl<'a> Facts<'a> {
         let mentioned = if found.is_empty() {
             Vec::new()
         } else {
-            claims::mentions(&text, reg, &spans)
+            claims::mentions(&text, reg.brands(), &spans)
         };
         // A brand named inside a lure speaks as the brand even without a header: "Verizon You've
         // won a prize! … bit.ly/…", "…のアカウントが停止されました". The lure must carry a link
@@ -316,7 +316,7 @@ fn analyse(mut link: Link, reg: &Registry, mentioned: &[usize]) -> Analysed {
     // A host under a suffix only governments or schools can register (`.gov`, `go.jp`,
     // `courts.alaska.gov`) is nobody's look-alike: an attacker cannot hold one.
     let lookalike = if official.is_none() && !links::is_restricted_host(&eff.host) {
-        lookalike::check(&link, reg, mentioned)
+        lookalike::check(&link, reg.brands(), mentioned)
     } else {
         None
     };
@@ -379,7 +379,7 @@ fn link_risk(link: &Link, look: Option<&Lookalike>, known: bool) -> (u32, Vec<Li
         (f.token_path && !f.shortener, TokenPath),
     ];
     let why: Vec<LinkFeature> = has.iter().filter(|(c, _)| *c).map(|(_, w)| *w).collect();
-    (why.iter().map(|w| w.weight()).sum(), why)
+    (why.iter().map(|&w| super::weights::link::of(w)).sum(), why)
 }
 
 /// A number to call or text back: a call word and a run of at least five digits.

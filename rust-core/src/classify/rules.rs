@@ -132,7 +132,7 @@ fn origin_mismatch(f: &Facts<'_>) -> Option<Outcome> {
         }
         None => {
             let (host, unicode) = links::judged_host(&origin.host)?;
-            lookalike::check_host(&host, unicode.as_deref(), reg, &[])
+            lookalike::check_host(&host, unicode.as_deref(), reg.brands(), &[])
                 .filter(|l| l.technique.is_strong())
                 .map(|l| l.service)
         }
@@ -577,13 +577,13 @@ mod tests {
         let probe = links::extract(&crate::text::normalize::normalize(&format!(
             "https://{host}/"
         )));
-        let l = lookalike::check(probe.first()?, reg, &[])?;
+        let l = lookalike::check(probe.first()?, reg.brands(), &[])?;
         Some((l.service, l.imitates, l.technique))
     }
 
     fn via_the_host(host: &str, reg: &Registry) -> Option<(usize, String, lookalike::Technique)> {
         let (h, u) = links::judged_host(host)?;
-        let l = lookalike::check_host(&h, u.as_deref(), reg, &[])?;
+        let l = lookalike::check_host(&h, u.as_deref(), reg.brands(), &[])?;
         Some((l.service, l.imitates, l.technique))
     }
 

@@ -8,6 +8,8 @@
 /// Link risk points, one per feature of the link's judged target (see
 /// [`LinkFeature`](crate::signals::links::LinkFeature)).
 pub mod link {
+    use crate::signals::links::LinkFeature;
+
     /// A site neither a registered service's nor well known: a small risk on its own.
     pub const UNKNOWN_SITE: u32 = 1;
     /// A bare IP address: no genuine service texts one.
@@ -46,6 +48,29 @@ pub mod link {
     pub const MANY_LINKS_ABOVE: usize = 3;
     /// A link standing bare, without a sentence around it, once the link is risky at all.
     pub const BARE_LINK: u32 = 1;
+
+    /// The risk points a link feature adds.
+    pub fn of(f: LinkFeature) -> u32 {
+        use LinkFeature::*;
+        match f {
+            UnknownSite => UNKNOWN_SITE,
+            IpHost => IP_HOST,
+            Apk => APK,
+            Punycode => PUNYCODE,
+            AbuseProneTld => ABUSE_TLD,
+            Shortener => SHORTENER,
+            NonDefaultPort => PORT,
+            Userinfo => USERINFO,
+            DeepSubdomain => DEEP_SUBDOMAIN,
+            Redirect => REDIRECT,
+            BrandLookalike => BRAND_LOOKALIKE,
+            FreeHosting => FREE_HOSTING,
+            RandomHost => RANDOM_HOST,
+            NewTld => NEW_TLD,
+            TokenPath => TOKEN_PATH,
+            ManyLinks => MANY_LINKS,
+        }
+    }
 }
 
 /// Text points of the evidence model.
@@ -56,12 +81,23 @@ pub mod text {
 
 /// Text points a recognised lure family adds next to a link.
 pub mod family {
+    use crate::signals::family::Family;
+
     /// A parcel, a toll or a tax: the stories most sent with a link, rarely told by a friend.
     pub const STORY: u32 = 3;
     /// An account locked or used by someone else: genuine security notices tell it too.
     pub const ACCOUNT: u32 = 1;
     /// Every other family (a prize, a bill, a job, an investment, a stranger's opener).
     pub const OTHER: u32 = 2;
+
+    /// The text points a family adds next to a link.
+    pub fn of(f: Family) -> u32 {
+        match f {
+            Family::Delivery | Family::Toll | Family::Tax => STORY,
+            Family::Account => ACCOUNT,
+            _ => OTHER,
+        }
+    }
 }
 
 /// Where the sums of link points `l`, text points `t` (rules and learned score), text points
@@ -101,3 +137,19 @@ const _: () = {
     assert!(link_verdict::HOLD_RISKY_LINK > link_verdict::WARN_LINK);
     assert!(link_verdict::HOLD_RULE_TEXT > link_verdict::WARN_LINK_TEXT);
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signals::{family::Family, links::LinkFeature};
+
+    #[test]
+    fn every_feature_and_family_weighs_something() {
+        for f in LinkFeature::ALL {
+            assert!(link::of(f) >= 1, "{f:?} weighs nothing");
+        }
+        for f in Family::ALL {
+            assert!(family::of(f) >= 1, "{f:?} weighs nothing");
+        }
+    }
+}

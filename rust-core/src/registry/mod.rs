@@ -19,8 +19,8 @@ pub(crate) use file::merge_services;
 pub use file::{RegistryFile, ServiceSpec, FORMAT_VERSION};
 pub use validate::{check_sender, normalize_domain, MAX_SENDER_CHARS};
 
-use crate::signals::brands::{BrandToken, OfficialLabel};
-use crate::text::dict::{Dict, StrMap};
+use crate::signals::brands::BrandIndex;
+use crate::text::dict::StrMap;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -87,23 +87,8 @@ pub struct Registry {
     by_id: StrMap<usize>,
     senders: StrMap<Owners>,
     domains: StrMap<usize>,
-    alias_index: Dict,
-    alias_owner: Vec<usize>,
-    pub(crate) labels: Vec<OfficialLabel>,
-    /// Label indices sorted by skeleton (then index): equal skeletons are one run, found by
-    /// binary search.
-    by_skeleton: Vec<u32>,
-    /// Labels by deletion neighbourhood, for the edit-distance look-alikes.
-    pub(crate) near: crate::signals::brands::NearIndex,
-    pub(crate) label_tokens: Dict,
-    pub(crate) label_token_owner: Vec<BrandToken>,
-    /// Per service: its tokens in `label_token_owner`, two runs (of its labels, of its
-    /// aliases).
-    token_runs: Vec<[(u32, u32); 2]>,
-    /// Official domains as written, with hyphens for dots, and both in skeleton form: one
-    /// pass finds dot and hyphen games.
-    domain_forms: Dict,
-    domain_form_owner: Vec<(usize, bool)>,
+    /// The services' names and official domains, indexed for the claims and look-alikes.
+    brands: BrandIndex,
     blocked: HashSet<String>,
     region: String,
 }
@@ -173,56 +158,16 @@ impl Registry {
             .any(|d| host == d || crate::signals::links::is_subdomain_of(host, d))
     }
 
-    /// Alias occurrences in folded text: (start, end, service), leftmost-longest.
-    pub fn find_aliases<'a>(
-        &'a self,
-        folded: &'a str,
-    ) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
-        self.alias_index
-            .find_iter(folded)
-            .map(|(s, e, id)| (s, e, self.alias_owner[id]))
-    }
-
-    /// Official domain forms occurring in `host`: (label index, dotted form, start, end).
-    pub(crate) fn domain_form_hits<'a>(
-        &'a self,
-        host: &'a str,
-    ) -> impl Iterator<Item = (usize, bool, usize, usize)> + 'a {
-        self.domain_forms.find_overlapping(host).map(|(s, e, id)| {
-            let (i, dot) = self.domain_form_owner[id];
-            (i, dot, s, e)
-        })
-    }
-
-    /// Brand tokens whose skeleton occurs in `host_skeleton` (itself a skeleton).
-    pub(crate) fn label_token_hits<'a>(
-        &'a self,
-        host_skeleton: &'a str,
-    ) -> impl Iterator<Item = &'a BrandToken> + 'a {
-        self.label_tokens
-            .find_overlapping(host_skeleton)
-            .map(|(_, _, id)| &self.label_token_owner[id])
-    }
-
-    /// The brand tokens of service `s`, in token order.
-    pub(crate) fn tokens_of(&self, s: usize) -> impl Iterator<Item = &BrandToken> + '_ {
-        self.token_runs[s]
-            .iter()
-            .flat_map(move |&(a, b)| &self.label_token_owner[a as usize..b as usize])
-    }
-
-    /// Official labels whose skeleton is `sk`, by index.
-    pub(crate) fn labels_with_skeleton<'a>(&'a self, sk: &str) -> impl Iterator<Item = usize> + 'a {
-        let key = |&i: &u32| self.labels[i as usize].skeleton.as_str();
-        let lo = self.by_skeleton.partition_point(|i| key(i) < sk);
-        let hi = lo + self.by_skeleton[lo..].partition_point(|i| key(i) == sk);
-        self.by_skeleton[lo..hi].iter().map(|&i| i as usize)
+    /// The services' names and official domains, indexed for the signals that search them.
+    pub fn brands(&self) -> &BrandIndex {
+        &self.brands
     }
 }
 
 #[cfg(test)]
-mod tests {
-    // Fixtures shared by the tests of file.rs, validate.rs and compile.rs.
+pub(crate) mod tests {
+    // Fixtures shared by the tests of file.rs, validate.rs and compile.rs (and classify's
+    // large-registry test).
 
     /// A one-service registry file around a service's fields.
     pub(super) fn one(fields: &str) -> String {

@@ -10,7 +10,7 @@
 //! are what turns an unbranded link into a lure; they are counted by category so that a message
 //! repeating one threat does not outscore one that combines several.
 
-use crate::registry::Registry;
+use crate::signals::brands::BrandIndex;
 use crate::text::normalize::Normalized;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
@@ -182,10 +182,10 @@ const CODE_AFTER: &[&str] = &[
 /// (`au` inside `auth`, `line` inside `online` are not names). (start, end, service).
 fn alias_hits<'a>(
     folded: &'a str,
-    reg: &'a Registry,
+    brands: &'a BrandIndex,
     skip: &'a [(usize, usize)],
 ) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
-    reg.find_aliases(folded).filter(move |&(s, e, _)| {
+    brands.find_aliases(folded).filter(move |&(s, e, _)| {
         if skip.iter().any(|&(a, b)| s < b && e > a) {
             return false;
         }
@@ -216,7 +216,7 @@ fn alias_hits<'a>(
 
 /// Find the text claims of a message, in text order. `skip` lists byte ranges (links) inside
 /// which a name is part of a host, not a claim.
-pub fn text_claims(n: &Normalized, reg: &Registry, skip: &[(usize, usize)]) -> Vec<TextClaim> {
+pub fn text_claims(n: &Normalized, brands: &BrandIndex, skip: &[(usize, usize)]) -> Vec<TextClaim> {
     let folded = n.folded.as_str();
     let content_start = leading_noise_end(folded);
     let trimmed_end = folded
@@ -224,7 +224,7 @@ pub fn text_claims(n: &Normalized, reg: &Registry, skip: &[(usize, usize)]) -> V
         .len();
     // Looked up once, and only if some name needs it.
     let mut register: Option<bool> = None;
-    alias_hits(folded, reg, skip)
+    alias_hits(folded, brands, skip)
         .filter_map(|(s, e, service)| {
             claim_shape(folded, s, e, content_start, trimmed_end)
                 .or_else(|| {
@@ -238,9 +238,9 @@ pub fn text_claims(n: &Normalized, reg: &Registry, skip: &[(usize, usize)]) -> V
 }
 
 /// Services named in the text at all (claims and mere mentions), first occurrence first.
-pub fn mentions(n: &Normalized, reg: &Registry, skip: &[(usize, usize)]) -> Vec<usize> {
+pub fn mentions(n: &Normalized, brands: &BrandIndex, skip: &[(usize, usize)]) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
-    for (_, _, service) in alias_hits(&n.folded, reg, skip) {
+    for (_, _, service) in alias_hits(&n.folded, brands, skip) {
         if !out.contains(&service) {
             out.push(service);
         }
@@ -948,7 +948,7 @@ mod tests {
 
     fn claim(r: &Registry, body: &str) -> Option<(String, ClaimHow)> {
         let n = normalize(body);
-        text_claims(&n, r, &[])
+        text_claims(&n, r.brands(), &[])
             .first()
             .map(|c| (r.service(c.service).id.clone(), c.how))
     }

@@ -67,16 +67,6 @@ impl Family {
         Family::MoveToChat,
     ];
 
-    /// Text points the family adds next to a link (see [`crate::classify::weights::family`]).
-    pub(crate) fn weight(self) -> u32 {
-        use crate::classify::weights::family as w;
-        match self {
-            Family::Delivery | Family::Toll | Family::Tax => w::STORY,
-            Family::Account => w::ACCOUNT,
-            _ => w::OTHER,
-        }
-    }
-
     /// Families that are lures without any link: they open a conversation that ends in a
     /// transfer, so the text alone earns a warning.
     /// A request to move to a chat app is not one by itself (friends share LINE ids); it is

@@ -95,30 +95,6 @@ impl LinkFeature {
         format!("feature.{}", self.as_str())
     }
 
-    /// The risk points it adds (see [`crate::classify::weights::link`]).
-    pub fn weight(self) -> u32 {
-        use crate::classify::weights::link as w;
-        use LinkFeature::*;
-        match self {
-            UnknownSite => w::UNKNOWN_SITE,
-            IpHost => w::IP_HOST,
-            Apk => w::APK,
-            Punycode => w::PUNYCODE,
-            AbuseProneTld => w::ABUSE_TLD,
-            Shortener => w::SHORTENER,
-            NonDefaultPort => w::PORT,
-            Userinfo => w::USERINFO,
-            DeepSubdomain => w::DEEP_SUBDOMAIN,
-            Redirect => w::REDIRECT,
-            BrandLookalike => w::BRAND_LOOKALIKE,
-            FreeHosting => w::FREE_HOSTING,
-            RandomHost => w::RANDOM_HOST,
-            NewTld => w::NEW_TLD,
-            TokenPath => w::TOKEN_PATH,
-            ManyLinks => w::MANY_LINKS,
-        }
-    }
-
     /// Every feature, for the catalog test.
     pub const ALL: [LinkFeature; 16] = [
         LinkFeature::UnknownSite,
@@ -1169,7 +1145,6 @@ mod tests {
     fn every_link_feature_has_a_sentence_in_every_catalog() {
         for f in LinkFeature::ALL {
             crate::testing::assert_named_in_every_catalog(&f, &f.key(), f.as_str());
-            assert!(f.weight() >= 1, "{f:?} weighs nothing");
         }
     }
 

@@ -11,7 +11,7 @@
 //! The caller first checks that the host is nobody's official domain: `amazon.de` and
 //! `paypay-bank.co.jp` are brands' own and never reach this module.
 
-use crate::registry::Registry;
+use crate::signals::brands::BrandIndex;
 use crate::signals::brands::{
     key, neighbourhood, KEY_HEAD, KEY_SHORT, KEY_TAIL, MIN_EDIT_LABEL, TWO_EDIT_LABEL,
 };
@@ -116,12 +116,12 @@ fn offer(best: &mut Option<Lookalike>, cand: Lookalike) {
 
 /// Check one link (its judged target) against the registry's official domains; `named` are
 /// the services the message's text names (see [`named_in_host`]).
-pub fn check(link: &Link, reg: &Registry, named: &[usize]) -> Option<Lookalike> {
+pub fn check(link: &Link, brands: &BrandIndex, named: &[usize]) -> Option<Lookalike> {
     let link = link.effective();
     if link.features.ip_host {
         return None;
     }
-    check_host(&link.host, link.host_unicode.as_deref(), reg, named)
+    check_host(&link.host, link.host_unicode.as_deref(), brands, named)
 }
 
 /// Check one host name, in its ASCII (punycode) form and, when it differs, its Unicode form
@@ -129,7 +129,7 @@ pub fn check(link: &Link, reg: &Registry, named: &[usize]) -> Option<Lookalike> 
 pub fn check_host(
     host: &str,
     host_unicode: Option<&str>,
-    reg: &Registry,
+    brands: &BrandIndex,
     named: &[usize],
 ) -> Option<Lookalike> {
     let mut best: Option<Lookalike> = None;
@@ -139,7 +139,7 @@ pub fn check_host(
     let unicode_host = host_unicode.unwrap_or(host);
     let host_skeleton = skeleton(unicode_host);
     for h in [host, host_skeleton.as_str()] {
-        for (i, dot, s, e) in reg.domain_form_hits(h) {
+        for (i, dot, s, e) in brands.domain_form_hits(h) {
             let hb = h.as_bytes();
             let start_ok = s == 0 || matches!(hb[s - 1], b'.' | b'-');
             let end_ok = if dot {
@@ -148,7 +148,7 @@ pub fn check_host(
                 e == hb.len() || matches!(hb[e], b'.' | b'-')
             };
             if start_ok && end_ok {
-                let l = &reg.labels[i];
+                let l = &brands.labels[i];
                 offer(
                     &mut best,
                     Lookalike {
@@ -178,8 +178,8 @@ pub fn check_host(
         let (label_unicode, label_ascii) = label_u;
         let sk = skeleton(&label_unicode);
         if label_ascii.len() >= MIN_SKELETON_LABEL {
-            for i in reg.labels_with_skeleton(&sk) {
-                let l = &reg.labels[i];
+            for i in brands.labels_with_skeleton(&sk) {
+                let l = &brands.labels[i];
                 let technique = if l.label == label_ascii {
                     Technique::OtherSuffix
                 } else {
@@ -200,8 +200,8 @@ pub fn check_host(
         let strong = best.as_ref().is_some_and(|b| b.technique.is_strong());
         if sk_len >= 5 && !strong {
             let sk_chars: Vec<char> = sk.chars().collect();
-            for i in near_labels(reg, &sk_chars) {
-                let l = &reg.labels[i];
+            for i in near_labels(brands, &sk_chars) {
+                let l = &brands.labels[i];
                 offer(
                     &mut best,
                     Lookalike {
@@ -219,8 +219,8 @@ pub fn check_host(
     if best.as_ref().is_some_and(|b| b.technique.is_strong()) {
         return best;
     }
-    for t in reg.label_token_hits(&host_skeleton) {
-        let l = &reg.labels[t.label];
+    for t in brands.label_token_hits(&host_skeleton) {
+        let l = &brands.labels[t.label];
         if !(token_is_bounded(&host_skeleton, &t.skeleton)
             || t.plain.len() >= FREE_TOKEN_LEN
             || (t.plain.len() >= PREFIX_TOKEN_LEN
@@ -242,7 +242,7 @@ pub fn check_host(
             },
         );
     }
-    best.or_else(|| named_in_host(&host_skeleton, reg, named))
+    best.or_else(|| named_in_host(&host_skeleton, brands, named))
 }
 
 /// A brand the text names, carried in a foreign host: `三井住友 … www.mysmbcojp.us`. Alone,
@@ -250,9 +250,10 @@ pub fn check_host(
 /// Tokens of at least [`PREFIX_TOKEN_LEN`] count; one shorter than [`FREE_TOKEN_LEN`] must open
 /// a label or follow a hyphen, a digit or a label's `my` (`line` is not in `online`).
 /// `sk` is the host's skeleton.
-fn named_in_host(sk: &str, reg: &Registry, named: &[usize]) -> Option<Lookalike> {
+fn named_in_host(sk: &str, brands: &BrandIndex, named: &[usize]) -> Option<Lookalike> {
     named.iter().find_map(|&s| {
-        reg.tokens_of(s)
+        brands
+            .tokens_of(s)
             .filter(|t| t.plain.len() >= PREFIX_TOKEN_LEN)
             .find(|t| {
                 sk.contains(t.skeleton.as_str())
@@ -260,7 +261,7 @@ fn named_in_host(sk: &str, reg: &Registry, named: &[usize]) -> Option<Lookalike>
             })
             .map(|t| Lookalike {
                 service: s,
-                imitates: reg.labels[t.label].domain.clone(),
+                imitates: brands.labels[t.label].domain.clone(),
                 technique: Technique::BrandToken,
             })
     })
@@ -322,9 +323,9 @@ fn edit_limit(len: usize) -> usize {
 /// Official labels of at least [`MIN_EDIT_LABEL`] characters that are not `sk` but are within
 /// [`edit_limit`] of it (optimal string alignment over skeletons), by index: the order a scan
 /// of every label would offer them in, so that ties break the same way. See [`NearIndex`].
-fn near_labels(reg: &Registry, sk: &[char]) -> Vec<usize> {
+fn near_labels(brands: &BrandIndex, sk: &[char]) -> Vec<usize> {
     let m = sk.len();
-    let index = &reg.near;
+    let index = &brands.near;
     let mut cands = Vec::new();
     // Labels of 5 to 8 characters, one edit: a length within one of the host's.
     if m + 1 >= MIN_EDIT_LABEL && m < TWO_EDIT_LABEL + 1 {
@@ -354,7 +355,7 @@ fn near_labels(reg: &Registry, sk: &[char]) -> Vec<usize> {
     cands.sort_unstable();
     cands.dedup();
     cands.retain(|&i| {
-        let l = &reg.labels[i];
+        let l = &brands.labels[i];
         let ol = l.skeleton_chars.len();
         let limit = edit_limit(ol);
         ol >= MIN_EDIT_LABEL
@@ -423,7 +424,7 @@ mod tests {
     fn look(reg: &Registry, body: &str) -> Option<(String, Technique)> {
         let links = extract(&normalize(body));
         let l = links.first()?;
-        check(l, reg, &[]).map(|x| (reg.service(x.service).id.clone(), x.technique))
+        check(l, reg.brands(), &[]).map(|x| (reg.service(x.service).id.clone(), x.technique))
     }
 
     #[test]
@@ -480,7 +481,7 @@ mod tests {
         };
         let named = |body: &str, services: &[usize]| {
             let links = extract(&normalize(body));
-            check(&links[0], &r, services).map(|x| r.service(x.service).id.clone())
+            check(&links[0], r.brands(), services).map(|x| r.service(x.service).id.clone())
         };
         let smbc = id("smbc");
         // Named in the text, carried in the host: short tokens count after "my" or a hyphen.
@@ -513,9 +514,9 @@ mod tests {
     fn scan(reg: &Registry, sk: &[char]) -> Vec<usize> {
         let text: String = sk.iter().collect();
         let sk_len = sk.len();
-        (0..reg.labels.len())
+        (0..reg.brands().labels.len())
             .filter(|&i| {
-                let l = &reg.labels[i];
+                let l = &reg.brands().labels[i];
                 let ol = l.skeleton_chars.len();
                 if ol < 5 || ol.abs_diff(sk_len) > 2 || l.skeleton == text {
                     return false;
@@ -554,7 +555,7 @@ mod tests {
     fn near_labels_agree_with_a_scan() {
         let builtin = Registry::builtin();
         let mut queries: Vec<Vec<char>> = Vec::new();
-        for l in &builtin.labels {
+        for l in &builtin.brands().labels {
             queries.push(l.skeleton_chars.clone());
             let mut one = Vec::new();
             variants(&l.skeleton_chars, &mut one);
@@ -587,7 +588,7 @@ mod tests {
         let mut random_queries: Vec<Vec<char>> = (0..1000)
             .map(|_| word(&mut next).chars().collect())
             .collect();
-        for l in random.labels.iter().step_by(10) {
+        for l in random.brands().labels.iter().step_by(10) {
             variants(&l.skeleton_chars, &mut random_queries);
         }
         let mut hits = 0;
@@ -596,7 +597,7 @@ mod tests {
                 let want = scan(reg, q);
                 hits += want.len();
                 assert_eq!(
-                    near_labels(reg, q),
+                    near_labels(reg.brands(), q),
                     want,
                     "{}",
                     q.iter().collect::<String>()
