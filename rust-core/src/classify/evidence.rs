@@ -22,6 +22,7 @@
 use crate::signals::claims::{Cue, Pressure};
 use crate::signals::links::{Link, LinkFeature};
 use crate::signals::model;
+use crate::signals::sender::{Sender, SenderKind};
 use crate::verdict::catalog::Msg;
 use crate::verdict::{Action, Arg, Kind, Reason, ReasonCode};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -476,6 +477,8 @@ pub struct Input<'a> {
     pub families: &'a [Family],
     /// The sender as received.
     pub sender: &'a str,
+    /// The sender as parsed (its kind: an e-mail address is parsed once, in `sender`).
+    pub from: &'a Sender,
     /// A one-time code was found.
     pub has_code: bool,
     /// The text asks for a secret to be sent back or typed in (the sentence that says so and the
@@ -503,11 +506,11 @@ const MODEL_ALONE: f32 = 0.95;
 
 /// The sender is one genuine services do not text from: an e-mail address (e-mail-to-SMS
 /// gateways), or a number of the US e-mail-to-text gateway range (`1410…`, ten digits).
-fn unusual_sender(raw: &str) -> Option<Msg> {
-    let t = raw.trim();
-    if t.contains('@') && t.contains('.') {
+fn unusual_sender(from: &Sender, raw: &str) -> Option<Msg> {
+    if from.kind == SenderKind::Email {
         return Some(Msg::SenderEmail);
     }
+    let t = raw.trim();
     let digits: String = t.chars().filter(char::is_ascii_digit).collect();
     let only_digits = t
         .chars()
@@ -697,7 +700,7 @@ pub fn judge(input: &Input<'_>) -> Option<Judgement> {
             0
         };
     let t = t_rules + model_points;
-    let sender = unusual_sender(input.sender);
+    let sender = unusual_sender(input.from, input.sender);
     let s = u32::from(sender.is_some());
 
     let mut reasons = Vec::new();
@@ -966,13 +969,11 @@ mod tests {
 
     #[test]
     fn senders_that_businesses_do_not_use() {
-        assert_eq!(
-            unusual_sender("j.kim8812@icloud.com"),
-            Some(Msg::SenderEmail)
-        );
-        assert_eq!(unusual_sender("1410100013"), Some(Msg::SenderGateway));
-        assert_eq!(unusual_sender("+1 (415) 555-0134"), None);
-        assert_eq!(unusual_sender("AMAZON"), None);
+        let unusual = |raw: &str| unusual_sender(&crate::signals::sender::parse(raw, "US"), raw);
+        assert_eq!(unusual("j.kim8812@icloud.com"), Some(Msg::SenderEmail));
+        assert_eq!(unusual("1410100013"), Some(Msg::SenderGateway));
+        assert_eq!(unusual("+1 (415) 555-0134"), None);
+        assert_eq!(unusual("AMAZON"), None);
     }
 
     #[test]

@@ -365,6 +365,7 @@ fn evidence_model(f: &Facts<'_>) -> Option<Outcome> {
         pressure: &f.pressure,
         families: &f.families,
         sender: f.sender_raw,
+        from: &f.from,
         has_code: f.code.code.is_some(),
         secret: f
             .secret_asked()

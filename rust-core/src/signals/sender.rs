@@ -24,6 +24,9 @@ pub enum SenderKind {
     Phone,
     /// A Japanese carrier-common number starting `0005` (8 to 10 digits), vetted by the carriers.
     VettedBusinessJp,
+    /// An e-mail address (`someone@icloud.com`): iMessage and e-mail-to-SMS deliver these, and
+    /// no service texts its customers from one. Keyed like an alphanumeric ID.
+    Email,
     /// Nothing usable (empty or only punctuation).
     Unknown,
 }
@@ -98,10 +101,13 @@ pub fn parse(raw: &str, region: &str) -> Sender {
             kind: SenderKind::Unknown,
         };
     }
-    Sender {
-        key,
-        kind: SenderKind::Alphanumeric,
-    }
+    let t = raw.trim();
+    let kind = if t.contains('@') && t.contains('.') {
+        SenderKind::Email
+    } else {
+        SenderKind::Alphanumeric
+    };
+    Sender { key, kind }
 }
 
 fn number(plus: bool, digits: &str, region: &str) -> Sender {
@@ -178,6 +184,13 @@ mod tests {
             ("ｍｏｎｅｘ", "JP", "monex", SenderKind::Alphanumeric),
             ("SBI-SEC", "JP", "sbisec", SenderKind::Alphanumeric),
             ("SBI証券", "JP", "sbi証券", SenderKind::Alphanumeric),
+            (
+                "j.kim8812@icloud.com",
+                "JP",
+                "jkim8812icloudcom",
+                SenderKind::Email,
+            ),
+            ("@home", "JP", "home", SenderKind::Alphanumeric),
             ("", "JP", "", SenderKind::Unknown),
             ("---", "JP", "", SenderKind::Unknown),
         ];
