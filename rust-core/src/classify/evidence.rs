@@ -665,12 +665,13 @@ pub fn pressure_reason(p: &Pressure) -> Option<Reason> {
 pub fn judge(input: &Input<'_>) -> Option<Judgement> {
     let fams = input.families;
     let p = input.pressure.score;
-    let lure_cue = input.pressure.cues.iter().any(|c| {
-        matches!(
-            c,
-            Cue::Prize | Cue::Suspension | Cue::SecurityAlert | Cue::Refund | Cue::Payment
-        )
-    });
+    // A payment demand counts here too: with no registered service involved, "unpaid" in a
+    // link-free text is what the learned score is worth reading for.
+    let lure_cue = input
+        .pressure
+        .cues
+        .iter()
+        .any(|&c| c.class().bait || c == Cue::Payment);
     // The learned score is read only where it can change the outcome: next to a risky link, or
     // on a link-free text that already pushes. Most messages are neither, and skipping it keeps
     // classification within its time budget.

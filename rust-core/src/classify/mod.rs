@@ -21,7 +21,7 @@ mod rules;
 pub mod weights;
 
 use crate::registry::Registry;
-use crate::signals::claims::{Cue, Pressure};
+use crate::signals::claims::Pressure;
 use crate::signals::links::{self, Link};
 use crate::signals::sender::SenderKind;
 use crate::verdict::catalog::Msg;
@@ -158,22 +158,7 @@ fn lure_context(p: &Pressure, families: &[evidence::Family]) -> bool {
 
 /// How many distinct pressure categories speak of an account, a payment, a parcel or a prize.
 fn account_cues(p: &Pressure) -> usize {
-    p.cues
-        .iter()
-        .filter(|c| {
-            matches!(
-                c,
-                Cue::Suspension
-                    | Cue::SecurityAlert
-                    | Cue::Credentials
-                    | Cue::Payment
-                    | Cue::Refund
-                    | Cue::Delivery
-                    | Cue::Prize
-                    | Cue::Expiry
-            )
-        })
-        .count()
+    p.cues.iter().filter(|c| c.class().about_account).count()
 }
 
 /// Keep the first occurrence of each link (as written, case-folded) and at most

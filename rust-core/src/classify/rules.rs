@@ -9,7 +9,7 @@
 use super::facts::{is_well_known, merchant_mention, Analysed, Facts};
 use crate::classify::evidence;
 use crate::registry::LinkPolicy;
-use crate::signals::claims::{self, ClaimHow, Cue};
+use crate::signals::claims::{self, ClaimHow};
 use crate::signals::links;
 use crate::signals::lookalike;
 use crate::verdict::catalog::Msg;
@@ -324,12 +324,7 @@ fn text_back(f: &Facts<'_>) -> Option<Outcome> {
     }
     // A prize, a blocked account, a security alert or a refund needs less company than a
     // reminder that mentions payment or rescheduling.
-    let lure = f.pressure.cues.iter().any(|c| {
-        matches!(
-            c,
-            Cue::Prize | Cue::Suspension | Cue::SecurityAlert | Cue::Refund
-        )
-    });
+    let lure = f.pressure.cues.iter().any(|c| c.class().bait);
     if (p >= 3 || (p >= 2 && lure)) && f.asks_to_call_back() {
         let mut rs = vec![Reason::say(
             ReasonCode::CallbackLure,

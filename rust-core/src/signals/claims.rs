@@ -542,12 +542,39 @@ pub enum Cue {
     Job,
 }
 
+/// What a pressure category is taken for: the one table the rules read (see [`Cue::class`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CueClass {
+    /// Points it adds to the pressure score.
+    pub weight: u32,
+    /// It speaks of the reader's account, payment, parcel or prize: what a message naming a
+    /// service is then about (a content claim), two of them together.
+    pub about_account: bool,
+    /// A lure's own bait or threat (a prize, a blocked account, a security alert, a refund):
+    /// it needs less company than a reminder about a payment or a delivery.
+    pub bait: bool,
+}
+
 impl Cue {
-    fn weight(self) -> u32 {
+    /// Its class, one line per category.
+    pub fn class(self) -> CueClass {
+        let c = |weight, about_account, bait| CueClass {
+            weight,
+            about_account,
+            bait,
+        };
         match self {
-            Cue::Urgency => 1,
-            Cue::Install => 3,
-            _ => 2,
+            Cue::Urgency => c(1, false, false),
+            Cue::Suspension => c(2, true, true),
+            Cue::Payment => c(2, true, false),
+            Cue::Prize => c(2, true, true),
+            Cue::Refund => c(2, true, true),
+            Cue::Install => c(3, false, false),
+            Cue::Credentials => c(2, true, false),
+            Cue::Delivery => c(2, true, false),
+            Cue::SecurityAlert => c(2, true, true),
+            Cue::Expiry => c(2, true, false),
+            Cue::Job => c(2, false, false),
         }
     }
 }
@@ -891,7 +918,7 @@ pub fn pressure(folded: &str, skip: &[(usize, usize)]) -> Pressure {
         if !p.cues.contains(&cue) {
             p.cues.push(cue);
             p.words.push(word);
-            p.score += cue.weight();
+            p.score += cue.class().weight;
         }
     }
     let mut pairs: Vec<(Cue, &'static str)> = p
@@ -1005,6 +1032,15 @@ mod tests {
         for (body, want) in cases {
             let want = want.map(|(s, h)| (s.to_string(), h));
             assert_eq!(claim(&r, body), want, "{body}");
+        }
+    }
+
+    #[test]
+    fn a_cue_that_is_bait_speaks_of_an_account_and_every_cue_weighs() {
+        for (_, c) in CUES {
+            let k = c.class();
+            assert!(k.weight >= 1, "{c:?}");
+            assert!(!k.bait || k.about_account, "{c:?} is bait about nothing");
         }
     }
 
