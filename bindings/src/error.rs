@@ -55,7 +55,12 @@ impl From<Error> for SmishGateError {
             },
             Error::InUse(_) => E::InUse,
             Error::NewerFormat { .. } => E::IncompatibleFormat,
-            Error::Corrupt(_) | Error::Full | Error::ReadOnly(_) | Error::Store(_) => E::Storage {
+            Error::Corrupt(_)
+            | Error::Full
+            | Error::ReadOnly(_)
+            | Error::Store(_)
+            | Error::Io { .. }
+            | Error::Engine { .. } => E::Storage {
                 reason: e.to_string(),
             },
             // A failure a later core adds: reported with its own words, as storage failures

@@ -54,6 +54,25 @@ pub enum Error {
     /// The storage engine failed (I/O).
     #[error("storage error: {0}")]
     Store(String),
+    /// A file the core reads or writes itself (the journal, a salvage copy) failed; the I/O
+    /// error is kept as the source, the message names the path and the kind of failure.
+    #[error("storage error: {path}: {}", source.kind())]
+    Io {
+        /// The file or folder.
+        path: String,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The storage engine failed; its own error is kept as the source.
+    #[error("storage error: {}{source}", at.as_deref().map(|p| format!("{p}: ")).unwrap_or_default())]
+    Engine {
+        /// The database's path, when the failure was opening it.
+        at: Option<String>,
+        /// What the engine said.
+        #[source]
+        source: sled::Error,
+    },
     /// No quarantined message has this id.
     #[error("no quarantined message has id {0}")]
     NoSuchRecord(u64),
@@ -114,7 +133,10 @@ pub(crate) fn io_error(path: &std::path::Path, e: std::io::Error) -> Error {
     } else if is_read_only(&e) {
         Error::ReadOnly(path.display().to_string())
     } else {
-        Error::Store(format!("{}: {}", path.display(), e.kind()))
+        Error::Io {
+            path: path.display().to_string(),
+            source: e,
+        }
     }
 }
 
@@ -131,4 +153,45 @@ pub(crate) fn is_read_only(e: &std::io::Error) -> bool {
             e.kind(),
             std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn io_failures_keep_their_cause_and_say_what_they_said_before() {
+        let path = std::path::Path::new("/data/smishgate/journal");
+        let e = io_error(path, std::io::Error::from(std::io::ErrorKind::TimedOut));
+        assert_eq!(
+            e.to_string(),
+            "storage error: /data/smishgate/journal: timed out"
+        );
+        let cause = e.source().expect("the I/O error is kept");
+        assert_eq!(
+            cause.downcast_ref::<std::io::Error>().map(|x| x.kind()),
+            Some(std::io::ErrorKind::TimedOut)
+        );
+        // A full disk and read-only storage are still named, not wrapped.
+        let full = io_error(path, std::io::Error::from_raw_os_error(28));
+        assert!(matches!(full, Error::Full));
+        let ro = io_error(path, std::io::Error::from_raw_os_error(30));
+        assert!(matches!(ro, Error::ReadOnly(_)));
+    }
+
+    #[test]
+    fn engine_failures_keep_their_cause() {
+        let e = Error::Engine {
+            at: Some("/tmp/db".into()),
+            source: sled::Error::Unsupported("x".into()),
+        };
+        assert!(e.to_string().starts_with("storage error: /tmp/db: "), "{e}");
+        assert!(e.source().is_some());
+        let e = Error::Engine {
+            at: None,
+            source: sled::Error::Unsupported("x".into()),
+        };
+        assert!(e.to_string().starts_with("storage error: ") && !e.to_string().contains("/tmp"));
+    }
 }

@@ -928,7 +928,10 @@ fn store_err(e: sled::Error) -> Error {
         sled::Error::Io(io) if is_read_only(&io) => {
             Error::ReadOnly("(it became read-only while open)".into())
         }
-        other => Error::Store(other.to_string()),
+        other => Error::Engine {
+            at: None,
+            source: other,
+        },
     }
 }
 
@@ -947,7 +950,10 @@ fn open_error(path: &Path, e: sled::Error) -> Error {
             if text.contains("lock") || text.contains("Resource temporarily unavailable") {
                 Error::InUse(path.display().to_string())
             } else {
-                Error::Store(format!("{}: {text}", path.display()))
+                Error::Engine {
+                    at: Some(path.display().to_string()),
+                    source: e,
+                }
             }
         }
     }
