@@ -29,8 +29,7 @@ pub enum Action {
 ///
 /// The kebab-case names are stored with every held record: never rename one without a
 /// `#[serde(alias)]` for the old name, or the records kept under it stop decoding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash, PartialOrd, Ord)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     /// From a registered sender, within its links policy.
     Trusted,
@@ -120,8 +119,7 @@ impl Action {
 /// Stable reason codes.
 ///
 /// Stored with every held record's reasons, like [`Kind`]: rename only with an alias.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReasonCode {
     /// The sender is on the block list.
     BlockedSender,
@@ -241,6 +239,45 @@ impl ReasonCode {
     /// Parse a kebab-case name.
     pub fn parse(s: &str) -> Option<ReasonCode> {
         ReasonCode::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+}
+
+// Kinds and reason codes are written and read by their kebab-case names through `as_str` and
+// `parse`, not derived code: one name table each instead of three, and one small visitor for
+// both (the phone library keeps its size; a test checks the names round-trip).
+impl Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl Serialize for ReasonCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+fn deserialize_named<'de, D, T>(
+    d: D,
+    parse: fn(&str) -> Option<T>,
+    what: &'static str,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let name = std::borrow::Cow::<'de, str>::deserialize(d)?;
+    parse(&name).ok_or_else(|| serde::de::Error::custom(format_args!("unknown {what} `{name}`")))
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Kind, D::Error> {
+        deserialize_named(d, Kind::parse, "kind")
+    }
+}
+
+impl<'de> Deserialize<'de> for ReasonCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ReasonCode, D::Error> {
+        deserialize_named(d, ReasonCode::parse, "reason code")
     }
 }
 
