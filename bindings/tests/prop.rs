@@ -32,23 +32,6 @@ fn gate() -> &'static (tempfile::TempDir, Arc<SmishGate>) {
     })
 }
 
-/// Every kind a search can filter by.
-const KINDS: &[Kind] = &[
-    Kind::Trusted,
-    Kind::Otp,
-    Kind::Clean,
-    Kind::OffPolicy,
-    Kind::UnverifiedClaim,
-    Kind::SuspiciousLink,
-    Kind::CallbackLure,
-    Kind::SuspiciousText,
-    Kind::Impersonation,
-    Kind::SpoofedSender,
-    Kind::LookalikeDomain,
-    Kind::OtpPhishing,
-    Kind::Blocked,
-];
-
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<String>(),
@@ -95,7 +78,7 @@ proptest! {
     }
 
     #[test]
-    fn ids_cursors_and_limits_never_panic(id in text(), cursor in proptest::option::of(text()), limit in any::<u32>(), kind in proptest::option::of(proptest::sample::select(KINDS.to_vec())), service in proptest::option::of(text())) {
+    fn ids_cursors_and_limits_never_panic(id in text(), cursor in proptest::option::of(text()), limit in any::<u32>(), kind in proptest::option::of(proptest::sample::select(smishgate_core::Kind::ALL.map(Kind::from).to_vec())), service in proptest::option::of(text())) {
         let g = &gate().1;
         let before = g.stats().unwrap();
         for r in [

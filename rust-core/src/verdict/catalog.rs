@@ -102,99 +102,75 @@ pub enum Msg {
     SenderForeign,
 }
 
-impl Msg {
-    /// Its key in the catalog files (`lure.toll`).
-    pub fn key(self) -> Cow<'static, str> {
-        use Msg::*;
-        Cow::Borrowed(match self {
-            ClaimHow(h) => h.key(),
-            Technique(t) => t.key(),
-            Feature(f) => return Cow::Owned(f.key()),
-            Lure(f) => return Cow::Owned(f.key()),
-            ListSep => "list-sep",
-            QuoteSep => "quote-sep",
-            VettedBusinessSender => "vetted-business-sender",
-            Truncated => "truncated",
-            UncheckedLinks => "unchecked-links",
-            NothingRisky => "nothing-risky",
-            BlockedSender => "blocked-sender",
-            Claim => "claim",
-            LookalikeDomain => "lookalike-domain",
-            LinkOutsideService => "link-outside-service",
-            LinkOutsideServiceOwned => "link-outside-service.owned",
-            Redirect => "redirect",
-            Pressure => "pressure",
-            SpoofedSender => "spoofed-sender",
-            OriginMismatch => "origin-mismatch",
-            RegisteredSender => "registered-sender",
-            MerchantHost => "merchant-host",
-            OffPolicyLink => "off-policy-link",
-            OffPolicyLinkUnregistered => "off-policy-link.unregistered",
-            OfficialLinks => "official-links",
-            UnverifiedSender => "unverified-sender",
-            ClaimWithoutProof => "claim-without-proof",
-            ClaimWithoutProofSecret => "claim-without-proof.secret",
-            RiskyLinkUnknown => "risky-link.unknown",
-            RiskyLinkFeatures => "risky-link.features",
-            AsksForSecrets => "asks-for-secrets",
-            AsksToEnterSecret => "asks-to-enter-secret",
-            CallbackLure => "callback-lure",
-            CallbackLureNamed => "callback-lure.named",
-            CodeFound => "code-found",
-            LureApkFile => "lure.apk-file",
-            TextModel => "text-model",
-            Institution => "institution",
-            SenderEmail => "sender.email",
-            SenderGateway => "sender.gateway",
-            SenderForeign => "sender.foreign",
-        })
-    }
+// The plain messages and their keys, written once: the macro makes both `key`'s match (still
+// exhaustive, so a new message without a key does not compile) and the list `all` starts from.
+macro_rules! plain_messages {
+    ($($msg:ident => $key:literal,)*) => {
+        impl Msg {
+            /// Its key in the catalog files (`lure.toll`).
+            pub fn key(self) -> Cow<'static, str> {
+                match self {
+                    Msg::ClaimHow(h) => Cow::Borrowed(h.key()),
+                    Msg::Technique(t) => Cow::Borrowed(t.key()),
+                    Msg::Feature(f) => Cow::Owned(f.key()),
+                    Msg::Lure(f) => Cow::Owned(f.key()),
+                    $(Msg::$msg => Cow::Borrowed($key),)*
+                }
+            }
 
+            /// The messages that are not a nested vocabulary's.
+            const PLAIN: &'static [Msg] = &[$(Msg::$msg),*];
+        }
+    };
+}
+
+plain_messages! {
+    ListSep => "list-sep",
+    QuoteSep => "quote-sep",
+    VettedBusinessSender => "vetted-business-sender",
+    Truncated => "truncated",
+    UncheckedLinks => "unchecked-links",
+    NothingRisky => "nothing-risky",
+    BlockedSender => "blocked-sender",
+    Claim => "claim",
+    LookalikeDomain => "lookalike-domain",
+    LinkOutsideService => "link-outside-service",
+    LinkOutsideServiceOwned => "link-outside-service.owned",
+    Redirect => "redirect",
+    Pressure => "pressure",
+    SpoofedSender => "spoofed-sender",
+    OriginMismatch => "origin-mismatch",
+    RegisteredSender => "registered-sender",
+    MerchantHost => "merchant-host",
+    OffPolicyLink => "off-policy-link",
+    OffPolicyLinkUnregistered => "off-policy-link.unregistered",
+    OfficialLinks => "official-links",
+    UnverifiedSender => "unverified-sender",
+    ClaimWithoutProof => "claim-without-proof",
+    ClaimWithoutProofSecret => "claim-without-proof.secret",
+    RiskyLinkUnknown => "risky-link.unknown",
+    RiskyLinkFeatures => "risky-link.features",
+    AsksForSecrets => "asks-for-secrets",
+    AsksToEnterSecret => "asks-to-enter-secret",
+    CallbackLure => "callback-lure",
+    CallbackLureNamed => "callback-lure.named",
+    CodeFound => "code-found",
+    LureApkFile => "lure.apk-file",
+    TextModel => "text-model",
+    Institution => "institution",
+    SenderEmail => "sender.email",
+    SenderGateway => "sender.gateway",
+    SenderForeign => "sender.foreign",
+}
+
+impl Msg {
     /// Every message, the nested vocabularies' included (for the catalog tests).
     pub fn all() -> Vec<Msg> {
-        use Msg::*;
-        let mut v = vec![
-            ListSep,
-            QuoteSep,
-            VettedBusinessSender,
-            Truncated,
-            UncheckedLinks,
-            NothingRisky,
-            BlockedSender,
-            Claim,
-            LookalikeDomain,
-            LinkOutsideService,
-            LinkOutsideServiceOwned,
-            Redirect,
-            Pressure,
-            SpoofedSender,
-            OriginMismatch,
-            RegisteredSender,
-            MerchantHost,
-            OffPolicyLink,
-            OffPolicyLinkUnregistered,
-            OfficialLinks,
-            UnverifiedSender,
-            ClaimWithoutProof,
-            ClaimWithoutProofSecret,
-            RiskyLinkUnknown,
-            RiskyLinkFeatures,
-            AsksForSecrets,
-            AsksToEnterSecret,
-            CallbackLure,
-            CallbackLureNamed,
-            CodeFound,
-            LureApkFile,
-            TextModel,
-            Institution,
-            SenderEmail,
-            SenderGateway,
-            SenderForeign,
-        ];
-        v.extend(crate::signals::claims::ClaimHow::ALL.map(ClaimHow));
-        v.extend(crate::signals::lookalike::Technique::ALL.map(Technique));
-        v.extend(LinkFeature::ALL.map(Feature));
-        v.extend(Family::ALL.map(Lure));
+        let mut v = Msg::PLAIN.to_vec();
+        v.extend(ClaimHow::ALL.map(Msg::ClaimHow));
+        v.extend(Technique::ALL.map(Msg::Technique));
+        v.extend(LinkFeature::ALL.map(Msg::Feature));
+        v.extend(Family::ALL.map(Msg::Lure));
         v
     }
 }
