@@ -174,7 +174,7 @@ impl SmishGate {
     ) -> Result<QuarantinePage, SmishGateError> {
         call(|| {
             let page = self.inner.list(&ListQuery {
-                service: query.service,
+                service: query.service.map(smishgate_core::ServiceId::from),
                 kind: query.kind.map(Into::into),
                 status: query.status.map(Into::into),
                 limit: page_limit(limit)?,

@@ -233,7 +233,7 @@ impl From<&sg::verdict::LinkReport> for Link {
             host: judged.host.clone(),
             domain: judged.domain.clone().unwrap_or_else(|| judged.host.clone()),
             official: l.official_for.is_some(),
-            official_for: l.official_for.clone(),
+            official_for: l.official_for.as_deref().map(String::from),
             imitates: l.lookalike.as_ref().map(|x| x.imitates.clone()),
         }
     }
@@ -246,7 +246,7 @@ impl From<&sg::StoredLink> for Link {
             host: l.host.clone(),
             domain: l.domain.clone().unwrap_or_else(|| l.host.clone()),
             official: l.official_for.is_some(),
-            official_for: l.official_for.clone(),
+            official_for: l.official_for.as_deref().map(String::from),
             imitates: None,
         }
     }
@@ -306,7 +306,7 @@ impl From<&sg::Verdict> for Verdict {
         Verdict {
             action: v.action.into(),
             kind: v.kind.into(),
-            service: v.service.clone(),
+            service: v.service.as_deref().map(String::from),
             otp: v.otp.clone(),
             links: v.links.iter().map(Link::from).collect(),
             reasons: v.reasons.iter().map(Reason::from).collect(),
@@ -426,7 +426,7 @@ impl From<&sg::Record> for QuarantinedMessage {
             verdict: Verdict {
                 action: Action::Quarantine,
                 kind: r.kind.into(),
-                service: r.service.clone(),
+                service: r.service.as_deref().map(String::from),
                 otp: r.otp.clone(),
                 links,
                 reasons: r.reasons.iter().map(Reason::from).collect(),

@@ -15,7 +15,7 @@ use crate::common::{
 use crate::lang::{self, Lang};
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use smishgate_core::{Error, Kind, ListQuery, Record, Status};
+use smishgate_core::{Error, Kind, ListQuery, Record, ServiceId, Status};
 
 /// Arguments of `smishgate quarantine`.
 #[derive(Args, Debug)]
@@ -296,7 +296,7 @@ fn is_zero(n: &usize) -> bool {
 
 fn list(db: &Db, a: ListArgs, g: &Globals, out: &mut String) -> CmdResult {
     let q = ListQuery {
-        service: a.service,
+        service: a.service.map(ServiceId::from),
         kind: a.kind,
         status: a.status,
         limit: a.limit.map_or(0, |n| n as usize),
@@ -347,7 +347,7 @@ fn list(db: &Db, a: ListArgs, g: &Globals, out: &mut String) -> CmdResult {
                 r.id.to_string(),
                 format_time(r.received_at, db.utc_offset_minutes, false),
                 lang::kind(r.kind, l).to_string(),
-                r.service.clone().unwrap_or_else(|| "-".into()),
+                r.service.as_deref().unwrap_or("-").to_string(),
                 one_line(&r.sender, 24),
                 one_line(&r.body, 40),
             ]
@@ -420,7 +420,7 @@ fn show(db: &Db, r: &Record, l: Lang, out: &mut String) {
         (label("kind", "種類"), lang::kind(r.kind, l).to_string()),
         (
             label("service", "名乗っているサービス"),
-            r.service.clone().unwrap_or_else(|| "-".into()),
+            r.service.as_deref().unwrap_or("-").to_string(),
         ),
     ];
     if let Some(code) = &r.otp {

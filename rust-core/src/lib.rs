@@ -26,7 +26,7 @@ pub mod verdict;
 pub use classify::{classify, warm_up, Message, Options};
 pub use error::{Error, Result};
 pub use registry::diff::{Change, RegistryDiff, ServiceDiff};
-pub use registry::{LinkPolicy, Registry, RegistryFile, ServiceSpec};
+pub use registry::{LinkPolicy, Registry, RegistryFile, ServiceId, ServiceSpec};
 pub use storage::gateway::{
     Classifier, Decision, Gateway, GatewayOptions, ListQuery, Page, Sms, Stats,
 };

@@ -6,7 +6,7 @@
 
 use super::{account_cues, distinct_links, lure_context};
 use crate::classify::evidence;
-use crate::registry::Registry;
+use crate::registry::{Registry, ServiceId};
 use crate::signals::claims::{self, ClaimHow, Pressure, TextClaim};
 use crate::signals::links::{self, Link, LinkFeature};
 use crate::signals::lookalike::{self, Lookalike};
@@ -170,7 +170,7 @@ impl<'a> Facts<'a> {
 }
 
 impl Facts<'_> {
-    pub(super) fn id(&self, s: usize) -> String {
+    pub(super) fn id(&self, s: usize) -> ServiceId {
         self.reg.service(s).id.clone()
     }
 

@@ -1,7 +1,7 @@
 //! [`Registry::compile`]: a registry file turned into the indexes the classifier reads (sender
 //! keys, domains, and the [`BrandIndex`] of names and official domains), in linear time.
 
-use super::{Owners, Registry, RegistryFile, Service};
+use super::{Owners, Registry, RegistryFile, Service, ServiceId};
 use crate::error::{Error, Result};
 use crate::signals::brands::{Brand, BrandIndex};
 use crate::signals::sender;
@@ -34,7 +34,7 @@ impl Registry {
                 domains.entry(d, || idx);
             }
             services.push(Service {
-                id: spec.id.clone(),
+                id: ServiceId::from(spec.id.as_str()),
                 name,
                 domains: spec.domains.clone(),
                 links: spec.link_policy(),

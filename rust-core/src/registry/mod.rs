@@ -11,12 +11,14 @@ mod blocked;
 mod compile;
 pub mod diff;
 mod file;
+mod id;
 mod validate;
 
 pub use blocked::blocked_as;
 pub(crate) use blocked::{add_blocked, extend_blocked};
 pub(crate) use file::merge_services;
 pub use file::{RegistryFile, ServiceSpec, FORMAT_VERSION};
+pub use id::ServiceId;
 pub use validate::{check_sender, normalize_domain, MAX_SENDER_CHARS};
 
 use crate::signals::brands::BrandIndex;
@@ -39,7 +41,7 @@ pub enum LinkPolicy {
 #[derive(Debug, Clone)]
 pub struct Service {
     /// Stable identifier.
-    pub id: String,
+    pub id: ServiceId,
     /// Display name.
     pub name: String,
     /// Official domains (ASCII).

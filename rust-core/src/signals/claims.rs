@@ -977,7 +977,7 @@ mod tests {
         let n = normalize(body);
         text_claims(&n, r.brands(), &[])
             .first()
-            .map(|c| (r.service(c.service).id.clone(), c.how))
+            .map(|c| (r.service(c.service).id.to_string(), c.how))
     }
 
     #[test]

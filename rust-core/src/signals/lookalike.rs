@@ -424,7 +424,7 @@ mod tests {
     fn look(reg: &Registry, body: &str) -> Option<(String, Technique)> {
         let links = extract(&normalize(body));
         let l = links.first()?;
-        check(l, reg.brands(), &[]).map(|x| (reg.service(x.service).id.clone(), x.technique))
+        check(l, reg.brands(), &[]).map(|x| (reg.service(x.service).id.to_string(), x.technique))
     }
 
     #[test]

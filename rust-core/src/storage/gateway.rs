@@ -15,6 +15,7 @@ use crate::classify::{classify, Message, Options};
 use crate::error::{Error, Result};
 use crate::import::timestamp;
 use crate::registry::diff::RegistryDiff;
+use crate::registry::ServiceId;
 use crate::registry::{Registry, RegistryFile, ServiceSpec, FORMAT_VERSION as REGISTRY_VERSION};
 use crate::storage::record::{self, Record, Status, StoredLink, StoredReason};
 use crate::storage::salvage::{self, Check, Salvaged};
@@ -86,7 +87,7 @@ pub struct Decision {
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {
     /// Only this claimed service (id); `Some("-")` for none.
-    pub service: Option<String>,
+    pub service: Option<ServiceId>,
     /// Only this kind.
     pub kind: Option<Kind>,
     /// Only this status.

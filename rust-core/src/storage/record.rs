@@ -3,6 +3,7 @@
 //! of them owns the format, so it stands below all three.
 
 use crate::error::{Error, Result};
+use crate::registry::ServiceId;
 use crate::verdict::{Kind, ReasonCode};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
@@ -53,7 +54,7 @@ pub struct StoredReason {
     pub ja: String,
     /// Evidence: service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
+    pub service: Option<ServiceId>,
     /// Evidence: host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
@@ -74,7 +75,7 @@ pub struct StoredLink {
     pub domain: Option<String>,
     /// The service whose official domain it is on, if any.
     #[serde(default)]
-    pub official_for: Option<String>,
+    pub official_for: Option<ServiceId>,
 }
 
 /// A quarantined message with its verdict and review status.
@@ -104,7 +105,7 @@ pub struct Record {
     pub kind: Kind,
     /// Verdict: claimed service id.
     #[serde(default)]
-    pub service: Option<String>,
+    pub service: Option<ServiceId>,
     /// Verdict: one-time code.
     #[serde(default)]
     pub otp: Option<String>,
@@ -148,7 +149,7 @@ mod tests {
         status: Status,
         status_at: i64,
         kind: String,
-        service: Option<String>,
+        service: Option<ServiceId>,
         otp: Option<String>,
         hosts: Vec<String>,
         reasons: Vec<StringReason>,

@@ -7,6 +7,7 @@
 
 pub mod catalog;
 
+use crate::registry::ServiceId;
 use crate::signals::claims::{ClaimHow, Cue};
 use crate::signals::links::Link;
 use crate::signals::lookalike::Technique;
@@ -295,7 +296,7 @@ pub struct Reason {
     /// The evidence the sentence shows, by argument name (`host`, `name`, …).
     pub args: Vec<(&'static str, Arg)>,
     /// The service concerned.
-    pub service: Option<String>,
+    pub service: Option<ServiceId>,
     /// The host concerned (a redirect's target, not the redirector).
     pub host: Option<String>,
     /// The registrable domain concerned.
@@ -451,7 +452,7 @@ impl Serialize for Reason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LookalikeReport {
     /// The imitated service id.
-    pub service: String,
+    pub service: ServiceId,
     /// The official domain imitated.
     pub imitates: String,
     /// How.
@@ -465,7 +466,7 @@ pub struct LinkReport {
     #[serde(flatten)]
     pub link: Link,
     /// The service whose official domain the judged target is on.
-    pub official_for: Option<String>,
+    pub official_for: Option<ServiceId>,
     /// A look-alike finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lookalike: Option<LookalikeReport>,
@@ -529,7 +530,7 @@ pub struct Verdict {
     /// after it, and say so in the reasons).
     pub rule: Rule,
     /// The service the message claims to be (id), if any.
-    pub service: Option<String>,
+    pub service: Option<ServiceId>,
     /// The one-time code, if any.
     pub otp: Option<String>,
     /// Every link with its analysis.
