@@ -33,114 +33,41 @@
 //! Every record and registry change is also appended to the [`journal`](crate::storage::journal), a
 //! second copy simple enough to read past damage: [`read_damaged`] and the journal are what
 //! salvage works from when the engine's own files are beyond repair.
+//!
+//! The files: [`batch`] gathers one write, [`keys`] lays out the key bytes, [`open`] opens and
+//! checks sled's files, [`ledger`] keeps the ledger and the reserve, [`damaged`] reads past damage.
+
+mod batch;
+mod damaged;
+mod keys;
+mod ledger;
+mod open;
+
+pub(crate) use batch::{Counters, Write};
+pub(crate) use damaged::read_damaged;
+pub(crate) use keys::dedup_hash;
+pub(crate) use ledger::ledger_journal_key;
+pub use ledger::{LEDGER, RESERVE};
+pub(crate) use open::is_engine_file;
 
 use crate::error::{Error, Result};
-use crate::storage::journal::{self, Entry, Journal};
+use crate::storage::journal::{self, Journal};
+use crate::storage::record::{decode, Record};
+use damaged::database_entries;
+use keys::{newest_key, prefixed};
+use ledger::{ensure_reserve, ledger_text, read_ledger};
+use open::{
+    add_newest_index, check_format, engine, open_engine, open_error, prepare_dir, store_err,
+    u64_marker, Guarded,
+};
 use std::path::Path;
 
 /// Format version of the database as a whole. 2 added the `n/` index; a version 1 database
 /// gets it when it is first opened.
 pub const FORMAT_VERSION: u32 = 2;
 
+/// The one sled tree everything lives in.
 const TREE: &str = "smishgate";
-
-use crate::error::{io_error, is_full, is_read_only};
-use crate::storage::record::{decode, encode, Record};
-
-/// Counter updates of one write.
-#[derive(Debug, Default)]
-pub(crate) struct Counters(Vec<(String, i64)>);
-
-impl Counters {
-    pub fn add(&mut self, key: impl Into<String>, delta: i64) {
-        let key = key.into();
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, d)) => *d += delta,
-            None => self.0.push((key, delta)),
-        }
-    }
-
-    /// The counters a stored record contributes (added on insert, removed on delete).
-    pub fn record(&mut self, r: &Record, day: &str, sign: i64) {
-        self.add(format!("kind/{}", r.kind.as_str()), sign);
-        self.add(format!("svc/{}", r.service.as_deref().unwrap_or("-")), sign);
-        self.add(format!("day/{day}"), sign);
-        self.add(format!("status/{}", r.status.as_str()), sign);
-    }
-}
-
-/// One atomic write: records, indices, counters, overlay.
-#[derive(Default)]
-pub(crate) struct Write {
-    batch: sled::Batch,
-    counters: Counters,
-    /// The same changes for the journal.
-    entries: Vec<Entry>,
-    empty: bool,
-}
-
-impl Write {
-    pub fn new() -> Write {
-        Write {
-            batch: sled::Batch::default(),
-            counters: Counters::default(),
-            entries: Vec::new(),
-            empty: true,
-        }
-    }
-
-    pub fn put_record(&mut self, r: &Record) -> Result<()> {
-        let suffix = record_suffix(r.received_at, r.id);
-        let bytes = encode(r)?;
-        self.batch.insert(prefixed(b"r/", &suffix), bytes.clone());
-        self.entries.push(Entry::Put(bytes));
-        self.batch
-            .insert(prefixed(b"i/", &r.id.to_be_bytes()), suffix.to_vec());
-        self.batch.insert(newest_key(&suffix), &[][..]);
-        self.empty = false;
-        Ok(())
-    }
-
-    pub fn remove_record(&mut self, r: &Record) {
-        let suffix = record_suffix(r.received_at, r.id);
-        self.batch.remove(prefixed(b"r/", &suffix));
-        self.batch.remove(prefixed(b"i/", &r.id.to_be_bytes()));
-        self.batch.remove(newest_key(&suffix));
-        self.entries.push(Entry::Remove(r.id));
-        self.empty = false;
-    }
-
-    /// Remove a record known only by its id and key (its value cannot be decoded).
-    fn remove_raw(&mut self, id: u64, suffix: &[u8]) {
-        self.batch.remove(prefixed(b"r/", suffix));
-        self.batch.remove(prefixed(b"i/", &id.to_be_bytes()));
-        self.batch.remove(newest_key(suffix));
-        self.entries.push(Entry::Remove(id));
-        self.empty = false;
-    }
-
-    pub fn put_dedup(&mut self, hash: &[u8; 16], ids: &[u64]) -> Result<()> {
-        let key = prefixed(b"d/", hash);
-        if ids.is_empty() {
-            self.batch.remove(key);
-        } else {
-            self.batch.insert(key, encode(&ids)?);
-        }
-        self.empty = false;
-        Ok(())
-    }
-
-    pub fn put_overlay(&mut self, bytes: Vec<u8>) {
-        self.entries.push(Entry::Overlay(bytes.clone()));
-        self.batch.insert(b"g/overlay".to_vec(), bytes);
-        self.empty = false;
-    }
-
-    pub fn counters(&mut self) -> &mut Counters {
-        self.empty = false;
-        &mut self.counters
-    }
-}
 
 /// The database. Raw sled handles stay inside this type.
 pub(crate) struct Store {
@@ -152,52 +79,6 @@ pub(crate) struct Store {
     journal: Journal,
     /// Added to sled's id generator (`m/idbase`).
     id_base: std::sync::atomic::AtomicU64,
-}
-
-/// The ledger's file name inside the database directory.
-pub const LEDGER: &str = "smishgate.ledger";
-
-/// A file of zeros kept beside the database while there is space, deleted when a full disk
-/// keeps sled from opening (see [`Store::open`]), and written again once there is room.
-pub const RESERVE: &str = "smishgate.reserve";
-
-/// Size of [`RESERVE`]: what sled 0.34 writes when it opens (the rest of a 512 KiB log
-/// segment, a snapshot) with room to spare.
-const RESERVE_BYTES: usize = 2 << 20;
-
-/// Files a database directory holds (sled's, the ledger, the reserve).
-fn is_database_file(name: &str) -> bool {
-    is_engine_file(name)
-        || matches!(name, RESERVE | journal::JOURNAL)
-        || name.starts_with("smishgate.journal.")
-}
-
-/// The files the engine reads when it opens a database, with the ledger that vouches for them
-/// (what salvage copies to read past damage).
-pub(crate) fn is_engine_file(name: &str) -> bool {
-    matches!(name, "conf" | "db" | "blobs" | LEDGER) || name.starts_with("snap.")
-}
-
-/// Delete the reserve; true if there was one.
-fn release_reserve(path: &Path) -> bool {
-    std::fs::remove_file(path.join(RESERVE)).is_ok()
-}
-
-/// Write the reserve if it is missing (real zeros, not a sparse file: only written blocks
-/// hold space). Best effort: without room it is simply not there yet.
-fn ensure_reserve(path: &Path) {
-    let file = path.join(RESERVE);
-    if std::fs::metadata(&file).is_ok_and(|m| m.len() as usize >= RESERVE_BYTES) {
-        return;
-    }
-    let tmp = path.join("smishgate.reserve.tmp");
-    let written = std::fs::write(&tmp, vec![0u8; RESERVE_BYTES])
-        .and_then(|_| std::fs::File::open(&tmp).and_then(|f| f.sync_all()))
-        .and_then(|_| std::fs::rename(&tmp, &file));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-        log::info!("store: no room for the reserve yet");
-    }
 }
 
 impl Store {
@@ -343,12 +224,7 @@ impl Store {
     /// the write itself is already durable.
     fn write_ledger(&self) {
         let g = self.generation.load(std::sync::atomic::Ordering::SeqCst);
-        let key = format!("{:016x}", self.journal.key());
-        let text = format!(
-            "smishgate database\nformat {FORMAT_VERSION}\ngeneration {g}\ncheck {:016x}\njournal {key} {:016x}\n",
-            ledger_check(g),
-            fnv(key.as_bytes()),
-        );
+        let text = ledger_text(g, self.journal.key());
         let tmp = self.ledger.with_extension("ledger.tmp");
         let done = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &self.ledger));
         if let Err(e) = done {
@@ -506,493 +382,11 @@ impl Store {
     }
 }
 
-/// A u64 marker (`m/gen`, `m/idbase`); 0 when absent, "damaged" when it is not 8 bytes.
-fn u64_marker(tree: &sled::Tree, key: &[u8], path: &Path, what: &str) -> Result<u64> {
-    match tree.get(key).map_err(store_err)? {
-        Some(v) => <[u8; 8]>::try_from(v.as_ref())
-            .map(u64::from_be_bytes)
-            .map_err(|_| {
-                Error::Corrupt(format!("{}: the {what} marker is damaged", path.display()))
-            }),
-        None => Ok(0),
-    }
-}
-
-/// The database's format marker: a newer format is refused; a missing one is a new database
-/// (marked now) unless the ledger or data say the database existed.
-fn check_format(tree: &sled::Tree, path: &Path, ledger: Option<u64>) -> Result<u32> {
-    let marker = engine(|| tree.get(b"m/format"))?.map_err(store_err)?;
-    match marker {
-        Some(v) => {
-            let bytes: [u8; 4] = v.as_ref().try_into().map_err(|_| {
-                Error::Corrupt(format!("{}: the format marker is damaged", path.display()))
-            })?;
-            let found = u32::from_be_bytes(bytes);
-            if found > FORMAT_VERSION {
-                return Err(Error::NewerFormat {
-                    found,
-                    supported: FORMAT_VERSION,
-                });
-            }
-            if found == 0 {
-                return Err(Error::Corrupt(format!(
-                    "{}: the format marker is damaged",
-                    path.display()
-                )));
-            }
-            Ok(found)
-        }
-        None => {
-            // A database that existed never opens as a new one.
-            if ledger.is_some() {
-                return Err(Error::Corrupt(format!(
-                    "{}: the database files lost their contents (its ledger records earlier writes)",
-                    path.display()
-                )));
-            }
-            if tree.iter().next().is_some() {
-                return Err(Error::Corrupt(format!(
-                    "{}: data without a format marker: not a smishgate database",
-                    path.display()
-                )));
-            }
-            tree.insert(b"m/format", &FORMAT_VERSION.to_be_bytes())
-                .map_err(store_err)?;
-            engine(|| tree.flush())?.map_err(store_err)?;
-            Ok(FORMAT_VERSION)
-        }
-    }
-}
-
-/// Every record and the registry overlay as journal entries; `None` (logged) when one cannot
-/// be read.
-fn database_entries(tree: &sled::Tree) -> Option<Vec<Entry>> {
-    let mut entries = Vec::new();
-    for kv in Guarded(tree.scan_prefix(b"r/")) {
-        match kv {
-            Ok((_, v)) if decode::<Record>(&v).is_ok() => entries.push(Entry::Put(v.to_vec())),
-            _ => {
-                log::warn!("store: a record cannot be read; the journal is kept as it is");
-                return None;
-            }
-        }
-    }
-    match engine(|| tree.get(b"g/overlay")) {
-        Ok(Ok(Some(o))) => entries.push(Entry::Overlay(o.to_vec())),
-        Ok(Ok(None)) => {}
-        _ => return None,
-    }
-    Some(entries)
-}
-
-/// The `n/` key of a record: its `r/` suffix with every bit inverted, so that a forward scan
-/// meets the newest record first.
-///
-/// Why an index rather than `range(..).rev()`: sled's reverse iteration keeps a 1 MiB
-/// constant (an all-`0xFF` upper key) that nothing else uses, and that constant was a sixth of
-/// the phone library. Forward scans only, and it is gone.
-fn newest_key(suffix: &[u8]) -> Vec<u8> {
-    let mut k = Vec::with_capacity(2 + suffix.len());
-    k.extend_from_slice(b"n/");
-    k.extend(suffix.iter().map(|b| !b));
-    k
-}
-
-/// Build the `n/` index of a version 1 database, and mark it version 2, in one batch: an
-/// interrupted upgrade leaves version 1 and is done again at the next open.
-fn add_newest_index(tree: &sled::Tree) -> Result<()> {
-    let mut batch = sled::Batch::default();
-    let mut n = 0u64;
-    for kv in Guarded(tree.scan_prefix(b"r/")) {
-        let (k, _) = kv?;
-        batch.insert(newest_key(&k[2..]), &[][..]);
-        n += 1;
-    }
-    batch.insert(&b"m/format"[..], &FORMAT_VERSION.to_be_bytes()[..]);
-    engine(|| tree.apply_batch(batch))?.map_err(store_err)?;
-    engine(|| tree.flush())?.map_err(store_err)?;
-    log::info!("store: database upgraded to format {FORMAT_VERSION} ({n} records indexed)");
-    Ok(())
-}
-
-/// What could be read of a database's own files, however damaged (see [`read_damaged`]).
-#[derive(Debug, Default)]
-pub(crate) struct DamagedRead {
-    /// Why the engine could not open the files at all (nothing below was read then).
-    pub unopenable: Option<String>,
-    /// The records it gave.
-    pub records: Vec<Record>,
-    /// Records it gave that could not be decoded.
-    pub undecodable: u64,
-    /// It stopped on a damaged page before the end of the records.
-    pub stopped: bool,
-    /// A page of indices, counters or markers could not be read.
-    pub other_damage: bool,
-    /// The registry overlay, encoded.
-    pub overlay: Option<Vec<u8>>,
-}
-
-/// Every record the engine still gives of the database at `path`, with no ledger or format
-/// check: salvage takes what there is. Meant for a copy (opening lets sled repair files).
-pub(crate) fn read_damaged(path: &Path, cache_bytes: u64) -> DamagedRead {
-    let mut out = DamagedRead::default();
-    let opened = prepare_dir(path)
-        .and_then(|_| open_engine(path, cache_bytes))
-        .and_then(|db| {
-            engine(|| db.open_tree(TREE))?
-                .map(|t| (db, t))
-                .map_err(|e| open_error(path, e))
-        });
-    let (_db, tree) = match opened {
-        Ok(x) => x,
-        Err(e) => {
-            out.unopenable = Some(e.to_string());
-            return out;
-        }
-    };
-    for kv in Guarded(tree.scan_prefix(b"r/")) {
-        match kv {
-            Ok((_, v)) => match decode::<Record>(&v) {
-                Ok(r) => out.records.push(r),
-                Err(_) => out.undecodable += 1,
-            },
-            Err(_) => {
-                out.stopped = true;
-                break;
-            }
-        }
-    }
-    // The rest of the tree (indices, counters, markers): read through to find damage there.
-    out.other_damage = Guarded(tree.range(..b"r/".to_vec()))
-        .chain(Guarded(tree.range(b"r0".to_vec()..)))
-        .any(|kv| kv.is_err());
-    out.overlay = engine(|| tree.get(b"g/overlay"))
-        .ok()
-        .and_then(|r| r.ok())
-        .flatten()
-        .map(|v| v.to_vec());
-    out
-}
-
-/// Run one engine call, a panic in it reported as damage.
-fn engine<T>(f: impl FnOnce() -> T) -> Result<T> {
-    crate::storage::guard::quiet(f)
-        .ok_or_else(|| Error::Corrupt("the storage engine hit a damaged page".into()))
-}
-
-/// An engine iterator whose every step is guarded: a damaged page ends it with an error
-/// instead of a panic.
-struct Guarded<I>(I);
-
-impl<I: Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> Iterator for Guarded<I> {
-    type Item = Result<(sled::IVec, sled::IVec)>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        match engine(|| self.0.next()) {
-            Ok(item) => item.map(|kv| kv.map_err(store_err)),
-            Err(e) => Some(Err(e)),
-        }
-    }
-}
-
-/// The generation a ledger file records and the journal's key; `None` for each when there
-/// is none or it cannot be read (an unreadable ledger only weakens the damage check, it never
-/// refuses a database).
-fn read_ledger(path: &Path) -> (Option<u64>, Option<u64>) {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return (None, None);
-    };
-    if text.lines().next() != Some("smishgate database") {
-        return (None, None);
-    }
-    // A damaged line (its check does not match) is not there: it must never accuse an intact
-    // database, nor give a wrong key.
-    let generation = (|| {
-        let g: u64 = text
-            .lines()
-            .find_map(|l| l.strip_prefix("generation "))
-            .and_then(|g| g.trim().parse().ok())?;
-        let check = text.lines().find_map(|l| l.strip_prefix("check "))?;
-        (u64::from_str_radix(check.trim(), 16).ok()? == ledger_check(g)).then_some(g)
-    })();
-    let key = (|| {
-        let line = text.lines().find_map(|l| l.strip_prefix("journal "))?;
-        let (key, check) = line.split_once(' ')?;
-        (u64::from_str_radix(check.trim(), 16).ok()? == fnv(key.as_bytes()))
-            .then(|| u64::from_str_radix(key, 16).ok())?
-    })();
-    (generation, key)
-}
-
-/// The journal key a database's ledger keeps, if it can be read.
-pub(crate) fn ledger_journal_key(dir: &Path) -> Option<u64> {
-    read_ledger(&dir.join(LEDGER)).1
-}
-
-/// FNV-1a of the generation's decimal form: enough to tell a damaged ledger.
-fn ledger_check(g: u64) -> u64 {
-    fnv(g.to_string().as_bytes())
-}
-
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
-/// Before sled opens the directory: refuse a folder that holds other things than a database
-/// (`--db ~/Documents` must not fill it with database files), and remove what a failed
-/// snapshot left behind (`snap.*.generating`: sled 0.34 would take it for the newest snapshot
-/// and call the intact database damaged).
-fn prepare_dir(path: &Path) -> Result<()> {
-    let entries = match std::fs::read_dir(path) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
-            return Err(Error::Invalid(format!(
-                "{} is a file, not a database directory",
-                path.display()
-            )))
-        }
-        Err(e) => return Err(io_error(path, e)),
-    };
-    let mut foreign = None;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("snap.") && name.ends_with(".generating") {
-            log::warn!("store: removing the leftover of a failed snapshot");
-            std::fs::remove_file(entry.path()).map_err(|e| io_error(path, e))?;
-        } else if !is_database_file(&name) && name != SET_ASIDE && !name.ends_with(".tmp") {
-            foreign.get_or_insert(name);
-        }
-    }
-    if let Some(name) = foreign {
-        return Err(Error::Invalid(format!(
-            "{} is not a smishgate database: it holds other files (such as `{name}`); choose an empty or new directory",
-            path.display()
-        )));
-    }
-    Ok(())
-}
-
-/// Where unreadable snapshots and configuration are moved (inside the database directory).
-const SET_ASIDE: &str = "damaged-snapshots";
-
-/// What [`set_aside`] moves.
-#[derive(Clone, Copy)]
-enum SetAside {
-    Snapshots,
-    Conf,
-}
-
-impl SetAside {
-    fn name(self) -> &'static str {
-        match self {
-            SetAside::Snapshots => "the snapshot",
-            SetAside::Conf => "the configuration file",
-        }
-    }
-
-    fn matches(self, file: &str) -> bool {
-        match self {
-            SetAside::Snapshots => file.starts_with("snap."),
-            SetAside::Conf => file == "conf",
-        }
-    }
-}
-
-/// Move the files `what` names into [`SET_ASIDE`]; returns how many were moved.
-fn set_aside(path: &Path, what: SetAside) -> Result<usize> {
-    let Ok(entries) = std::fs::read_dir(path) else {
-        return Ok(0);
-    };
-    let found: Vec<_> = entries
-        .flatten()
-        .filter(|e| what.matches(&e.file_name().to_string_lossy()))
-        .collect();
-    if found.is_empty() {
-        return Ok(0);
-    }
-    let aside = path.join(SET_ASIDE);
-    std::fs::create_dir_all(&aside).map_err(|e| io_error(path, e))?;
-    for e in &found {
-        std::fs::rename(e.path(), aside.join(e.file_name())).map_err(|e| io_error(path, e))?;
-    }
-    Ok(found.len())
-}
-
-/// Open sled's files at `path`, making up for what sled 0.34 cannot: a full disk (the reserve
-/// is given up), a snapshot or `conf` it cannot read (moved aside, rebuilt from the log).
-fn open_engine(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
-    match open_sled_waiting(path, cache_bytes) {
-        Ok(db) => Ok(db),
-        // sled writes on open (the log's tail, a snapshot): on a full disk, give it the
-        // reserve kept for this moment, so that the database opens to be read and to have
-        // messages deleted.
-        Err(Error::Full) if release_reserve(path) => {
-            log::warn!("store: the disk is full; opening on the reserved space");
-            open_sled(path, cache_bytes)
-        }
-        Err(first @ (Error::InUse(_) | Error::Full | Error::ReadOnly(_))) => Err(first),
-        Err(first) => {
-            // A snapshot sled cannot read makes the whole database unopenable although the
-            // log holds everything; so does a damaged `conf` (sled's record of the options
-            // this build always uses). Move them aside (kept, not deleted) and retry: sled
-            // rebuilds both from the log, and the ledger check after this still runs.
-            let mut reopened = None;
-            for what in [SetAside::Snapshots, SetAside::Conf] {
-                if set_aside(path, what)? == 0 {
-                    continue;
-                }
-                if let Ok(db) = open_sled(path, cache_bytes) {
-                    log::warn!(
-                        "store: {} could not be read; rebuilt from the log",
-                        what.name()
-                    );
-                    reopened = Some(db);
-                    break;
-                }
-            }
-            match reopened {
-                Some(db) => Ok(db),
-                // Whatever sled said, files that cannot be opened are damaged.
-                None => match first {
-                    Error::Corrupt(_) => Err(first),
-                    other => Err(Error::Corrupt(format!(
-                        "{}: the storage engine cannot open its files ({other})",
-                        path.display()
-                    ))),
-                },
-            }
-        }
-    }
-}
-
-/// [`open_sled`], waiting a moment while the database is in use: a handle dropped a moment
-/// ago (`.use {}` ending, a test reopening) may still be held by one of sled's I/O threads
-/// finishing its write, and that is not another owner; nor is a failed open's handle, which
-/// sled's threads release later still on a loaded machine (the fault trials saw one held past
-/// 130 ms while two other test processes ran). Another owner still gets [`Error::InUse`], after
-/// about a second.
-fn open_sled_waiting(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
-    let mut wait = std::time::Duration::from_millis(2);
-    loop {
-        match open_sled(path, cache_bytes) {
-            Err(Error::InUse(_)) if wait.as_millis() <= 512 => {
-                std::thread::sleep(wait);
-                wait *= 2;
-            }
-            other => return other,
-        }
-    }
-}
-
-fn open_sled(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
-    let config = sled::Config::new()
-        .path(path)
-        .cache_capacity(cache_bytes)
-        .mode(sled::Mode::LowSpace)
-        // The gateway flushes explicitly before reporting a write; no background thread.
-        .flush_every_ms(None);
-    // sled can panic on some corrupt files instead of returning an error: contain it.
-    match crate::storage::guard::quiet(|| config.open()) {
-        Some(Ok(db)) => Ok(db),
-        Some(Err(e)) => Err(open_error(path, e)),
-        None => Err(Error::Corrupt(format!(
-            "{}: the database files are damaged (the storage engine could not read them)",
-            path.display()
-        ))),
-    }
-}
-
-/// Record key suffix: received time first so that keys sort by time, id to break ties.
-pub(crate) fn record_suffix(received_at: i64, id: u64) -> [u8; 16] {
-    let mut k = [0u8; 16];
-    // Flip the sign bit so that negative times sort before positive ones as unsigned bytes.
-    k[..8].copy_from_slice(&((received_at as u64) ^ (1 << 63)).to_be_bytes());
-    k[8..].copy_from_slice(&id.to_be_bytes());
-    k
-}
-
-fn prefixed(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(prefix.len() + rest.len());
-    v.extend_from_slice(prefix);
-    v.extend_from_slice(rest);
-    v
-}
-
-fn store_err(e: sled::Error) -> Error {
-    match e {
-        sled::Error::Corruption { .. } => Error::Corrupt(e.to_string()),
-        sled::Error::Io(io) if is_full(&io) => Error::Full,
-        sled::Error::Io(io) if is_read_only(&io) => {
-            Error::ReadOnly("(it became read-only while open)".into())
-        }
-        other => Error::Engine {
-            at: None,
-            source: other,
-        },
-    }
-}
-
-fn open_error(path: &Path, e: sled::Error) -> Error {
-    match &e {
-        sled::Error::Io(io)
-            if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") =>
-        {
-            Error::InUse(path.display().to_string())
-        }
-        sled::Error::Corruption { .. } => Error::Corrupt(format!("{}: {e}", path.display())),
-        sled::Error::Io(io) if is_full(io) => Error::Full,
-        sled::Error::Io(io) if is_read_only(io) => Error::ReadOnly(path.display().to_string()),
-        _ => {
-            let text = e.to_string();
-            if text.contains("lock") || text.contains("Resource temporarily unavailable") {
-                Error::InUse(path.display().to_string())
-            } else {
-                Error::Engine {
-                    at: Some(path.display().to_string()),
-                    source: e,
-                }
-            }
-        }
-    }
-}
-
-/// 128-bit FNV-1a over length-prefixed fields: the dedup key of (sender, body, received_at).
-/// Not cryptographic: a hit is confirmed by comparing the stored record before it is trusted.
-pub(crate) fn dedup_hash(sender: &str, body: &str, received_at: Option<i64>) -> [u8; 16] {
-    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
-    const PRIME: u128 = 0x0000000001000000000000000000013B;
-    let mut h = OFFSET;
-    let mut feed = |bytes: &[u8]| {
-        for &b in (bytes.len() as u64).to_le_bytes().iter().chain(bytes) {
-            h ^= u128::from(b);
-            h = h.wrapping_mul(PRIME);
-        }
-    };
-    feed(sender.as_bytes());
-    feed(body.as_bytes());
-    match received_at {
-        Some(t) => feed(&t.to_le_bytes()),
-        None => feed(b"-"),
-    }
-    h.to_be_bytes()
-}
-
 #[cfg(test)]
 mod tests {
+    use super::keys::record_suffix;
     use super::*;
     use crate::storage::record::{Status, RECORD_SCHEMA};
-
-    #[test]
-    fn record_keys_sort_by_time() {
-        let a = record_suffix(-5, 9);
-        let b = record_suffix(0, 1);
-        let c = record_suffix(1_700_000_000_000, 0);
-        let d = record_suffix(1_700_000_000_000, 1);
-        assert!(a < b && b < c && c < d);
-    }
 
     fn record(id: u64, received_at: i64) -> Record {
         Record {
@@ -1119,13 +513,6 @@ mod tests {
                 newest_first_agrees(&s, Some(&record_suffix(times[i], i as u64 + 1)));
             }
         }
-    }
-
-    #[test]
-    fn dedup_hash_separates_fields() {
-        assert_ne!(dedup_hash("ab", "c", None), dedup_hash("a", "bc", None));
-        assert_ne!(dedup_hash("a", "b", Some(1)), dedup_hash("a", "b", None));
-        assert_eq!(dedup_hash("a", "b", Some(1)), dedup_hash("a", "b", Some(1)));
     }
 
     #[test]
