@@ -377,6 +377,8 @@ fn link_risk(link: &Link, look: Option<&Lookalike>, known: bool) -> (u32, Vec<Li
         (f.random_host, RandomHost),
         (f.new_tld && !f.abuse_tld, NewTld),
         (f.token_path && !f.shortener, TokenPath),
+        (f.disguised || link.features.disguised, Disguised),
+        (f.lure_words && !known, LureWords),
     ];
     let why: Vec<LinkFeature> = has.iter().filter(|(c, _)| *c).map(|(_, w)| *w).collect();
     (why.iter().map(|&w| super::weights::link::of(w)).sum(), why)

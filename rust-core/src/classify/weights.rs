@@ -44,6 +44,13 @@ pub mod link {
     pub const TOKEN_PATH: u32 = 1;
     /// More links than a genuine SMS carries.
     pub const MANY_LINKS: u32 = 1;
+    /// A link written to be missed (percent escapes, `//host`): as strong as a bare IP, since
+    /// only someone dodging a filter writes one.
+    pub const DISGUISED: u32 = 3;
+    /// A name made only of phishing words (`secure-verify-center`): like free hosting, a name
+    /// no brand sends its customers to, but one a real small business might pick, so a little
+    /// less.
+    pub const LURE_WORDS: u32 = 2;
     /// From how many links [`MANY_LINKS`] counts (more than this many).
     pub const MANY_LINKS_ABOVE: usize = 3;
     /// A link standing bare, without a sentence around it, once the link is risky at all.
@@ -69,6 +76,8 @@ pub mod link {
             NewTld => NEW_TLD,
             TokenPath => TOKEN_PATH,
             ManyLinks => MANY_LINKS,
+            Disguised => DISGUISED,
+            LureWords => LURE_WORDS,
         }
     }
 }

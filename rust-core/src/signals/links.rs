@@ -64,6 +64,11 @@ pub enum LinkFeature {
     TokenPath,
     /// More links than a genuine SMS carries.
     ManyLinks,
+    /// Written so that a reader or a filter does not see it as a link: its name in percent
+    /// escapes, or `//host` with the scheme left out.
+    Disguised,
+    /// A name made of the words phishing sites are named with (`secure-verify-center`).
+    LureWords,
 }
 
 impl LinkFeature {
@@ -87,6 +92,8 @@ impl LinkFeature {
             NewTld => "new-tld",
             TokenPath => "token-path",
             ManyLinks => "many-links",
+            Disguised => "disguised",
+            LureWords => "lure-words",
         }
     }
 
@@ -96,7 +103,7 @@ impl LinkFeature {
     }
 
     /// Every feature, for the catalog test.
-    pub const ALL: [LinkFeature; 16] = [
+    pub const ALL: [LinkFeature; 18] = [
         LinkFeature::UnknownSite,
         LinkFeature::IpHost,
         LinkFeature::Apk,
@@ -113,6 +120,8 @@ impl LinkFeature {
         LinkFeature::NewTld,
         LinkFeature::TokenPath,
         LinkFeature::ManyLinks,
+        LinkFeature::Disguised,
+        LinkFeature::LureWords,
     ];
 }
 
@@ -155,6 +164,16 @@ pub struct Features {
     /// (`/yF70SNqOKV`), the id a bulk sender or a shortener gives each recipient.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub token_path: bool,
+    /// Written to be missed: the host in percent escapes (`%61mazon.%63om`, which a browser
+    /// decodes) or a protocol-relative `//host/path`. No sender who wants a link opened hides
+    /// it from the reader.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub disguised: bool,
+    /// The registrable label is two or more of the words phishing names are built from,
+    /// joined by hyphens or run together (`secure-verify-center`, `kakunin-support`), with no
+    /// other word: see [`lure_word_name`].
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub lure_words: bool,
 }
 
 /// One link found in a message.
@@ -607,6 +626,191 @@ pub fn looks_random(label: &str) -> bool {
     letters >= 6 && (longest >= 5 || vowels * 6 < letters)
 }
 
+/// Words phishing domains are named with (English and romanised Japanese): the actions a lure
+/// asks for and the departments it pretends to be. [`lure_word_name`] reads a name made of
+/// these alone; a brand's own name is never one of them.
+const LURE_WORDS: &[&str] = &[
+    "secure",
+    "security",
+    "verify",
+    "verification",
+    "verified",
+    "check",
+    "confirm",
+    "confirmation",
+    "update",
+    "updates",
+    "support",
+    "center",
+    "centre",
+    "help",
+    "helpdesk",
+    "account",
+    "accounts",
+    "login",
+    "signin",
+    "auth",
+    "authentication",
+    "online",
+    "portal",
+    "info",
+    "notice",
+    "alert",
+    "alerts",
+    "safe",
+    "safety",
+    "protect",
+    "protection",
+    "billing",
+    "payment",
+    "pay",
+    "refund",
+    "reward",
+    "rewards",
+    "claim",
+    "delivery",
+    "redelivery",
+    "track",
+    "tracking",
+    "parcel",
+    "package",
+    "customer",
+    "care",
+    "service",
+    "services",
+    "id",
+    "my",
+    "web",
+    "app",
+    "mobile",
+    "member",
+    "members",
+    "official",
+    "recovery",
+    "restore",
+    "unlock",
+    "validate",
+    "validation",
+    "review",
+    "resolve",
+    "access",
+    "manage",
+    "status",
+    "notify",
+    "notification",
+    "page",
+    "mypage",
+    "jp",
+    "japan",
+    "kakunin",
+    "kakuninn",
+    "shien",
+    "sapoto",
+    "toiawase",
+    "anzen",
+    "teishi",
+    "teisi",
+    "seikyu",
+    "mibarai",
+    "henkin",
+    "kyufu",
+    "tetsuzuki",
+    "touroku",
+    "nintei",
+    "honnin",
+    "riyou",
+    "sec",
+    "fix",
+    "now",
+];
+
+/// The words of [`LURE_WORDS`] that make a name a lure's: a name of only fillers (`my-web-app`,
+/// `online-info`) is anyone's.
+const LURE_CORE: &[&str] = &[
+    "secure",
+    "security",
+    "verify",
+    "verification",
+    "verified",
+    "check",
+    "confirm",
+    "confirmation",
+    "update",
+    "updates",
+    "login",
+    "signin",
+    "auth",
+    "authentication",
+    "billing",
+    "refund",
+    "recovery",
+    "restore",
+    "unlock",
+    "validate",
+    "validation",
+    "resolve",
+    "redelivery",
+    "kakunin",
+    "kakuninn",
+    "shien",
+    "teishi",
+    "teisi",
+    "seikyu",
+    "mibarai",
+    "henkin",
+    "kyufu",
+    "tetsuzuki",
+    "nintei",
+    "honnin",
+    "protect",
+    "protection",
+];
+
+/// Is this registrable label made only of [`LURE_WORDS`] (hyphenated or run together), at least
+/// two of them and one a [`LURE_CORE`] word (`secure-verify-center`, `mypagecheck`,
+/// `kakunin-jp`)? Digits between words are allowed (`verify24-support`).
+pub fn lure_word_name(label: &str) -> bool {
+    if label.len() > 63 || !label.is_ascii() {
+        return false;
+    }
+    let (mut words, mut core) = (0, false);
+    for part in label.split('-').filter(|p| !p.is_empty()) {
+        let letters = part.trim_matches(|c: char| c.is_ascii_digit());
+        if letters.is_empty() {
+            continue;
+        }
+        match segment(letters) {
+            Some((n, c)) => {
+                words += n;
+                core |= c;
+            }
+            None => return false,
+        }
+    }
+    words >= 2 && core
+}
+
+/// Split `s` into [`LURE_WORDS`] with the fewest words: (how many, whether one is core).
+fn segment(s: &str) -> Option<(usize, bool)> {
+    let n = s.len();
+    // best[i]: the fewest words covering s[..i], and whether a core word is among them.
+    let mut best: Vec<Option<(usize, bool)>> = vec![None; n + 1];
+    best[0] = Some((0, false));
+    for i in 0..n {
+        let Some((k, c)) = best[i] else { continue };
+        for w in LURE_WORDS {
+            if s[i..].starts_with(w) {
+                let j = i + w.len();
+                let cand = (k + 1, c || LURE_CORE.contains(w));
+                if best[j].is_none_or(|b| cand.0 < b.0 || (cand.0 == b.0 && cand.1 && !b.1)) {
+                    best[j] = Some(cand);
+                }
+            }
+        }
+    }
+    best[n]
+}
+
 /// TLDs common enough that a scheme-less host ending in one is read as a link.
 const COMMON_TLDS: &[&str] = &[
     "com", "net", "org", "edu", "gov", "io", "co", "me", "us", "uk", "de", "fr", "it", "es", "nl",
@@ -733,11 +937,26 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
                 out.push(link);
             }
         } else if !is_ip {
+            let (s, e) = trim_trailing(folded, g.start(), g.end());
+            // `//host/path`: a browser opens it as a link on the page's scheme; in a message
+            // it is a link with its scheme left out to slip past filters.
+            if protocol_relative(folded, g.start()) {
+                if let Some(mut link) =
+                    parse_absolute(&format!("http://{}", &folded[s..e]), &text.clean[s..e], 0)
+                {
+                    link.scheme = None;
+                    link.text = text.clean[s - 2..e].to_string();
+                    link.span = (s - 2, e);
+                    link.features.disguised = true;
+                    link.features.insecure = false;
+                    out.push(link);
+                }
+                continue;
+            }
             // `@host #code` (origin-bound code line) and `user@host` (e-mail) are not links.
             if matches!(before, Some('@') | Some('#') | Some('/') | Some('\\')) {
                 continue;
             }
-            let (s, e) = trim_trailing(folded, g.start(), g.end());
             if let Some(mut link) = parse_bare(&folded[s..e], &text.clean[s..e]) {
                 link.span = (s, e);
                 out.push(link);
@@ -762,6 +981,17 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
         }
     }
     out
+}
+
+/// Does the match at `start` follow a `//` that opens a link of its own (`…ください。//host/x`,
+/// `visit //host`), not one inside a path or after a scheme?
+fn protocol_relative(folded: &str, start: usize) -> bool {
+    let Some(head) = folded[..start].strip_suffix("//") else {
+        return false;
+    };
+    head.chars()
+        .next_back()
+        .is_none_or(|c| c.is_whitespace() || !c.is_ascii() || "([<\"'".contains(c))
 }
 
 /// A host split by a space: screenshots read back by OCR and senders dodging filters write
@@ -882,10 +1112,40 @@ fn parse_bare(folded: &str, clean: &str) -> Option<Link> {
         || link.host.starts_with("xn--")
         || tld.starts_with("xn--");
     let has_port = link.features.port;
+    // `so tired.lol`, `can you help.me`, `ok.now coming`: chat without a space after a full
+    // stop joins two words, and the second is a real ending. Nothing else there says link (no
+    // scheme, `www.`, path, port or hyphen), and both halves are everyday chat words.
+    let plain = !(has_path || www || has_port || hyphen_or_digit || userinfo.is_some());
+    if plain && link.host == domain && is_chat_join(label, tld) {
+        return None;
+    }
     let accepted = has_path || www || hyphen_or_digit || tld_ok || has_port || userinfo.is_some();
     // A file name such as `report.pdf` has no known suffix and never gets here; `ver2.0` never
     // matches the pattern. Anything accepted must have a known public suffix.
     accepted.then_some(link)
+}
+
+/// Everyday chat words that are also, or sit before, a top-level domain (`lol`, `now`, `fun`,
+/// `me`): two of them joined by a dot are a sentence typed without a space.
+const CHAT_WORDS: &[&str] = &[
+    "ok", "okay", "so", "tired", "go", "me", "you", "u", "it", "this", "that", "now", "here",
+    "there", "home", "time", "fun", "lol", "yes", "no", "yeah", "yep", "nope", "sure", "thanks",
+    "thx", "pls", "please", "sorry", "done", "soon", "later", "tomorrow", "tmrw", "today",
+    "tonight", "late", "help", "work", "school", "bed", "sleep", "food", "lunch", "dinner",
+    "coming", "come", "going", "back", "out", "up", "in", "on", "off", "again", "too", "well",
+    "good", "great", "nice", "cool", "fine", "bad", "hi", "hey", "hello", "bye", "night",
+    "morning", "love", "miss", "mum", "mom", "dad", "bro", "babe", "dear", "guys", "all", "haha",
+    "wait", "boring", "busy", "ready", "sad", "happy", "hungry", "already", "yet", "still",
+    "really", "much", "more", "week", "weekend", "day", "car", "bus", "train", "class", "party",
+    "movie", "game", "tea", "coffee", "lets", "let", "we", "i", "im", "am", "is", "be", "do",
+    "did", "see", "ya", "yo", "omg", "wow", "btw", "idk", "tbh", "cant", "dont", "wont", "its",
+    "got", "get", "told", "said", "asap", "later", "asleep", "life", "news", "run", "live", "link",
+    "mine", "yours", "ours", "one", "two", "sis", "kids",
+];
+
+/// `tired.lol`: a chat word joined by a dot to a chat word that is a top-level domain.
+fn is_chat_join(label: &str, tld: &str) -> bool {
+    CHAT_WORDS.contains(&label) && CHAT_WORDS.contains(&tld)
 }
 
 fn is_abuse_suffix(domain: &str) -> bool {
@@ -905,13 +1165,23 @@ fn parse_absolute(folded: &str, clean: &str, depth: u8) -> Option<Link> {
         None => (None, authority),
     };
     let (host_raw, port) = split_port(hostport);
+    // A browser decodes percent escapes in a host (`%61mazon.%63om` opens amazon.com); no
+    // sender writes them but to hide the name from a reader or a filter.
+    let decoded;
+    let (host_raw, escaped) = if host_raw.contains('%') {
+        decoded = percent_decode(host_raw).to_lowercase();
+        (decoded.as_str(), true)
+    } else {
+        (host_raw, false)
+    };
     let host_raw = host_raw.trim_end_matches('.');
-    if host_raw.is_empty() {
+    if host_raw.is_empty() || (escaped && host_raw.contains(['%', '/', '@', ':', ' '])) {
         return None;
     }
     let mut features = Features {
         userinfo: userinfo.is_some_and(|u| !u.is_empty()),
         insecure: scheme == "http",
+        disguised: escaped,
         ..Features::default()
     };
     if let Some(p) = port {
@@ -946,6 +1216,7 @@ fn parse_absolute(folded: &str, clean: &str, depth: u8) -> Option<Link> {
         features.new_tld = tld.len() > 2 && !LEGACY_TLDS.contains(&tld) && !tld.starts_with("xn--");
         features.free_hosting = is_free_host(&host);
         features.random_host = host.split('.').any(looks_random);
+        features.lure_words = d.split('.').next().is_some_and(lure_word_name);
     }
     let path_only = path_folded.split(['?', '#']).next().unwrap_or("");
     let path_written = clean
@@ -1244,6 +1515,41 @@ mod tests {
     }
 
     #[test]
+    fn disguised_links_say_so() {
+        for (body, disguised) in [
+            ("go to //usps-redeliver.com/track", true),
+            ("https://%61mazon-verify.%63om/hold", true),
+            ("https://usps-redeliver.com/track", false),
+            ("https://example.com/a%20b", false),
+        ] {
+            let found = extract(&normalize(body));
+            assert_eq!(found.len(), 1, "{body}");
+            assert_eq!(found[0].features.disguised, disguised, "{body}");
+        }
+    }
+
+    #[test]
+    fn names_made_of_lure_words() {
+        for (label, lure) in [
+            ("secure-verify-center", true),
+            ("account-update-support", true),
+            ("mypagecheck", true),
+            ("kakunin-jp", true),
+            ("verify24-support", true),
+            ("redeliverystatus", true),
+            // Fillers alone, one word, or a word of its own (a business's name).
+            ("my-web-app", false),
+            ("online-info", false),
+            ("verify", false),
+            ("riverside-dental-care", false),
+            ("sakura-salon", false),
+            ("checkpoint", false),
+        ] {
+            assert_eq!(lure_word_name(label), lure, "{label}");
+        }
+    }
+
+    #[test]
     fn finds_links_and_only_links() {
         let cases: &[(&str, &[&str])] = &[
             ("ｈｔｔｐｓ：／／ｓｂｉ－ｓｅｃ．ｎｅｔ", &["sbi-sec.net"]),
@@ -1257,6 +1563,23 @@ mod tests {
             ("open file.txt please", &[]),
             ("mail me at taro.yamada@example.co.jp", &[]),
             ("my wife.how are you u.call me today.do it", &[]),
+            // Chat typed without a space after a full stop: two chat words, nothing that
+            // says link. A lure's bare host is still one.
+            ("so tired.lol cant even", &[]),
+            ("ok.now coming", &[]),
+            ("lets go.fun time", &[]),
+            ("can you help.me", &[]),
+            ("pay the toll at ezpass.top now", &["ezpass.top"]),
+            ("see www.help.me", &["www.help.me"]),
+            ("help.me/now", &["help.me"]),
+            // Written to be missed: a protocol-relative link, percent escapes in the host.
+            (
+                "Update your address: //usps-redeliver.com/track",
+                &["usps-redeliver.com"],
+            ),
+            ("ご確認ください。//sagawa-check.com/", &["sagawa-check.com"]),
+            ("https://%61mazon-verify.%63om/hold", &["amazon-verify.com"]),
+            ("see a/b//c.com/x", &[]),
             ("IP: 104.28.42.75\nNOT YOU?", &[]),
             ("http://104.28.42.75/login", &["104.28.42.75"]),
             ("go 104.28.42.75:8080 now", &["104.28.42.75"]),
