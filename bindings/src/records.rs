@@ -174,6 +174,10 @@ pub enum ReasonCode {
     Truncated,
     /// More distinct links than the classifier analyses: the rest were not checked.
     UncheckedLinks,
+    /// A service's name written with look-alike characters.
+    DisguisedName,
+    /// A code to be taken from the reader: asked back, or beside an alarm and a number to call.
+    CodeAgainstPerson,
 }
 
 impl From<sg::ReasonCode> for ReasonCode {
@@ -204,6 +208,8 @@ impl From<sg::ReasonCode> for ReasonCode {
             sg::ReasonCode::UnusualSender => ReasonCode::UnusualSender,
             sg::ReasonCode::Truncated => ReasonCode::Truncated,
             sg::ReasonCode::UncheckedLinks => ReasonCode::UncheckedLinks,
+            sg::ReasonCode::DisguisedName => ReasonCode::DisguisedName,
+            sg::ReasonCode::CodeAgainstPerson => ReasonCode::CodeAgainstPerson,
         }
     }
 }

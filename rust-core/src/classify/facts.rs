@@ -56,6 +56,10 @@ pub(super) struct Facts<'a> {
     pub(super) link_claim: Option<(usize, usize)>,
     /// Who the message claims to be: text over sender over link.
     pub(super) claimed: Option<(usize, ClaimHow)>,
+    /// The claimed name as written with look-alike characters (`Rаkuten`), when it was.
+    pub(super) disguised: Option<String>,
+    /// Known sites a payment alert names as where the card was used (not links to open).
+    pub(super) merchants: Vec<Analysed>,
     secret: OnceCell<Option<&'static str>>,
     enter_secret: OnceCell<Option<&'static str>>,
     call_back: OnceCell<bool>,
@@ -82,11 +86,57 @@ impl<'a> Facts<'a> {
         } else {
             claims::mentions(&text, reg.brands(), &spans)
         };
+        let sender_services = reg.services_of_sender(&from.key);
+        let mut analysed: Vec<Analysed> = found
+            .into_iter()
+            .map(|l| analyse(l, reg, &mentioned))
+            .collect();
+        // A card or bank alert that names the site the card was used at (`AMAZON.CO.JP
+        // 3,200円`, `POS purchase WWW.EBAY.COM Amt: $23.10`) names a merchant the person paid,
+        // not a page it asks them to open: that host is not one of the message's links.
+        // A host official for the service the text speaks as is that service's own link.
+        let speaker = text_claims.first().map(|c| c.service);
+        let merchant =
+            |a: &Analysed| names_known_merchant(a) && speaker.is_none_or(|s| a.official != Some(s));
+        let merchants: Vec<Analysed> =
+            if analysed.iter().any(merchant) && names_an_amount(&text.folded) {
+                let (m, rest) = analysed.into_iter().partition(merchant);
+                analysed = rest;
+                m
+            } else {
+                Vec::new()
+            };
+        // A name written with look-alike characters: the strongest claim there is (nobody
+        // disguises their own name), so it comes first.
+        let disguised = crate::text::confusable::unconfuse(&text.folded).and_then(|u| {
+            claims::disguised_names(&u, &text.clean, reg.brands(), &spans)
+                .into_iter()
+                .next()
+        });
+        if let Some((service, _)) = &disguised {
+            text_claims.insert(
+                0,
+                TextClaim {
+                    service: *service,
+                    how: ClaimHow::Disguised,
+                },
+            );
+        }
+        // A service's own domain standing as the message's name (`Rakuten.co.jp: …`): a
+        // header like `【楽天】`, although the name is written as a host.
+        if text_claims.is_empty() {
+            if let Some(service) = domain_header(&text.folded, &analysed, reg) {
+                text_claims.push(TextClaim {
+                    service,
+                    how: ClaimHow::DomainHeader,
+                });
+            }
+        }
         // A brand named inside a lure speaks as the brand even without a header: "Verizon You've
         // won a prize! … bit.ly/…", "…のアカウントが停止されました". The lure must carry a link
         // and push on an account, a payment, a parcel or a prize; a friend's "the Amazon refund
         // came through" has neither.
-        if text_claims.is_empty() && !found.is_empty() && account_cues(&pressure) >= 2 {
+        if text_claims.is_empty() && !analysed.is_empty() && account_cues(&pressure) >= 2 {
             if let Some(&service) = mentioned.first() {
                 text_claims.push(TextClaim {
                     service,
@@ -94,11 +144,6 @@ impl<'a> Facts<'a> {
                 });
             }
         }
-        let sender_services = reg.services_of_sender(&from.key);
-        let analysed: Vec<Analysed> = found
-            .into_iter()
-            .map(|l| analyse(l, reg, &mentioned))
-            .collect();
         // A look-alike link is a claim when something beside it says "company": a strong
         // technique, an abuse-prone ending, pressure, a lure, or the brand named in the text
         // (`佐川急便 … sagawa-tku.com`).
@@ -111,10 +156,19 @@ impl<'a> Facts<'a> {
                 || mentioned.contains(&l.service);
             company.then_some((l.service, i))
         });
+        // A sender ID that is a service's name (`Rakuten`) but not one registered for it: the
+        // message speaks as that service (sender IDs can be spoofed, so it proves nothing).
+        let sender_name =
+            if from.kind == sender::SenderKind::Alphanumeric && sender_services.is_empty() {
+                claims::sender_name(sender_raw, reg.brands())
+            } else {
+                None
+            };
         let claimed = text_claims
             .first()
             .map(|c| (c.service, c.how))
             .or_else(|| sender_services.first().map(|&s| (s, ClaimHow::Sender)))
+            .or_else(|| sender_name.map(|s| (s, ClaimHow::SenderName)))
             .or_else(|| link_claim.map(|(s, _)| (s, ClaimHow::Link)));
         Facts {
             reg,
@@ -131,6 +185,8 @@ impl<'a> Facts<'a> {
             code,
             link_claim,
             claimed,
+            disguised: disguised.map(|(_, written)| written),
+            merchants,
             secret: OnceCell::new(),
             enter_secret: OnceCell::new(),
             call_back: OnceCell::new(),
@@ -159,6 +215,78 @@ impl<'a> Facts<'a> {
         *self
             .enter_secret
             .get_or_init(|| claims::asks_to_enter_secret(&self.text.folded))
+    }
+
+    /// Does the text ask nothing and threaten nothing: no link (see [`Facts::merchants`]), no
+    /// code, no secret or call-back asked, no bait, urgency or install cue, no lure family?
+    pub(super) fn asks_nothing(&self) -> bool {
+        self.analysed.is_empty()
+            && self.code.code.is_none()
+            && self.secret_asked().is_none()
+            && self.secret_to_enter().is_none()
+            && !self.asks_to_call_back()
+            && self.families.is_empty()
+            && !asks_an_action(&self.text.folded)
+            && !self
+                .pressure
+                .cues
+                .iter()
+                .any(|c| c.class().bait || matches!(c, claims::Cue::Urgency | claims::Cue::Install))
+    }
+
+    /// Does the text raise an alarm about money or access: a security alert, a suspension, a
+    /// prize or refund, a payment or an amount (`a purchase of $1,199`)? "Verify your phone",
+    /// which every code message says, is not one.
+    pub(super) fn alarm(&self) -> bool {
+        self.pressure
+            .cues
+            .iter()
+            .any(|c| c.class().bait || matches!(c, claims::Cue::Payment))
+            || names_an_amount(&self.text.folded)
+    }
+
+    /// Does the text give a phone number to call (a call word, and seven digits or more outside
+    /// the links that are not the message's code)? Stricter than [`Facts::asks_to_call_back`],
+    /// which a code message's own digits and "WhatsApp" would satisfy.
+    pub(super) fn number_to_call(&self) -> bool {
+        const CALL: &[&str] = &[
+            "call",
+            "dial",
+            "ring",
+            "phone",
+            "tel",
+            "contact",
+            "speak to",
+            "電話",
+            "連絡",
+            "お問い合わせ",
+            "問合せ",
+            "フリーダイヤル",
+        ];
+        let folded = &self.text.folded;
+        if !CALL.iter().any(|w| folded.contains(w)) {
+            return false;
+        }
+        let code: String = self
+            .code
+            .code
+            .as_deref()
+            .unwrap_or_default()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        let mut digits = String::new();
+        let mut numbers = Vec::new();
+        for (i, c) in folded.char_indices() {
+            let in_link = self.spans.iter().any(|&(s, e)| i >= s && i < e);
+            if c.is_ascii_digit() && !in_link {
+                digits.push(c);
+            } else if !matches!(c, ' ' | '-' | '(' | ')' | '+') || digits.is_empty() {
+                numbers.push(std::mem::take(&mut digits));
+            }
+        }
+        numbers.push(digits);
+        numbers.iter().any(|n| n.len() >= 7 && *n != code)
     }
 
     /// Does the text ask to call or text a number back?
@@ -344,6 +472,125 @@ fn analyse(mut link: Link, reg: &Registry, mentioned: &[usize]) -> Analysed {
         lookalike,
         risky,
     }
+}
+
+/// A known site (a registered service's or a well-known one) written as a bare name, as a card
+/// statement writes the merchant: no scheme, no path beyond a short word (`APPLE.COM/BILL`),
+/// nothing hidden.
+fn names_known_merchant(a: &Analysed) -> bool {
+    let l = &a.report.link;
+    // Written as a statement writes it: capitals, no scheme (`WWW.EBAY.COM`, `GRAB.COM`).
+    let statement_caps = l.text.bytes().any(|b| b.is_ascii_uppercase())
+        && !l.text.bytes().any(|b| b.is_ascii_lowercase());
+    let short_word_path = l.path.is_empty()
+        || l.path.strip_prefix('/').is_some_and(|p| {
+            (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic())
+        });
+    l.scheme.is_none()
+        && short_word_path
+        && l.target.is_none()
+        && !l.features.userinfo
+        && !l.features.port
+        && !l.features.disguised
+        && a.lookalike.is_none()
+        && (a.official.is_some() || is_well_known(l) || (statement_caps && a.report.risk <= 1))
+}
+
+/// Does the text ask the reader to do something (visit, confirm, enter, log in, follow)? A
+/// notice that only reports (`お振込みを受け付けました`, `a login on a new device`) does not;
+/// a lure whose link was cut off or comes next still does (`please visit`, `下記URLをご確認`).
+fn asks_an_action(folded: &str) -> bool {
+    const ASKS: &[&str] = &[
+        "visit",
+        "click",
+        "tap ",
+        "tap the",
+        "confirm",
+        "verify",
+        "update your",
+        "log in",
+        "login to",
+        "sign in",
+        "enter ",
+        "submit",
+        "follow the",
+        "go to",
+        "open the",
+        "reply",
+        "call you",
+        "確認ください",
+        "確認下さい",
+        "確認をお願い",
+        "本人確認",
+        "入力",
+        "アクセス",
+        "手続",
+        "ログインして",
+        "ご対応",
+        "タップ",
+        "クリック",
+        "下記",
+        "こちら",
+        "url",
+        "リンク",
+    ];
+    ASKS.iter().any(|w| folded.contains(w))
+}
+
+/// Does the text state an amount of money (`3,200円`, `$23.10`, `SGD 54.20`, `Amt: 12.00`)?
+fn names_an_amount(folded: &str) -> bool {
+    let digit_after = |i: usize| {
+        folded[i..]
+            .trim_start_matches([' ', ':'])
+            .starts_with(|c: char| c.is_ascii_digit())
+    };
+    folded
+        .match_indices(['$', '£', '€', '¥', '￥'])
+        .any(|(i, c)| digit_after(i + c.len()))
+        || folded
+            .match_indices('円')
+            .any(|(i, _)| folded[..i].ends_with(|c: char| c.is_ascii_digit()))
+        || [
+            "usd", "sgd", "jpy", "gbp", "eur", "aud", "ngn", "inr", "amt", "amount",
+        ]
+        .iter()
+        .any(|w| {
+            folded.match_indices(w).any(|(i, _)| {
+                !folded[..i].ends_with(|c: char| c.is_ascii_alphabetic())
+                    && digit_after(i + w.len())
+            })
+        })
+}
+
+/// The service whose own domain stands as the message's name: a bare host with no path,
+/// official for the service, opening the message (after brackets or spaces) and followed by a
+/// colon, a closing bracket or a line break (`Rakuten.co.jp: …`, `【amazon.co.jp】`). Of the
+/// services that own the domain, the one whose name the host spells.
+fn domain_header(folded: &str, analysed: &[Analysed], reg: &Registry) -> Option<usize> {
+    analysed.iter().find_map(|a| {
+        let l = &a.report.link;
+        let owner = a.official?;
+        if l.scheme.is_some() || !l.path.is_empty() || l.target.is_some() {
+            return None;
+        }
+        let (s, e) = l.span;
+        let opens = folded[..s]
+            .trim_matches(|c: char| c.is_whitespace() || "【[(〔<「『".contains(c))
+            .is_empty();
+        let after = folded[e..].trim_start_matches(' ');
+        let closes = after.starts_with([':', '：', '】', ']', ')', '〕', '>', '」', '』', '\n'])
+            || after.starts_with("より")
+            || after.starts_with("から");
+        if !(opens && closes) {
+            return None;
+        }
+        let spelled = reg
+            .brands()
+            .find_aliases(&folded[s..e])
+            .map(|(_, _, svc)| svc)
+            .find(|&svc| reg.is_official_for(svc, &l.host));
+        Some(spelled.unwrap_or(owner))
+    })
 }
 
 pub(super) fn is_well_known(l: &Link) -> bool {

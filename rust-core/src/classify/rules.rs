@@ -47,11 +47,13 @@ pub(super) type Ask = fn(&Facts<'_>) -> Option<Outcome>;
 /// The rules in the order they are asked; the first that decides is the verdict.
 pub(super) const RULES: &[(Rule, Ask)] = &[
     (Rule::BlockedSender, blocked_sender),
+    (Rule::DisguisedName, disguised_name),
     (Rule::SpoofedSender, spoofed_sender),
     (Rule::OriginMismatch, origin_mismatch),
     (Rule::LinkOutsideService, link_outside_service),
     (Rule::LookalikeLink, lookalike_link),
     (Rule::RegisteredSender, registered_sender),
+    (Rule::CodeAgainstPerson, code_against_person),
     (Rule::UnregisteredClaim, unregistered_claim),
     (Rule::TextBack, text_back),
     (Rule::Evidence, evidence_model),
@@ -114,6 +116,33 @@ fn spoofed_sender(f: &Facts<'_>) -> Option<Outcome> {
         }
     }
     None
+}
+
+/// Rule 1b: A service's name written with look-alike characters (`Rаkuten` with a Cyrillic
+/// `а`, `楽天力ード`): whatever else the message holds, nobody disguises their own name.
+fn disguised_name(f: &Facts<'_>) -> Option<Outcome> {
+    let (s, how) = f.claimed?;
+    if how != ClaimHow::Disguised {
+        return None;
+    }
+    let written = f.disguised.clone().unwrap_or_default();
+    let mut rs = Vec::new();
+    f.claim_reason(&mut rs, s, how);
+    rs.push(f.say_for(
+        s,
+        ReasonCode::DisguisedName,
+        Msg::DisguisedName,
+        &[("written", written.into())],
+    ));
+    if let Some(a) = f
+        .analysed
+        .iter()
+        .find(|a| !f.reg.is_official_for(s, &a.report.link.effective().host))
+    {
+        f.outside_reason(&mut rs, s, a);
+    }
+    f.pressure_reason(&mut rs);
+    decided(Action::Quarantine, Kind::Impersonation, Some(s), rs)
 }
 
 /// Rule 3: An origin-bound code for a site that is not the claimed service's (or, with no claim, a
@@ -236,6 +265,43 @@ fn registered_sender(f: &Facts<'_>) -> Option<Outcome> {
     decided(Action::Deliver, Kind::Trusted, Some(s), rs)
 }
 
+/// Rule 5a: A code the reader is asked to hand over: sent back, passed on, read out ("I sent you
+/// a code by mistake", the LINE takeover's 認証番号を教えて), or set beside an alarm about a
+/// purchase or a login with a number to call (the call is where it is asked for). Never a
+/// plain code delivery: held when a service is claimed by a sender not registered for it
+/// (rule 5 took its registered senders), warned otherwise.
+fn code_against_person(f: &Facts<'_>) -> Option<Outcome> {
+    let asked_back = f.secret_asked().is_some_and(claims::is_code_secret);
+    let key = if f.code.code.is_none() {
+        // No code yet: the one the reader is about to receive, asked for in a service's name
+        // (`この後SMSで届く認証番号を担当者にお伝えください`). Without a claim, rule 6 warns it.
+        if !(asked_back && f.claimed.is_some()) {
+            return None;
+        }
+        Msg::CodeAgainstPersonReturn
+    } else if asked_back {
+        Msg::CodeAgainstPersonReturn
+    } else if f.alarm() && f.number_to_call() {
+        Msg::CodeAgainstPersonCall
+    } else {
+        return None;
+    };
+    let mut rs = Vec::new();
+    if let Some((s, how)) = f.claimed {
+        f.claim_reason(&mut rs, s, how);
+        rs.push(f.say_for(s, ReasonCode::CodeAgainstPerson, key, &[]));
+        f.pressure_reason(&mut rs);
+        return decided(Action::Quarantine, Kind::OtpPhishing, Some(s), rs);
+    }
+    // With links and no service named, the evidence model weighs them (it may hold).
+    if !f.analysed.is_empty() {
+        return None;
+    }
+    rs.push(Reason::say(ReasonCode::CodeAgainstPerson, key, &[]));
+    f.pressure_reason(&mut rs);
+    decided(Action::Warn, Kind::CallbackLure, None, rs)
+}
+
 /// Rule 5b: A claimed service from a sender not registered for it: its own links (rule 4 held any
 /// other), a code, or nothing to prove the claim; what the text asks for decides.
 fn unregistered_claim(f: &Facts<'_>) -> Option<Outcome> {
@@ -288,6 +354,20 @@ fn unregistered_claim(f: &Facts<'_>) -> Option<Outcome> {
     }
     if let Some((action, kind)) = text_in_name_of(f, &mut rs, s) {
         return decided(action, kind, Some(s), rs);
+    }
+    // A notice in the service's name with no link, no code and nothing asked (a transfer
+    // received, a login, an app registered, a card used): there is nothing to act on, and
+    // banks send these from numbers nobody registers. Delivered, saying so; a threat, a prize,
+    // urgency or a lure's story still warns.
+    if f.asks_nothing() {
+        rs.push(f.say_for(
+            s,
+            ReasonCode::ClaimWithoutProof,
+            Msg::NoticeAsksNothing,
+            &[],
+        ));
+        merchant_reasons(f, &mut rs);
+        return decided(Action::Deliver, Kind::Clean, Some(s), rs);
     }
     rs.push(f.say_for(
         s,
@@ -441,6 +521,20 @@ fn text_in_name_of(f: &Facts<'_>, rs: &mut Vec<Reason>, s: usize) -> Option<(Act
     Some((Action::Warn, Kind::UnverifiedClaim))
 }
 
+/// The merchants a payment alert names (see [`Facts::merchants`]), one reason each.
+fn merchant_reasons(f: &Facts<'_>, rs: &mut Vec<Reason>) {
+    for m in &f.merchants {
+        let host = &m.report.link.host;
+        let mut r = Reason::say(
+            ReasonCode::MerchantHost,
+            Msg::MerchantNamed,
+            &[("host", host.clone().into())],
+        );
+        r.host = Some(host.clone());
+        rs.push(r);
+    }
+}
+
 fn code_reason(f: &Facts<'_>, rs: &mut Vec<Reason>) {
     if f.code.code.is_some() {
         rs.push(Reason::say(ReasonCode::CodeFound, Msg::CodeFound, &[]));
@@ -478,6 +572,18 @@ mod tests {
                 Action::Quarantine,
             ),
             (
+                "+81 90-5555-1234",
+                "【マネックス証\u{52b5}】本人確認をお願いします",
+                Rule::DisguisedName,
+                Action::Quarantine,
+            ),
+            (
+                "+1 415 555 0100",
+                "Am\u{0430}zon: your order is on hold, see https://amazon.co.jp/gp/css",
+                Rule::DisguisedName,
+                Action::Quarantine,
+            ),
+            (
                 "MONEX",
                 "【マネックス証券】本人確認が必要です https://monex-login.top/x",
                 Rule::SpoofedSender,
@@ -510,6 +616,42 @@ mod tests {
             (
                 "+81 90-5555-1234",
                 "【マネックス証券】認証コード: 482913",
+                Rule::UnregisteredClaim,
+                Action::Deliver,
+            ),
+            (
+                "+1 415 555 0100",
+                "Amazon: a purchase of $1,199.00 was placed. Code 771204. Not you? Call 1-888-555-0147",
+                Rule::CodeAgainstPerson,
+                Action::Quarantine,
+            ),
+            (
+                "+1 415 555 0100",
+                "Sorry, I sent you a code by mistake: 482910. Can you send it back to me?",
+                Rule::CodeAgainstPerson,
+                Action::Warn,
+            ),
+            (
+                "+81 90-5555-1234",
+                "【三井住友銀行】お振込みを受け付けました。金額 35,000円",
+                Rule::UnregisteredClaim,
+                Action::Deliver,
+            ),
+            (
+                "+1 415 555 0100",
+                "Rakuten.co.jp: your points expire today https://rkt-login.com/a",
+                Rule::LinkOutsideService,
+                Action::Quarantine,
+            ),
+            (
+                "Rakuten",
+                "Your points expire today, keep them at https://rkt-points.com/a",
+                Rule::LinkOutsideService,
+                Action::Quarantine,
+            ),
+            (
+                "+1 415 555 0100",
+                "JCB: card used at AMAZON.CO.JP 3,200 yen (¥3,200) on 05/12",
                 Rule::UnregisteredClaim,
                 Action::Deliver,
             ),

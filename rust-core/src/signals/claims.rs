@@ -11,6 +11,7 @@
 //! repeating one threat does not outscore one that combines several.
 
 use crate::signals::brands::BrandIndex;
+use crate::text::confusable::Unconfused;
 use crate::text::normalize::Normalized;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
@@ -28,6 +29,13 @@ pub enum ClaimHow {
     Opening,
     /// `…より`, `…をご利用のお客様`, "from …", "… Support", "…です".
     Speaker,
+    /// Opens with the service's own domain as its name (`Rakuten.co.jp:`, `【amazon.co.jp】`).
+    DomainHeader,
+    /// The name written with look-alike characters (`Rаkuten` with a Cyrillic `а`, `楽天力ード`):
+    /// nobody disguises their own name.
+    Disguised,
+    /// The sender ID is the service's name (`Rakuten`), but not one registered for it.
+    SenderName,
     /// Ends with the name (a signature).
     Signature,
     /// "Your … code", "… verification code", `…の認証コード`.
@@ -44,10 +52,13 @@ pub enum ClaimHow {
 
 impl ClaimHow {
     /// Every way of claiming, for the catalog test.
-    pub const ALL: [ClaimHow; 8] = [
+    pub const ALL: [ClaimHow; 11] = [
         ClaimHow::Header,
         ClaimHow::Opening,
         ClaimHow::Speaker,
+        ClaimHow::DomainHeader,
+        ClaimHow::Disguised,
+        ClaimHow::SenderName,
         ClaimHow::Signature,
         ClaimHow::Code,
         ClaimHow::Sender,
@@ -61,6 +72,9 @@ impl ClaimHow {
             ClaimHow::Header => "claim-how.header",
             ClaimHow::Opening => "claim-how.opening",
             ClaimHow::Speaker => "claim-how.speaker",
+            ClaimHow::DomainHeader => "claim-how.domain-header",
+            ClaimHow::Disguised => "claim-how.disguised",
+            ClaimHow::SenderName => "claim-how.sender-name",
             ClaimHow::Signature => "claim-how.signature",
             ClaimHow::Code => "claim-how.code",
             ClaimHow::Sender => "claim-how.sender",
@@ -235,6 +249,46 @@ pub fn text_claims(n: &Normalized, brands: &BrandIndex, skip: &[(usize, usize)])
                 .map(|how| TextClaim { service, how })
         })
         .collect()
+}
+
+/// Services named with look-alike characters: each name found in the unconfused text over a
+/// replacement (see [`crate::text::confusable`]), outside the links `skip` lists (offsets of the
+/// original text), with the name as `original` writes it.
+pub fn disguised_names(
+    u: &Unconfused,
+    original: &str,
+    brands: &BrandIndex,
+    skip: &[(usize, usize)],
+) -> Vec<(usize, String)> {
+    let skip: Vec<(usize, usize)> = skip
+        .iter()
+        .map(|&(a, b)| (u.mapped(a), u.mapped(b)))
+        .collect();
+    alias_hits(&u.text, brands, &skip)
+        .filter(|&(s, e, _)| u.touches(s, e))
+        .map(|(s, e, service)| {
+            let written = original
+                .get(u.original(s)..u.original(e))
+                .unwrap_or_default()
+                .to_string();
+            (service, written)
+        })
+        .collect()
+}
+
+/// The service a sender ID names, when the whole ID (spaces and punctuation aside) is one of
+/// its names: `Rakuten`, `AMAZON`, `SMBC`.
+pub fn sender_name(sender: &str, brands: &BrandIndex) -> Option<usize> {
+    let folded = crate::text::normalize::normalize(sender).folded;
+    let t = folded.trim_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation());
+    if t.is_empty() {
+        return None;
+    }
+    let found = brands
+        .find_aliases(t)
+        .find(|&(s, e, _)| s == 0 && e == t.len())
+        .map(|(_, _, service)| service);
+    found
 }
 
 /// Services named in the text at all (claims and mere mentions), first occurrence first.
@@ -606,6 +660,8 @@ const CUES: &[(&str, Cue)] = &[
     ("suspended", Cue::Suspension),
     ("suspend", Cue::Suspension),
     ("locked", Cue::Suspension),
+    ("frozen", Cue::Suspension),
+    ("freeze", Cue::Suspension),
     ("restricted", Cue::Suspension),
     ("disabled", Cue::Suspension),
     ("deactivated", Cue::Suspension),

@@ -100,6 +100,16 @@ pub enum Msg {
     SenderGateway,
     /// Sent from abroad.
     SenderForeign,
+    /// A service's name written with look-alike characters.
+    DisguisedName,
+    /// A code the text asks to be sent back, passed on or read out.
+    CodeAgainstPersonReturn,
+    /// A code beside an alarm and a number to call.
+    CodeAgainstPersonCall,
+    /// A link-free notice in a service's name that asks nothing: delivered.
+    NoticeAsksNothing,
+    /// A known site a payment alert names as the merchant.
+    MerchantNamed,
 }
 
 // The plain messages and their keys, written once: the macro makes both `key`'s match (still
@@ -161,6 +171,11 @@ plain_messages! {
     SenderEmail => "sender.email",
     SenderGateway => "sender.gateway",
     SenderForeign => "sender.foreign",
+    DisguisedName => "disguised-name",
+    CodeAgainstPersonReturn => "code-against-person.return",
+    CodeAgainstPersonCall => "code-against-person.call",
+    NoticeAsksNothing => "notice-asks-nothing",
+    MerchantNamed => "merchant-named",
 }
 
 impl Msg {

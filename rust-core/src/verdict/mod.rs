@@ -173,11 +173,16 @@ pub enum ReasonCode {
     Truncated,
     /// More distinct links than the classifier analyses: the rest were not checked.
     UncheckedLinks,
+    /// A service's name written with look-alike characters.
+    DisguisedName,
+    /// A code beside a request to send it back or pass it on, or beside an alarm and a number
+    /// to call: the code is to be taken from the reader.
+    CodeAgainstPerson,
 }
 
 impl ReasonCode {
     /// Every code, in the order of the enum.
-    pub const ALL: [ReasonCode; 25] = [
+    pub const ALL: [ReasonCode; 27] = [
         ReasonCode::BlockedSender,
         ReasonCode::SpoofedSender,
         ReasonCode::OriginMismatch,
@@ -203,6 +208,8 @@ impl ReasonCode {
         ReasonCode::UnusualSender,
         ReasonCode::Truncated,
         ReasonCode::UncheckedLinks,
+        ReasonCode::DisguisedName,
+        ReasonCode::CodeAgainstPerson,
     ];
 
     /// The kebab-case name used in JSON and in stored records (`link-outside-service`).
@@ -234,6 +241,8 @@ impl ReasonCode {
             UnusualSender => "unusual-sender",
             Truncated => "truncated",
             UncheckedLinks => "unchecked-links",
+            DisguisedName => "disguised-name",
+            CodeAgainstPerson => "code-against-person",
         }
     }
 
@@ -481,6 +490,8 @@ pub struct LinkReport {
 pub enum Rule {
     /// The sender is on the blocked list.
     BlockedSender,
+    /// A service's name is written with look-alike characters.
+    DisguisedName,
     /// A registered sender of a no-links service carried a foreign link.
     SpoofedSender,
     /// An origin-bound code names a site that is not the claimed service's.
@@ -491,6 +502,8 @@ pub enum Rule {
     LookalikeLink,
     /// The claimed service's registered sender.
     RegisteredSender,
+    /// A code the text asks to be sent back, or sets beside an alarm and a number to call.
+    CodeAgainstPerson,
     /// A service claimed by a sender not registered for it.
     UnregisteredClaim,
     /// No link, no service: a request for a secret or a call-back.
@@ -506,6 +519,8 @@ impl Rule {
     pub fn as_str(self) -> &'static str {
         match self {
             Rule::BlockedSender => "blocked-sender",
+            Rule::DisguisedName => "disguised-name",
+            Rule::CodeAgainstPerson => "code-against-person",
             Rule::SpoofedSender => "spoofed-sender",
             Rule::OriginMismatch => "origin-mismatch",
             Rule::LinkOutsideService => "link-outside-service",
@@ -626,8 +641,9 @@ mod tests {
             | LookalikeDomain | Claim | OffPolicyLink | MerchantHost | RegisteredSender
             | UnverifiedSender | ClaimWithoutProof | OfficialLinks | RiskyLink | Pressure
             | Redirect | CallbackLure | AsksForSecrets | VettedBusinessSender | CodeFound
-            | NothingRisky | Lure | TextModel | UnusualSender | Truncated | UncheckedLinks => 1,
+            | NothingRisky | Lure | TextModel | UnusualSender | Truncated | UncheckedLinks
+            | DisguisedName | CodeAgainstPerson => 1,
         };
-        assert_eq!(ReasonCode::ALL.iter().map(|&c| count(c)).sum::<usize>(), 25);
+        assert_eq!(ReasonCode::ALL.iter().map(|&c| count(c)).sum::<usize>(), 27);
     }
 }
