@@ -87,9 +87,13 @@ impl<'a> Facts<'a> {
             claims::mentions(&text, reg.brands(), &spans)
         };
         let sender_services = reg.services_of_sender(&from.key);
+        // A lure around the links: a platform page (a form, a shared file) then counts as the
+        // free hosting it is.
+        let lure =
+            lure_context(&pressure, &families) || pressure.cues.iter().any(|c| c.class().bait);
         let mut analysed: Vec<Analysed> = found
             .into_iter()
-            .map(|l| analyse(l, reg, &mentioned))
+            .map(|l| analyse(l, reg, &mentioned, lure))
             .collect();
         // A card or bank alert that names the site the card was used at (`AMAZON.CO.JP
         // 3,200円`, `POS purchase WWW.EBAY.COM Amt: $23.10`) names a merchant the person paid,
@@ -243,6 +247,31 @@ impl<'a> Facts<'a> {
             .iter()
             .any(|c| c.class().bait || matches!(c, claims::Cue::Payment))
             || names_an_amount(&self.text.folded)
+    }
+
+    /// Does the text report a charge (`Your card has been charged $349`, `order … Total:
+    /// $2249.78`, `ご注文 … 168,800円`)? The fake-purchase call-back scam opens with one.
+    pub(super) fn reports_a_charge(&self) -> bool {
+        const CHARGE: &[&str] = &[
+            "charged",
+            "charge of",
+            "purchase",
+            "transaction",
+            "order",
+            "debited",
+            "payment of",
+            "renewal",
+            "renew",
+            "subscription",
+            "invoice",
+            "購入",
+            "注文",
+            "引き落とし",
+            "決済",
+            "請求",
+        ];
+        let folded = &self.text.folded;
+        CHARGE.iter().any(|w| folded.contains(w)) && names_an_amount(folded)
     }
 
     /// Does the text give a phone number to call (a call word, and seven digits or more outside
@@ -426,7 +455,7 @@ pub(super) fn merchant_mention(a: &Analysed) -> bool {
         && a.lookalike.is_none()
 }
 
-fn analyse(mut link: Link, reg: &Registry, mentioned: &[usize]) -> Analysed {
+fn analyse(mut link: Link, reg: &Registry, mentioned: &[usize], lure: bool) -> Analysed {
     // A redirect is followed only through a site whose forwarding means something: a
     // registered service's or a well-known one (`google.com/url?q=`, an official open
     // redirect). An unknown site that names another in its query (`evil.top/?u=https://
@@ -436,25 +465,29 @@ fn analyse(mut link: Link, reg: &Registry, mentioned: &[usize]) -> Analysed {
         link.target = None;
     }
     let eff = link.effective();
-    let official = if eff.features.ip_host {
+    // Anyone's page on a platform (a form, a shared file, a chat invite) is nobody's official
+    // link, the platform's included (see `links::USER_CONTENT`).
+    let user_content = eff.features.user_content;
+    let official = if eff.features.ip_host || user_content {
         None
     } else {
         reg.official_owner(&eff.host)
     };
     // A host under a suffix only governments or schools can register (`.gov`, `go.jp`,
     // `courts.alaska.gov`) is nobody's look-alike: an attacker cannot hold one.
-    let lookalike = if official.is_none() && !links::is_restricted_host(&eff.host) {
+    let lookalike = if official.is_none() && !links::is_restricted_host(&eff.host) && !user_content
+    {
         lookalike::check(&link, reg.brands(), mentioned)
     } else {
         None
     };
-    let known = official.is_some() || is_well_known(eff);
+    let known = official.is_some() || is_well_known(eff) || (user_content && !lure);
     // A service's own domain is not risky for its features (a brand's app on a hosting
     // platform, its own shortener): whether it is the right service's is rule 4's question.
     let (risk, risky) = if official.is_some() {
         (0, Vec::new())
     } else {
-        link_risk(&link, lookalike.as_ref(), known)
+        link_risk(&link, lookalike.as_ref(), known, lure)
     };
     let report = LinkReport {
         official_for: official.map(|i| reg.service(i).id.clone()),
@@ -602,7 +635,12 @@ pub(super) fn is_well_known(l: &Link) -> bool {
 
 /// Risk of a link's own features: the judged target's, plus hiding it behind a redirect. A site
 /// that is neither a registered service's nor a well-known one starts at 1.
-fn link_risk(link: &Link, look: Option<&Lookalike>, known: bool) -> (u32, Vec<LinkFeature>) {
+fn link_risk(
+    link: &Link,
+    look: Option<&Lookalike>,
+    known: bool,
+    lure: bool,
+) -> (u32, Vec<LinkFeature>) {
     use LinkFeature::*;
     let f = &link.effective().features;
     let has = [
@@ -620,10 +658,11 @@ fn link_risk(link: &Link, look: Option<&Lookalike>, known: bool) -> (u32, Vec<Li
         ),
         (link.features.redirect, Redirect),
         (look.is_some(), BrandLookalike),
-        (f.free_hosting, FreeHosting),
+        (f.free_hosting || (f.user_content && lure), FreeHosting),
         (f.random_host, RandomHost),
         (f.new_tld && !f.abuse_tld, NewTld),
-        (f.token_path && !f.shortener, TokenPath),
+        // A shortener's or a platform's paths all look so (a form's id, a file's).
+        (f.token_path && !f.shortener && !f.user_content, TokenPath),
         (f.disguised || link.features.disguised, Disguised),
         (f.lure_words && !known, LureWords),
     ];

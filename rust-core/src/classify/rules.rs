@@ -405,7 +405,10 @@ fn text_back(f: &Facts<'_>) -> Option<Outcome> {
     // A prize, a blocked account, a security alert or a refund needs less company than a
     // reminder that mentions payment or rescheduling.
     let lure = f.pressure.cues.iter().any(|c| c.class().bait);
-    if (p >= 3 || (p >= 2 && lure)) && f.asks_to_call_back() {
+    // Or a charge the reader did not make and a number to call about it: the fake-purchase
+    // scam, where the call is the attack (a "refund" over remote access, a card read out).
+    let fake_charge = f.reports_a_charge() && f.number_to_call();
+    if ((p >= 3 || (p >= 2 && lure)) && f.asks_to_call_back()) || fake_charge {
         let mut rs = vec![Reason::say(
             ReasonCode::CallbackLure,
             Msg::CallbackLure,

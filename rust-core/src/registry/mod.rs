@@ -140,6 +140,10 @@ impl Registry {
 
     /// The service whose official domain covers `host` (the host itself or a parent of it).
     pub fn official_owner(&self, host: &str) -> Option<usize> {
+        // Anyone's page on a platform is nobody's official site (see `links::USER_CONTENT`).
+        if crate::signals::links::is_user_content(host) {
+            return None;
+        }
         let mut h = host;
         loop {
             if let Some(&idx) = self.domains.get(h) {
@@ -154,10 +158,11 @@ impl Registry {
 
     /// True if `host` is one of the service's own domains or a subdomain of one.
     pub fn is_official_for(&self, service: usize, host: &str) -> bool {
-        self.services[service]
-            .domains
-            .iter()
-            .any(|d| host == d || crate::signals::links::is_subdomain_of(host, d))
+        !crate::signals::links::is_user_content(host)
+            && self.services[service]
+                .domains
+                .iter()
+                .any(|d| host == d || crate::signals::links::is_subdomain_of(host, d))
     }
 
     /// The services' names and official domains, indexed for the signals that search them.

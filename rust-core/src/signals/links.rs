@@ -174,6 +174,10 @@ pub struct Features {
     /// other word: see [`lure_word_name`].
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub lure_words: bool,
+    /// Anyone's page on a big platform (a form, a shared file, a chat invite: see
+    /// [`USER_CONTENT`]): nobody's official link, and free hosting inside a lure.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub user_content: bool,
 }
 
 /// One link found in a message.
@@ -577,6 +581,59 @@ pub const FREE_HOSTS: &[&str] = &[
     "tistory.com",
 ];
 
+/// Sites of big platforms where anyone publishes under the platform's name: forms, file shares,
+/// site builders, link pages and messenger invites. A link there is somebody's content, not the
+/// platform's voice, so it never proves a claim (not even the platform's own), and in a lure it
+/// counts as free hosting does. A host here or any host under it.
+pub const USER_CONTENT: &[&str] = &[
+    // Google Forms, Docs, Drive, Sites, Apps Script: anyone's forms, files and pages
+    // (support.google.com/docs, support.google.com/drive, support.google.com/sites).
+    "forms.gle",
+    "docs.google.com",
+    "drive.google.com",
+    "sites.google.com",
+    "script.google.com",
+    // Microsoft Forms, SharePoint and OneDrive shares, Sway pages
+    // (support.microsoft.com: Microsoft Forms, OneDrive sharing, Sway).
+    "forms.office.com",
+    "forms.cloud.microsoft",
+    "sharepoint.com",
+    "1drv.ms",
+    "onedrive.live.com",
+    "sway.office.com",
+    "sway.cloud.microsoft",
+    // Dropbox shared files (help.dropbox.com: share files and folders).
+    "dropbox.com",
+    "dropboxusercontent.com",
+    "db.tt",
+    // Page and form builders (notion.com/help: publish to the web; canva.com/help: websites;
+    // linktr.ee; jotform.com; typeform.com).
+    "notion.site",
+    "canva.site",
+    "my.canva.site",
+    "linktr.ee",
+    "jotform.com",
+    "typeform.com",
+    // Messenger deep links to anyone's chat, group or account (faq.whatsapp.com: click to chat
+    // and group invites; telegram.org/faq: t.me links; LINE's line.me/ti/p and lin.ee
+    // friend links; Messenger's m.me; Viber's invite links).
+    "wa.me",
+    "chat.whatsapp.com",
+    "t.me",
+    "telegram.me",
+    "line.me",
+    "lin.ee",
+    "m.me",
+    "invite.viber.com",
+];
+
+/// Is `host` one of [`USER_CONTENT`] or under one?
+pub fn is_user_content(host: &str) -> bool {
+    USER_CONTENT
+        .iter()
+        .any(|d| host == *d || is_subdomain_of(host, d))
+}
+
 fn is_free_host(host: &str) -> bool {
     FREE_HOSTS.iter().any(|f| {
         // The host itself for path-hosted storage (`storage.googleapis.com/bucket/…`).
@@ -931,7 +988,13 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
                 repair_scheme(&squeeze(&folded[s..e], joined.is_some())),
                 repair_scheme(&squeeze(&text.clean[s..e], joined.is_some())),
             );
-            if let Some(mut link) = parse_absolute(&f, &c, 0) {
+            // `https:/30859---::http://194.87.140.6#x.php`: a broken scheme run on into a whole
+            // link; the last scheme inside is the link.
+            let parsed = parse_absolute(&f, &c, 0).or_else(|| {
+                let inner = f.get(4..)?.rfind("http")? + 4;
+                parse_absolute(&f[inner..], c.get(inner..)?, 0)
+            });
+            if let Some(mut link) = parsed {
                 link.text = text.clean[s..e].to_string();
                 link.span = (s, e);
                 out.push(link);
@@ -980,7 +1043,54 @@ pub fn extract(text: &Normalized) -> Vec<Link> {
             }
         }
     }
+    app_links(text, &mut out);
     out
+}
+
+/// Messenger deep links (`whatsapp://chat/?code=…`, `tg://resolve?domain=…`, `line://ti/p/…`)
+/// open a chat or a group in the app as its web link does: each is read as that web link
+/// (`chat.whatsapp.com/…`, `t.me/…`, `line.me/…`), so that it is judged as one.
+fn app_links(text: &Normalized, out: &mut Vec<Link>) {
+    const APPS: &[(&str, &str)] = &[
+        ("whatsapp://", "https://wa.me/"),
+        ("tg://", "https://t.me/"),
+        ("line://", "https://line.me/R/"),
+        ("viber://", "https://invite.viber.com/"),
+    ];
+    let folded = text.folded.as_str();
+    if !folded.contains("://") {
+        return;
+    }
+    for (scheme, web) in APPS {
+        for (s, _) in folded.match_indices(scheme) {
+            if out.len() >= MAX_FOUND || folded[..s].ends_with(|c: char| c.is_ascii_alphanumeric())
+            {
+                continue;
+            }
+            let run = folded[s..]
+                .find(|c: char| !c.is_ascii_graphic())
+                .map_or(folded.len(), |n| s + n);
+            let (_, e) = trim_trailing(folded, s, run);
+            let rest = &folded[s + scheme.len()..e];
+            let url = match (*scheme, rest.split_once(['?', '/'])) {
+                ("whatsapp://", _) if rest.starts_with("chat") => {
+                    let code = rest.rsplit(['=', '/']).next().unwrap_or("");
+                    format!("https://chat.whatsapp.com/{code}")
+                }
+                ("tg://", _) if rest.starts_with("resolve") => {
+                    let name = rest.rsplit('=').next().unwrap_or("");
+                    format!("https://t.me/{name}")
+                }
+                _ => format!("{web}{rest}"),
+            };
+            if let Some(mut link) = parse_absolute(&url, &url, 0) {
+                link.scheme = Some(scheme.trim_end_matches("://").to_string());
+                link.text = text.clean[s..e].to_string();
+                link.span = (s, e);
+                out.push(link);
+            }
+        }
+    }
 }
 
 /// Does the match at `start` follow a `//` that opens a link of its own (`…ください。//host/x`,
@@ -989,9 +1099,11 @@ fn protocol_relative(folded: &str, start: usize) -> bool {
     let Some(head) = folded[..start].strip_suffix("//") else {
         return false;
     };
+    // `> ://lnkd.in/x`: the scheme's name cut off, its colon left.
+    let head = head.strip_suffix(':').unwrap_or(head);
     head.chars()
         .next_back()
-        .is_none_or(|c| c.is_whitespace() || !c.is_ascii() || "([<\"'".contains(c))
+        .is_none_or(|c| c.is_whitespace() || !c.is_ascii() || "([<>\"'".contains(c))
 }
 
 /// A host split by a space: screenshots read back by OCR and senders dodging filters write
@@ -1215,6 +1327,7 @@ fn parse_absolute(folded: &str, clean: &str, depth: u8) -> Option<Link> {
             SHORTENERS.contains(&d.as_str()) || SHORTENERS.contains(&host.as_str());
         features.new_tld = tld.len() > 2 && !LEGACY_TLDS.contains(&tld) && !tld.starts_with("xn--");
         features.free_hosting = is_free_host(&host);
+        features.user_content = is_user_content(&host);
         features.random_host = host.split('.').any(looks_random);
         features.lure_words = d.split('.').next().is_some_and(lure_word_name);
     }
@@ -1423,6 +1536,7 @@ mod tests {
     fn word_lists_hold_each_entry_once() {
         assert_unique("SHORTENERS", SHORTENERS);
         assert_unique("WELL_KNOWN", WELL_KNOWN);
+        assert_unique("USER_CONTENT", USER_CONTENT);
         assert_unique("ABUSE_TLDS", ABUSE_TLDS);
         assert_unique("FREE_HOSTS", FREE_HOSTS);
         assert_unique("LEGACY_TLDS", LEGACY_TLDS);
@@ -1580,6 +1694,16 @@ mod tests {
             ("ご確認ください。//sagawa-check.com/", &["sagawa-check.com"]),
             ("https://%61mazon-verify.%63om/hold", &["amazon-verify.com"]),
             ("see a/b//c.com/x", &[]),
+            ("fix your bill now > ://lnkd.in/g7jb5b_7", &["lnkd.in"]),
+            (
+                "CID#30859 https:/30859------::http://194.87.140.6#yfuy.php",
+                &["194.87.140.6"],
+            ),
+            (
+                "Click and join us, whatsapp://chat/?code=KGGDbfgVo337hX6umWORvx",
+                &["chat.whatsapp.com"],
+            ),
+            ("tg://resolve?domain=invest_club", &["t.me"]),
             ("IP: 104.28.42.75\nNOT YOU?", &[]),
             ("http://104.28.42.75/login", &["104.28.42.75"]),
             ("go 104.28.42.75:8080 now", &["104.28.42.75"]),
