@@ -475,13 +475,21 @@ fn analyse(mut link: Link, reg: &Registry, mentioned: &[usize], lure: bool) -> A
     };
     // A host under a suffix only governments or schools can register (`.gov`, `go.jp`,
     // `courts.alaska.gov`) is nobody's look-alike: an attacker cannot hold one.
-    let lookalike = if official.is_none() && !links::is_restricted_host(&eff.host) && !user_content
+    // A school's or a public body's site under its country's reserved suffix (`edu.ng`,
+    // `ac.ke`, `gob.mx`) is a known kind of site, no look-alike; it still is not a service's
+    // own (a school's hacked site hosts lures too), so a claim beside it is still judged.
+    let institutional = crate::signals::suffix::is_institutional(&eff.host);
+    let lookalike = if official.is_none()
+        && !links::is_restricted_host(&eff.host)
+        && !user_content
+        && !institutional
     {
         lookalike::check(&link, reg.brands(), mentioned)
     } else {
         None
     };
-    let known = official.is_some() || is_well_known(eff) || (user_content && !lure);
+    let known =
+        official.is_some() || is_well_known(eff) || ((institutional || user_content) && !lure);
     // A service's own domain is not risky for its features (a brand's app on a hosting
     // platform, its own shortener): whether it is the right service's is rule 4's question.
     let (risk, risky) = if official.is_some() {

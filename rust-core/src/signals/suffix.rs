@@ -104,6 +104,33 @@ pub const RESTRICTED: &[Restricted] = &[
     r("gouv.fr", false),
 ];
 
+/// Second-level labels that the country registries reserve for schools, universities and
+/// public bodies (`edu.ng`, `ac.ke`, `edu.sg`, `gov.br`, `gob.mx`, `go.kr`, `sch.uk`).
+const INSTITUTIONAL_LABELS: &[&str] = &[
+    "edu", "ac", "gov", "go", "gob", "gouv", "govt", "mil", "sch", "ed", "lg", "gv",
+];
+
+/// Is `host` under a country's academic or government suffix, as the public-suffix list has it:
+/// a rule of the list of the form `<label>.<country>` whose label is one of
+/// [`INSTITUTIONAL_LABELS`]? The list says the suffix exists; the registries reserve it.
+pub fn is_institutional(host: &str) -> bool {
+    let Some(s) = split(host) else {
+        return false;
+    };
+    if !s.known || s.domain.is_none() {
+        return false;
+    }
+    let mut labels = s.suffix.split('.');
+    match (labels.next(), labels.next(), labels.next()) {
+        (Some(l), Some(cc), None) => {
+            cc.len() == 2
+                && cc.bytes().all(|b| b.is_ascii_lowercase())
+                && INSTITUTIONAL_LABELS.contains(&l)
+        }
+        _ => false,
+    }
+}
+
 /// May a registry entry name this public suffix itself as a domain? Only a government-only
 /// suffix (see [`Restricted::listable`]); every other public suffix would make every link under
 /// it official.
@@ -136,6 +163,27 @@ fn last_labels(host: &str, n: usize) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn countries_academic_and_government_suffixes() {
+        for (host, yes) in [
+            ("portal.unilag.edu.ng", true),
+            ("www.uonbi.ac.ke", true),
+            ("nus.edu.sg", true),
+            ("www.gob.mx", true),
+            ("www.sat.gob.mx", true),
+            ("www.gov.br", true),
+            ("gob.mx", false),
+            ("receita.fazenda.gov.br", true),
+            ("www.u-tokyo.ac.jp", true),
+            ("shop.example.co.jp", false),
+            ("nta-go-jp.com", false),
+            ("gov-uk-refund.net", false),
+            ("edu.example.com", false),
+        ] {
+            assert_eq!(is_institutional(host), yes, "{host}");
+        }
+    }
 
     #[test]
     fn only_government_suffixes_may_be_listed() {
