@@ -139,9 +139,13 @@ fn is_greek_or_cyrillic(c: char) -> bool {
     ('\u{0370}'..='\u{03FF}').contains(&c) || ('\u{0400}'..='\u{052F}').contains(&c)
 }
 
-/// The text with its look-alikes replaced, or `None` when it has none (the common case, found
-/// in one pass without allocating).
+/// The text with its look-alikes replaced, or `None` when it has none (the common case: an
+/// ASCII text is answered in one pass without allocating).
 pub fn unconfuse(folded: &str) -> Option<Unconfused> {
+    // Every look-alike is outside ASCII: most messages are decided by this one pass.
+    if folded.is_ascii() {
+        return None;
+    }
     let chars: Vec<(usize, char)> = folded.char_indices().collect();
     let replacement = |i: usize| -> Option<char> {
         let (_, c) = chars[i];
