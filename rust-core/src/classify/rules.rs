@@ -271,15 +271,17 @@ fn registered_sender(f: &Facts<'_>) -> Option<Outcome> {
 /// plain code delivery: held when a service is claimed by a sender not registered for it
 /// (rule 5 took its registered senders), warned otherwise.
 fn code_against_person(f: &Facts<'_>) -> Option<Outcome> {
-    let asked_back = f.secret_asked().is_some_and(claims::is_code_secret);
+    // The secret scan (cached) only runs for a message that could use it: most messages
+    // reaching this rule have neither a code nor a claim.
+    let asked_back = || f.secret_asked().is_some_and(claims::is_code_secret);
     let key = if f.code.code.is_none() {
         // No code yet: the one the reader is about to receive, asked for in a service's name
         // (`この後SMSで届く認証番号を担当者にお伝えください`). Without a claim, rule 6 warns it.
-        if !(asked_back && f.claimed.is_some()) {
+        if !(f.claimed.is_some() && asked_back()) {
             return None;
         }
         Msg::CodeAgainstPersonReturn
-    } else if asked_back {
+    } else if asked_back() {
         Msg::CodeAgainstPersonReturn
     } else if f.alarm() && f.number_to_call() {
         Msg::CodeAgainstPersonCall

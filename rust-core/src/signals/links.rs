@@ -1072,12 +1072,12 @@ fn app_links(text: &Normalized, out: &mut Vec<Link>) {
                 .map_or(folded.len(), |n| s + n);
             let (_, e) = trim_trailing(folded, s, run);
             let rest = &folded[s + scheme.len()..e];
-            let url = match (*scheme, rest.split_once(['?', '/'])) {
-                ("whatsapp://", _) if rest.starts_with("chat") => {
+            let url = match *scheme {
+                "whatsapp://" if rest.starts_with("chat") => {
                     let code = rest.rsplit(['=', '/']).next().unwrap_or("");
                     format!("https://chat.whatsapp.com/{code}")
                 }
-                ("tg://", _) if rest.starts_with("resolve") => {
+                "tg://" if rest.starts_with("resolve") => {
                     let name = rest.rsplit('=').next().unwrap_or("");
                     format!("https://t.me/{name}")
                 }
